@@ -1,0 +1,7 @@
+package dev.cairn.api;
+
+/** The direction of a read. */
+public enum ReadDirection {
+    FORWARDS,
+    BACKWARDS
+}

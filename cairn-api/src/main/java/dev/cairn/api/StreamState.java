@@ -1,0 +1,77 @@
+package dev.cairn.api;
+
+/**
+ * The state a writer expects a stream to be in, checked atomically with an append or delete
+ * (optimistic concurrency). Also used to report a stream's actual state.
+ */
+public sealed interface StreamState
+        permits StreamState.Any, StreamState.NoStream, StreamState.StreamExists, StreamState.AtRevision {
+
+    /** No expectation: the append succeeds whatever the stream's state (unless tombstoned). */
+    record Any() implements StreamState {
+        @Override
+        public String toString() {
+            return "any";
+        }
+    }
+
+    /** The stream must have no events (never written, or soft deleted). */
+    record NoStream() implements StreamState {
+        @Override
+        public String toString() {
+            return "no stream";
+        }
+    }
+
+    /** The stream must have at least one event. */
+    record StreamExists() implements StreamState {
+        @Override
+        public String toString() {
+            return "stream exists";
+        }
+    }
+
+    /**
+     * The stream's last event must be at exactly this revision.
+     *
+     * @param revision an unsigned revision; must not be {@link StreamRevision#END}
+     */
+    record AtRevision(long revision) implements StreamState {
+        public AtRevision {
+            if (revision < 0) {
+                throw new InvalidArgumentException("expected revision must be at most 2^63-1, was "
+                        + Long.toUnsignedString(revision));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "revision " + revision;
+        }
+    }
+
+    StreamState ANY = new Any();
+    StreamState NO_STREAM = new NoStream();
+    StreamState STREAM_EXISTS = new StreamExists();
+
+    static StreamState any() {
+        return ANY;
+    }
+
+    static StreamState noStream() {
+        return NO_STREAM;
+    }
+
+    static StreamState streamExists() {
+        return STREAM_EXISTS;
+    }
+
+    static StreamState at(long revision) {
+        return new AtRevision(revision);
+    }
+
+    /** The actual state of a stream whose last revision is {@code lastRevision}, or -1 for none. */
+    static StreamState actual(long lastRevision) {
+        return lastRevision < 0 ? NO_STREAM : new AtRevision(lastRevision);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.cairn.engine;
+
+import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.engine.log.ChannelFactory;
+import dev.cairn.engine.log.Segment;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Configuration of an embedded store, validated once by {@link Builder#build()}.
+ *
+ * @param directory the data directory ({@code log/} and {@code index/} go inside)
+ * @param segmentSize bytes per log segment file (default 256 MiB); an existing log keeps its own
+ * @param maxAppendSize the largest append in bytes, summed over its events (default 256 MiB,
+ *     KurrentDB's default)
+ * @param maxEventSize the largest event in bytes: data + metadata + 2 x type length, as KurrentDB
+ *     counts it (default 16 MiB)
+ * @param writeQueueCapacity writes waiting for the writer before callers block (default 16384)
+ * @param maxGroupSize most requests written with one fdatasync (default 4096)
+ * @param streamCacheSize streams whose state is cached in memory (default 100,000)
+ * @param indexFlushEvents events between index flushes; bounds what a restart replays (default 200,000)
+ * @param clock the time source for event timestamps and {@code $maxAge}
+ * @param channels opens the log's files (tests inject faults here)
+ */
+public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,
+        int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, Clock clock,
+        ChannelFactory channels) {
+
+    public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
+    public static final long DEFAULT_MAX_APPEND_SIZE = 256L << 20;
+    public static final long DEFAULT_MAX_EVENT_SIZE = 16L << 20;
+
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** Builds {@link CairnOptions} with documented defaults. */
+    public static final class Builder {
+        private final Path directory;
+        private long segmentSize = DEFAULT_SEGMENT_SIZE;
+        private long maxAppendSize = DEFAULT_MAX_APPEND_SIZE;
+        private long maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+        private int writeQueueCapacity = 16_384;
+        private int maxGroupSize = 4096;
+        private long streamCacheSize = 100_000;
+        private long indexFlushEvents = 200_000;
+        private Clock clock = Clock.systemUTC();
+        private ChannelFactory channels = ChannelFactory.DEFAULT;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        public Builder segmentSize(long bytes) {
+            this.segmentSize = bytes;
+            return this;
+        }
+
+        public Builder maxAppendSize(long bytes) {
+            this.maxAppendSize = bytes;
+            return this;
+        }
+
+        public Builder maxEventSize(long bytes) {
+            this.maxEventSize = bytes;
+            return this;
+        }
+
+        public Builder writeQueueCapacity(int requests) {
+            this.writeQueueCapacity = requests;
+            return this;
+        }
+
+        public Builder maxGroupSize(int requests) {
+            this.maxGroupSize = requests;
+            return this;
+        }
+
+        public Builder streamCacheSize(long streams) {
+            this.streamCacheSize = streams;
+            return this;
+        }
+
+        public Builder indexFlushEvents(long events) {
+            this.indexFlushEvents = events;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder channels(ChannelFactory channels) {
+            this.channels = Objects.requireNonNull(channels);
+            return this;
+        }
+
+        public CairnOptions build() {
+            if (segmentSize < (1 << 16) || segmentSize > (1L << 30) || segmentSize % 4096 != 0) {
+                throw new InvalidArgumentException("segment size must be a multiple of 4096 between 64 KiB and 1 GiB, was "
+                        + segmentSize);
+            }
+            long maxRecord = segmentSize - Segment.HEADER_SIZE - 2 * 65_535 - 64;
+            if (maxEventSize <= 0 || maxEventSize > maxRecord) {
+                throw new InvalidArgumentException("max event size must be positive and fit a segment (at most "
+                        + maxRecord + " bytes with segments of " + segmentSize + "), was " + maxEventSize);
+            }
+            if (maxAppendSize <= 0) {
+                throw new InvalidArgumentException("max append size must be positive, was " + maxAppendSize);
+            }
+            if (writeQueueCapacity <= 0 || maxGroupSize <= 0 || streamCacheSize <= 0 || indexFlushEvents <= 0) {
+                throw new InvalidArgumentException("queue capacity, group size, cache size and index flush interval "
+                        + "must be positive");
+            }
+            return new CairnOptions(directory, segmentSize, maxAppendSize, maxEventSize, writeQueueCapacity,
+                    maxGroupSize, streamCacheSize, indexFlushEvents, clock, channels);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.cairn.engine.index;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The stream index in RocksDB: stream name to {@link StreamInfo}, (stream id, revision) to log
+ * position and event id, and event id to (stream id, revision) for exact, durable idempotency.
+ *
+ * <p>Column families, all keys big-endian so that a stream's revisions are one ordered range:
+ * <pre>
+ *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
+ *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
+ *   events   int64 stream id, int64 revision -> int64 position, 16 bytes event id
+ *   ids      16 bytes event id -> int64 stream id, int64 revision
+ * </pre>
+ * RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
+ * log position it covers; column families flush atomically, so after a crash the index is a
+ * consistent prefix of the log and recovery replays only the tail after its checkpoint.
+ *
+ * <p>Thread-safe. Only the writer (and recovery) calls {@link #apply}.
+ */
+public final class StreamIndex implements AutoCloseable {
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEXT_STREAM_ID = "next-stream-id".getBytes(StandardCharsets.US_ASCII);
+
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle streams;
+    private final ColumnFamilyHandle events;
+    private final ColumnFamilyHandle ids;
+    private final WriteOptions writeOptions;
+
+    private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handles = handles;
+        this.meta = handles.get(0);
+        this.streams = handles.get(1);
+        this.events = handles.get(2);
+        this.ids = handles.get(3);
+        this.writeOptions = new WriteOptions().setDisableWAL(true);
+    }
+
+    /** Opens (or creates) the index in {@code dir}. */
+    public static StreamIndex open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                    .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false))
+                    .setBlockSize(16 * 1024);
+            ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
+                    .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
+            List<ColumnFamilyDescriptor> descriptors = List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
+                    new ColumnFamilyDescriptor("streams".getBytes(StandardCharsets.US_ASCII), cf),
+                    new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cf),
+                    new ColumnFamilyDescriptor("ids".getBytes(StandardCharsets.US_ASCII), cf));
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            return new StreamIndex(db, dbOptions, cf, handles);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw new CairnException(ErrorCode.STORAGE_FAILURE, "cannot open the index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The log position up to which this index is complete. */
+    public long checkpoint() {
+        return getLong(meta, CHECKPOINT, 0);
+    }
+
+    /** The id the next new stream gets. */
+    public long nextStreamId() {
+        return getLong(meta, NEXT_STREAM_ID, 0);
+    }
+
+    private long getLong(ColumnFamilyHandle cf, byte[] key, long absent) {
+        byte[] v = get(cf, key);
+        return v == null ? absent : ByteBuffer.wrap(v).getLong();
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+    }
+
+    /** The stream's state, or null when it was never written. */
+    public StreamInfo stream(String name) {
+        byte[] v = get(streams, name.getBytes(StandardCharsets.UTF_8));
+        if (v == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return new StreamInfo(b.getLong(), b.getLong(), (b.get() & 1) != 0);
+    }
+
+    /** The entry at {@code revision} of stream {@code streamId}, or null. */
+    public IndexEntry entry(long streamId, long revision) {
+        byte[] v = get(events, eventKey(streamId, revision));
+        return v == null ? null : entry(revision, v);
+    }
+
+    /** Where an event id was last written, or null. */
+    public EventRef eventRef(UUID id) {
+        byte[] v = get(ids, uuid(id));
+        if (v == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return new EventRef(b.getLong(), b.getLong());
+    }
+
+    /**
+     * Up to {@code max} entries of a stream from {@code from} (inclusive) towards {@code to}
+     * (inclusive), ascending when {@code forwards}, else descending ({@code from >= to}).
+     */
+    public List<IndexEntry> entries(long streamId, long from, long to, int max, boolean forwards) {
+        List<IndexEntry> out = new ArrayList<>(Math.min(max, 256));
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
+            if (forwards) {
+                for (it.seek(eventKey(streamId, from)); it.isValid() && out.size() < max; it.next()) {
+                    ByteBuffer k = ByteBuffer.wrap(it.key());
+                    long sid = k.getLong();
+                    long rev = k.getLong();
+                    if (sid != streamId || rev > to) {
+                        break;
+                    }
+                    out.add(entry(rev, it.value()));
+                }
+            } else {
+                for (it.seekForPrev(eventKey(streamId, from)); it.isValid() && out.size() < max; it.prev()) {
+                    ByteBuffer k = ByteBuffer.wrap(it.key());
+                    long sid = k.getLong();
+                    long rev = k.getLong();
+                    if (sid != streamId || rev < to) {
+                        break;
+                    }
+                    out.add(entry(rev, it.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many events the index holds (for checks; walks the whole index). */
+    public long countEntries() {
+        long n = 0;
+        try (RocksIterator it = db.newIterator(events)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static IndexEntry entry(long revision, byte[] value) {
+        ByteBuffer b = ByteBuffer.wrap(value);
+        return new IndexEntry(revision, b.getLong(), new UUID(b.getLong(), b.getLong()));
+    }
+
+    static byte[] eventKey(long streamId, long revision) {
+        return ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array();
+    }
+
+    static byte[] uuid(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    /** Starts a batch of index changes. */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** Applies a batch atomically (not durably: see the class note). */
+    public void apply(Batch batch) {
+        try {
+            db.write(writeOptions, batch.batch);
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        } finally {
+            batch.batch.close();
+        }
+    }
+
+    /** Flushes memtables to disk so a restart replays less of the log. */
+    public void flush(boolean wait) {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(wait)) {
+            db.flush(fo, handles);
+        } catch (RocksDBException e) {
+            throw failure("flush", e);
+        }
+    }
+
+    private static CairnException failure(String what, RocksDBException e) {
+        return new CairnException(ErrorCode.STORAGE_FAILURE, "index " + what + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        writeOptions.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+
+    /** Index changes applied together. Not thread-safe. */
+    public final class Batch {
+        private final WriteBatch batch = new WriteBatch();
+
+        public Batch putStream(String name, StreamInfo info) {
+            ByteBuffer v = ByteBuffer.allocate(17).putLong(info.id()).putLong(info.lastRevision())
+                    .put((byte) (info.tombstoned() ? 1 : 0));
+            return put(streams, name.getBytes(StandardCharsets.UTF_8), v.array());
+        }
+
+        public Batch putEvent(long streamId, long revision, long position, UUID id) {
+            ByteBuffer v = ByteBuffer.allocate(24).putLong(position).putLong(id.getMostSignificantBits())
+                    .putLong(id.getLeastSignificantBits());
+            put(events, eventKey(streamId, revision), v.array());
+            return put(ids, uuid(id), ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array());
+        }
+
+        public Batch checkpoint(long position, long nextStreamId) {
+            put(meta, CHECKPOINT, ByteBuffer.allocate(8).putLong(position).array());
+            return put(meta, NEXT_STREAM_ID, ByteBuffer.allocate(8).putLong(nextStreamId).array());
+        }
+
+        private Batch put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+            try {
+                batch.put(cf, key, value);
+            } catch (RocksDBException e) {
+                throw failure("batch", e);
+            }
+            return this;
+        }
+    }
+}

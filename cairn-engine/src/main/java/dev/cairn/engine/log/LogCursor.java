@@ -1,0 +1,119 @@
+package dev.cairn.engine.log;
+
+/**
+ * Walks the records of the log in one direction, crossing segment seals. Not thread-safe; cheap to
+ * create.
+ */
+public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Backwards {
+
+    final Log log;
+    long position;
+
+    LogCursor(Log log, long position) {
+        this.log = log;
+        this.position = position;
+    }
+
+    /** The next record, or null at the end. */
+    public abstract LogRecord next();
+
+    /** Where the cursor stands: the position of the next record forwards, or the end of it backwards. */
+    public long position() {
+        return position;
+    }
+
+    static final class Forwards extends LogCursor {
+        private final long until;
+
+        Forwards(Log log, long from, long until) {
+            super(log, Math.max(from, log.firstPosition()));
+            this.until = until;
+            alignStart();
+        }
+
+        /** Moves a position that is not a record start to the first record after it. */
+        private void alignStart() {
+            if (position >= until) {
+                return;
+            }
+            Segment segment = log.segmentFor(position);
+            int offset = (int) (position - segment.basePosition());
+            if (offset < Segment.HEADER_SIZE) {
+                position = segment.basePosition() + Segment.HEADER_SIZE;
+                return;
+            }
+            if (RecordCodec.validate(segment.buffer(), offset, (int) segment.size()) > 0) {
+                return;
+            }
+            long walk = segment.basePosition() + Segment.HEADER_SIZE;
+            while (walk < position && walk < until) {
+                int o = (int) (walk - segment.basePosition());
+                int length = RecordCodec.validate(segment.buffer(), o, (int) segment.size());
+                if (length <= 0) {
+                    long seal = Log.sealOf(segment);
+                    walk = seal == o ? segment.basePosition() + segment.size() + Segment.HEADER_SIZE : until;
+                    break;
+                }
+                walk += length;
+            }
+            position = walk;
+        }
+
+        @Override
+        public LogRecord next() {
+            while (position < until) {
+                Segment segment = log.segmentFor(position);
+                int offset = (int) (position - segment.basePosition());
+                if (offset < Segment.HEADER_SIZE) {
+                    position = segment.basePosition() + Segment.HEADER_SIZE;
+                    continue;
+                }
+                int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());
+                if (length > 0) {
+                    LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
+                    position += length;
+                    return record;
+                }
+                if (Log.sealOf(segment) == offset) {
+                    position = segment.basePosition() + segment.size() + Segment.HEADER_SIZE;
+                    continue;
+                }
+                throw Log.corrupt(segment, offset, length == 0 ? "unexpected end of data" : "invalid record");
+            }
+            return null;
+        }
+    }
+
+    static final class Backwards extends LogCursor {
+
+        Backwards(Log log, long before) {
+            super(log, Math.min(before, log.committedEnd()));
+        }
+
+        @Override
+        public LogRecord next() {
+            while (position > log.firstPosition()) {
+                Segment segment = log.segmentFor(position - 1);
+                int offset = (int) (position - segment.basePosition());
+                if (offset <= Segment.HEADER_SIZE) {
+                    Segment previous = log.segment(segment.index() - 1);
+                    long seal = Log.sealOf(previous);
+                    if (seal < 0) {
+                        throw Log.corrupt(previous, Log.SEAL_OFFSET, "segment is not sealed but a later one exists");
+                    }
+                    position = previous.basePosition() + seal;
+                    continue;
+                }
+                int length = segment.buffer().getInt(offset - 4);
+                int start = offset - length;
+                if (length <= 0 || start < Segment.HEADER_SIZE
+                        || RecordCodec.validate(segment.buffer(), start, (int) segment.size()) != length) {
+                    throw Log.corrupt(segment, offset, "invalid record trailer reading backwards");
+                }
+                position = segment.basePosition() + start;
+                return RecordCodec.decode(segment.buffer(), start, position);
+            }
+            return null;
+        }
+    }
+}

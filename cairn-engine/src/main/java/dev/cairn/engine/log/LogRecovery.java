@@ -1,0 +1,155 @@
+package dev.cairn.engine.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the end of the valid log after a start, hands every complete batch after a given position
+ * to a consumer (to replay the index), and removes a torn tail.
+ *
+ * <p>A batch is complete when its commit record is present and agrees with it (start, count).
+ * Invalid bytes at or after the durable checkpoint are a torn tail: an append that was never
+ * acknowledged. They are zeroed (to the end of their segment; later segments are removed) so that
+ * stale bytes can never be mistaken for records later. Invalid bytes before the checkpoint are
+ * corruption of acknowledged data: recovery stops with a message naming the segment and offset.
+ */
+public final class LogRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
+
+    /** A complete batch: its event records and its commit. */
+    public record Batch(List<LogRecord.Event> events, LogRecord.Commit commit) {
+    }
+
+    /** What recovery found. */
+    public record Result(long end, long batches, long events, boolean truncated) {
+    }
+
+    private LogRecovery() {
+    }
+
+    /**
+     * Scans from {@code from} (a batch boundary, e.g. the index's checkpoint) to the end.
+     *
+     * @param durable the end of data known acknowledged (the {@link Checkpoint})
+     * @param repair whether to zero a torn tail (false for a read-only check)
+     */
+    public static Result recover(Log log, long from, long durable, boolean repair, Consumer<Batch> consumer)
+            throws IOException {
+        long position = Math.max(from, log.firstPosition());
+        long batchStart = position;
+        List<LogRecord.Event> events = new ArrayList<>();
+        long batches = 0;
+        long eventCount = 0;
+        boolean invalid = false;
+        while (true) {
+            long segmentIndex = position / log.segmentSize();
+            if (segmentIndex >= log.segmentCount()) {
+                break;
+            }
+            Segment segment = log.segment(segmentIndex);
+            int offset = (int) (position - segment.basePosition());
+            if (offset < Segment.HEADER_SIZE) {
+                position = segment.basePosition() + Segment.HEADER_SIZE;
+                continue;
+            }
+            int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());
+            if (length <= 0 && Log.sealOf(segment) == offset) {
+                if (segmentIndex + 1 < log.segmentCount()) {
+                    position = segment.basePosition() + segment.size() + Segment.HEADER_SIZE;
+                    if (events.isEmpty()) {
+                        batchStart = position;
+                    }
+                    continue;
+                }
+                break;
+            }
+            if (length == 0) {
+                break;
+            }
+            if (length < 0) {
+                invalid = true;
+                break;
+            }
+            LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
+            position += length;
+            if (record instanceof LogRecord.Event e) {
+                events.add(e);
+                continue;
+            }
+            LogRecord.Commit commit = (LogRecord.Commit) record;
+            if (commit.batchStart() != batchStart || commit.eventCount() != events.size()) {
+                invalid = true;
+                break;
+            }
+            consumer.accept(new Batch(List.copyOf(events), commit));
+            batches++;
+            eventCount += events.size();
+            events.clear();
+            batchStart = position;
+        }
+        long end = batchStart;
+        boolean torn = invalid || !events.isEmpty() || hasBytesAt(log, end);
+        if (torn) {
+            if (end < durable) {
+                Segment segment = log.segmentFor(end);
+                throw Log.corrupt(segment, end - segment.basePosition(), "invalid or incomplete batch before the durable end "
+                        + durable + " (acknowledged data is damaged; run 'cairn check')");
+            }
+            if (repair) {
+                LOG.warn("log: discarding a torn tail at position {} (an append that was never acknowledged)", end);
+                zeroFrom(log, end);
+            }
+        }
+        log.publish(end);
+        return new Result(end, batches, eventCount, torn);
+    }
+
+    private static boolean hasBytesAt(Log log, long position) {
+        long segmentIndex = position / log.segmentSize();
+        if (segmentIndex >= log.segmentCount()) {
+            return false;
+        }
+        Segment segment = log.segment(segmentIndex);
+        int offset = (int) (position - segment.basePosition());
+        if (offset + 4 > segment.size()) {
+            return false;
+        }
+        return segment.buffer().getInt(offset) != 0 || (Log.sealOf(segment) != offset && hasNonZero(segment, offset));
+    }
+
+    private static boolean hasNonZero(Segment segment, int offset) {
+        ByteBuffer b = segment.buffer();
+        int limit = (int) Math.min(segment.size(), offset + (1 << 16));
+        for (int i = offset; i + 8 <= limit; i += 8) {
+            if (b.getLong(i) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void zeroFrom(Log log, long position) throws IOException {
+        Segment segment = log.segmentFor(position);
+        long offset = position - segment.basePosition();
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        long at = offset;
+        while (at < segment.size()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), segment.size() - at));
+            while (zeros.hasRemaining()) {
+                at += segment.channel().write(zeros, at);
+            }
+        }
+        if (Log.sealOf(segment) >= 0) {
+            ByteBuffer clear = ByteBuffer.allocate(12);
+            segment.channel().write(clear, Log.SEAL_OFFSET);
+        }
+        segment.channel().force(false);
+        log.dropSegmentsAfter(segment.index());
+    }
+}

@@ -1,0 +1,344 @@
+package dev.cairn.engine.streams;
+
+import dev.cairn.api.AppendRecord;
+import dev.cairn.api.AppendRequest;
+import dev.cairn.api.AppendResult;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.DeleteResult;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventIterator;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.Position;
+import dev.cairn.api.ReadAllOptions;
+import dev.cairn.api.ReadStreamOptions;
+import dev.cairn.api.StoreUnavailableException;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamMetadata;
+import dev.cairn.api.StreamMetadataResult;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamState;
+import dev.cairn.engine.CairnOptions;
+import dev.cairn.engine.DirectoryLock;
+import dev.cairn.engine.index.StreamIndex;
+import dev.cairn.engine.index.StreamInfo;
+import dev.cairn.engine.log.Checkpoint;
+import dev.cairn.engine.log.Log;
+import dev.cairn.engine.log.LogWriter;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The embedded {@link EventStore}: validates requests in the caller's thread (cheap, no I/O),
+ * hands writes to the {@link Writer} and serves reads directly from the index and the log.
+ * Thread-safe.
+ */
+public final class EmbeddedEventStore implements EventStore {
+
+    private final CairnOptions options;
+    private final DirectoryLock lock;
+    private final Log log;
+    private final Checkpoint checkpoint;
+    private final StreamIndex index;
+    private final StreamCatalog catalog;
+    private final Writer writer;
+    private final StreamReader streamReader;
+    private final AllReader allReader;
+    private volatile boolean closed;
+
+    private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
+            StreamIndex index) {
+        this.options = options;
+        this.lock = lock;
+        this.log = log;
+        this.checkpoint = checkpoint;
+        this.index = index;
+        this.catalog = new StreamCatalog(log, index, options.streamCacheSize());
+        this.writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()),
+                options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents());
+        Reads reads = new Reads(catalog, options.clock());
+        this.streamReader = new StreamReader(reads);
+        this.allReader = new AllReader(reads);
+        writer.start();
+    }
+
+    /** Opens the store described by {@code options}: lock, recover, replay, start the writer. */
+    public static EmbeddedEventStore open(CairnOptions options) {
+        DirectoryLock lock = DirectoryLock.acquire(options.directory());
+        Log log = null;
+        Checkpoint checkpoint = null;
+        StreamIndex index = null;
+        try {
+            log = Log.open(options.directory().resolve("log"), options.segmentSize(), options.channels());
+            checkpoint = Checkpoint.open(options.directory().resolve("log").resolve("checkpoint"));
+            index = Recovery.run(log, checkpoint, options.directory().resolve("index"));
+            return new EmbeddedEventStore(options, lock, log, checkpoint, index);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(index, checkpoint, log);
+            lock.close();
+            if (e instanceof CairnException ce) {
+                throw ce;
+            }
+            throw new StoreUnavailableException("cannot open store in " + options.directory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (Exception ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    public CairnOptions options() {
+        return options;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("the store is closed");
+        }
+    }
+
+    private long now() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, options.clock().instant());
+    }
+
+    private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request) {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        try {
+            requireOpen();
+            writer.submit(request.apply(future));
+        } catch (CairnException e) {
+            future.completeExceptionally(e);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<T> typed = (CompletableFuture<T>) (CompletableFuture<?>) future;
+        return typed;
+    }
+
+    private static <T> CompletableFuture<T> failed(CairnException e) {
+        return CompletableFuture.failedFuture(e);
+    }
+
+    // ---- validation ----
+
+    private static void requireWritable(StreamName stream) {
+        Objects.requireNonNull(stream, "stream");
+        if (stream.isAll()) {
+            throw new InvalidArgumentException("$all is the global log: it cannot be written to");
+        }
+    }
+
+    private void validate(StreamName stream, StreamState expected, List<EventData> events, long[] total) {
+        requireWritable(stream);
+        if (expected == null) {
+            throw new InvalidArgumentException("expected state must be given");
+        }
+        if (events == null) {
+            throw new InvalidArgumentException("events must not be null");
+        }
+        for (EventData e : events) {
+            if (e == null) {
+                throw new InvalidArgumentException("events must not contain null");
+            }
+            e.type().requireWritableTo(stream);
+            long size = e.size() + 2L * e.type().value().length();
+            if (size > options.maxEventSize()) {
+                throw new MaximumAppendSizeExceededException(options.maxEventSize(), "Event with Id: " + e.id()
+                        + ", Size: " + size + ", exceeds Maximum Append Event Size of " + options.maxEventSize() + ".");
+            }
+            total[0] += size;
+        }
+    }
+
+    private void checkTotal(long[] total) {
+        if (total[0] > options.maxAppendSize()) {
+            throw new MaximumAppendSizeExceededException(options.maxAppendSize(),
+                    "Maximum Append Size of " + options.maxAppendSize() + " Exceeded.");
+        }
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events) {
+        try {
+            long[] total = {0};
+            validate(stream, expected, events, total);
+            checkTotal(total);
+            AppendRequest part = new AppendRequest(stream, expected, events);
+            long now = now();
+            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<MultiAppendResult> appendAsync(List<AppendRequest> requests) {
+        try {
+            if (requests == null || requests.isEmpty()) {
+                throw new InvalidArgumentException("a multi-stream append needs at least one stream");
+            }
+            long[] total = {0};
+            Set<String> seen = new HashSet<>();
+            for (AppendRequest r : requests) {
+                validate(r.stream(), r.expected(), r.events(), total);
+                if (r.events().isEmpty()) {
+                    throw new InvalidArgumentException("stream '" + r.stream() + "' has no records to append");
+                }
+                if (!seen.add(r.stream().value().toLowerCase(Locale.ROOT))) {
+                    throw new InvalidArgumentException("stream '" + r.stream()
+                            + "' appears more than once in one multi-stream append");
+                }
+            }
+            checkTotal(total);
+            long now = now();
+            List<AppendRequest> parts = List.copyOf(requests);
+            return submit(f -> new WriteRequest.Append(parts, true, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<MultiAppendResult> appendRecordsAsync(List<AppendRecord> records,
+            List<ConsistencyCheck> checks) {
+        try {
+            if (records == null || records.isEmpty()) {
+                throw new InvalidArgumentException("an append needs at least one record");
+            }
+            long[] total = {0};
+            for (AppendRecord r : records) {
+                validate(r.stream(), StreamState.any(), List.of(r.event()), total);
+            }
+            checkTotal(total);
+            List<ConsistencyCheck> checkList = checks == null ? List.of() : List.copyOf(checks);
+            for (ConsistencyCheck c : checkList) {
+                if (c.expected() instanceof StreamState.Any) {
+                    throw new InvalidArgumentException("a consistency check must expect a state; 'any' checks nothing");
+                }
+            }
+            long now = now();
+            List<AppendRecord> recordList = List.copyOf(records);
+            return submit(f -> new WriteRequest.Records(recordList, checkList, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> deleteAsync(StreamName stream, StreamState expected) {
+        return deleteOrTombstone(stream, expected, false);
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> tombstoneAsync(StreamName stream, StreamState expected) {
+        return deleteOrTombstone(stream, expected, true);
+    }
+
+    private CompletableFuture<DeleteResult> deleteOrTombstone(StreamName stream, StreamState expected, boolean tombstone) {
+        try {
+            requireWritable(stream);
+            Objects.requireNonNull(expected, "expected state");
+            long now = now();
+            return submit(f -> new WriteRequest.Delete(stream, expected, tombstone, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> setStreamMetadataAsync(StreamName stream, StreamState expected,
+            StreamMetadata metadata) {
+        try {
+            requireWritable(stream);
+            if (stream.isMetadata()) {
+                throw new InvalidArgumentException("a metadata stream has no metadata of its own: " + stream);
+            }
+            Objects.requireNonNull(expected, "expected state");
+            Objects.requireNonNull(metadata, "metadata");
+            long now = now();
+            return submit(f -> new WriteRequest.SetMetadata(stream, expected, metadata, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public EventIterator readStream(StreamName stream, ReadStreamOptions options) {
+        requireOpen();
+        return streamReader.read(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public EventIterator readAll(ReadAllOptions options) {
+        requireOpen();
+        return allReader.read(Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public CompletableFuture<StreamMetadataResult> getStreamMetadataAsync(StreamName stream) {
+        try {
+            requireOpen();
+            requireWritable(stream);
+            StreamInfo info = catalog.info(stream.value());
+            if (info != null && info.tombstoned()) {
+                throw new StreamDeletedException(stream);
+            }
+            StreamCatalog.Metadata meta = catalog.metadata(stream.value());
+            return CompletableFuture.completedFuture(meta == null
+                    ? new StreamMetadataResult(stream, StreamMetadata.EMPTY, -1)
+                    : new StreamMetadataResult(stream, meta.value(), meta.revision()));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    @Override
+    public Position headPosition() {
+        long end = log.committedEnd();
+        return Position.of(end, end);
+    }
+
+    /** The failure that stopped writes, or null while the store is healthy. */
+    public CairnException writeFailure() {
+        return writer.failure();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writer.close();
+        try {
+            if (writer.failure() == null) {
+                index.flush(true);
+            }
+        } finally {
+            closeQuietly(index, checkpoint, log);
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.engine.streams;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.api.StreamMetadata;
+import dev.cairn.api.StreamName;
+import dev.cairn.engine.index.IndexEntry;
+import dev.cairn.engine.index.StreamIndex;
+import dev.cairn.engine.index.StreamInfo;
+import dev.cairn.engine.log.Log;
+import dev.cairn.engine.log.LogRecord;
+import java.util.Optional;
+
+/**
+ * Committed stream state for readers and the writer: stream info and parsed metadata, cached
+ * (bounded, Caffeine) in front of the index and the log.
+ *
+ * <p>Thread-safe. The writer {@linkplain #committed updates} entries after each group is durable
+ * and indexed; a concurrent load of the same key cannot overwrite that update with older state,
+ * because Caffeine serializes them per key.
+ */
+public final class StreamCatalog {
+
+    private final Log log;
+    private final StreamIndex index;
+    private final Cache<String, Optional<StreamInfo>> streams;
+    private final Cache<String, Optional<Metadata>> metadata;
+
+    /**
+     * A stream's metadata and the revision of {@code $$stream} it came from.
+     *
+     * @param value the parsed metadata
+     * @param revision the metadata stream's revision
+     */
+    public record Metadata(StreamMetadata value, long revision) {
+        public boolean softDeleted() {
+            return value.truncateBefore() != null && value.truncateBefore() == Long.MAX_VALUE;
+        }
+    }
+
+    public StreamCatalog(Log log, StreamIndex index, long cacheSize) {
+        this.log = log;
+        this.index = index;
+        this.streams = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.metadata = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    public StreamIndex index() {
+        return index;
+    }
+
+    /** The stream's committed state, or null when it was never written. */
+    public StreamInfo info(String stream) {
+        return streams.get(stream, s -> Optional.ofNullable(index.stream(s))).orElse(null);
+    }
+
+    /** The stream's committed metadata, or null when none was set. */
+    public Metadata metadata(String stream) {
+        return metadata.get(stream, this::loadMetadata).orElse(null);
+    }
+
+    private Optional<Metadata> loadMetadata(String stream) {
+        if (StreamName.of(stream).isMetadata()) {
+            return Optional.empty();
+        }
+        StreamInfo meta = index.stream("$$" + stream);
+        if (meta == null || meta.lastRevision() < 0) {
+            return Optional.empty();
+        }
+        IndexEntry entry = index.entry(meta.id(), meta.lastRevision());
+        if (entry == null) {
+            return Optional.empty();
+        }
+        LogRecord.Event event = (LogRecord.Event) log.read(entry.position());
+        return Optional.of(new Metadata(parse(event), meta.lastRevision()));
+    }
+
+    /** Metadata from a {@code $metadata} event: only a JSON event counts, whatever its type, as KurrentDB reads it. */
+    static StreamMetadata parse(LogRecord.Event event) {
+        if (!event.json()) {
+            return StreamMetadata.EMPTY;
+        }
+        return MetadataCodec.parse(event.data());
+    }
+
+    /** Publishes a stream's new committed state (writer only). */
+    void committed(String stream, StreamInfo info) {
+        streams.put(stream, Optional.of(info));
+        if (stream.startsWith("$$")) {
+            metadata.invalidate(stream.substring(2));
+        }
+    }
+}

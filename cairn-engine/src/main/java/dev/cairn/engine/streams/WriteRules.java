@@ -1,0 +1,422 @@
+package dev.cairn.engine.streams;
+
+import dev.cairn.api.AppendRecord;
+import dev.cairn.api.AppendRequest;
+import dev.cairn.api.AppendResult;
+import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsistencyCheckException;
+import dev.cairn.api.DeleteResult;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventType;
+import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.Position;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamMetadata;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamState;
+import dev.cairn.api.WrongExpectedVersionException;
+import dev.cairn.engine.index.EventRef;
+import dev.cairn.engine.index.IndexEntry;
+import dev.cairn.engine.index.IndexUpdate;
+import dev.cairn.engine.index.StreamInfo;
+import dev.cairn.engine.log.LogWriter;
+import dev.cairn.engine.log.RecordCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * KurrentDB's write semantics, decided in the writer thread: expected-state checks, idempotent
+ * retries by event id, soft delete and undelete, tombstones, metadata. Accepted requests are
+ * encoded as one batch each (events, then a commit record).
+ *
+ * <p>Idempotency follows KurrentDB's rules but is exact and durable: event ids are looked up in the
+ * index, not in a cache that a restart forgets.
+ * <ul>
+ *   <li>{@code any} / {@code stream exists}: if the first id was written to this stream, every id
+ *       must follow it at consecutive revisions (the original result is returned) or the append
+ *       fails with wrong expected version; if not, the events are written.
+ *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
+ *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
+ * </ul>
+ *
+ * <p>Not thread-safe: the writer thread only.
+ */
+final class WriteRules {
+
+    private static final byte[] SOFT_DELETED = ("{\"$tb\":" + Long.MAX_VALUE + "}").getBytes(StandardCharsets.UTF_8);
+
+    private final StreamCatalog catalog;
+    private final IndexUpdate update;
+    private final LogWriter logWriter;
+    /** Metadata written in the current group, ahead of the catalog. */
+    private final Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
+    private long batchStart = -1;
+    private int batchEvents;
+    private int groupEvents;
+
+    WriteRules(StreamCatalog catalog, IndexUpdate update, LogWriter logWriter) {
+        this.catalog = catalog;
+        this.update = update;
+        this.logWriter = logWriter;
+    }
+
+    /** Events encoded since the last call (and forgets pending metadata: the group is committed). */
+    int takeEventCount() {
+        int n = groupEvents;
+        groupEvents = 0;
+        pendingMetadata.clear();
+        return n;
+    }
+
+    Object apply(WriteRequest request) throws IOException {
+        return switch (request) {
+            case WriteRequest.Append a -> a.multi() ? appendMulti(a) : appendOne(a);
+            case WriteRequest.Records r -> appendRecords(r);
+            case WriteRequest.Delete d -> delete(d);
+            case WriteRequest.SetMetadata m -> setMetadata(m);
+        };
+    }
+
+    // ---- appends ----
+
+    /** A stream part that passed its checks: either already written (duplicate) or to write. */
+    private record Decision(AppendRequest part, StreamInfo info, StreamCatalog.Metadata meta, AppendResult duplicate) {
+    }
+
+    private AppendResult appendOne(WriteRequest.Append a) throws IOException {
+        AppendRequest part = a.parts().get(0);
+        Decision d = check(part);
+        if (d.duplicate != null) {
+            return d.duplicate;
+        }
+        if (part.events().isEmpty()) {
+            return currentResult(part.stream(), d.info);
+        }
+        AppendResult result = write(d, a.createdMicros());
+        endBatch();
+        return result;
+    }
+
+    private MultiAppendResult appendMulti(WriteRequest.Append a) throws IOException {
+        List<Decision> decisions = new ArrayList<>();
+        int duplicates = 0;
+        for (AppendRequest part : a.parts()) {
+            Decision d = check(part);
+            decisions.add(d);
+            duplicates += d.duplicate != null ? 1 : 0;
+        }
+        List<AppendResult> results = new ArrayList<>();
+        if (duplicates == decisions.size()) {
+            decisions.forEach(d -> results.add(d.duplicate));
+            return new MultiAppendResult(results, last(results));
+        }
+        if (duplicates > 0) {
+            Decision d = decisions.stream().filter(x -> x.duplicate != null).findFirst().orElseThrow();
+            throw new WrongExpectedVersionException(d.part.stream(), d.part.expected(), actual(d.info));
+        }
+        for (Decision d : decisions) {
+            results.add(d.part.events().isEmpty() ? currentResult(d.part.stream(), d.info) : write(d, a.createdMicros()));
+        }
+        endBatch();
+        return new MultiAppendResult(results, last(results));
+    }
+
+    private static Position last(List<AppendResult> results) {
+        return results.stream().map(AppendResult::position).max(Position::compareTo).orElse(Position.START);
+    }
+
+    private AppendResult currentResult(StreamName stream, StreamInfo info) {
+        long revision = info == null ? -1 : info.lastRevision();
+        IndexEntry entry = info == null || revision < 0 ? null : update.entry(info.id(), revision);
+        Position position = entry == null ? Position.START : Position.of(entry.position(), entry.position());
+        return new AppendResult(stream, revision, position);
+    }
+
+    private Decision check(AppendRequest part) {
+        String name = part.stream().value();
+        StreamInfo info = update.stream(name);
+        if (info != null && info.tombstoned()) {
+            throw new StreamDeletedException(part.stream());
+        }
+        if (part.stream().isMetadata()) {
+            StreamInfo base = update.stream(part.stream().metadataOf().value());
+            if (base != null && base.tombstoned()) {
+                throw new StreamDeletedException(part.stream());
+            }
+        }
+        StreamCatalog.Metadata meta = metadata(name);
+        boolean softDeleted = meta != null && meta.softDeleted();
+        long current = info == null ? -1 : info.lastRevision();
+        List<EventData> events = part.events();
+        AppendResult duplicate = null;
+        switch (part.expected()) {
+            case StreamState.Any any -> duplicate = duplicateByIds(part, info);
+            case StreamState.StreamExists exists -> {
+                if (softDeleted) {
+                    throw new StreamDeletedException(part.stream());
+                }
+                if (current < 0) {
+                    throw wrongVersion(part, info);
+                }
+                duplicate = duplicateByIds(part, info);
+            }
+            case StreamState.NoStream none -> {
+                if (current >= 0 && !softDeleted) {
+                    duplicate = duplicateFrom(part, info, 0);
+                }
+            }
+            case StreamState.AtRevision at -> {
+                if (at.revision() > current) {
+                    throw wrongVersion(part, info);
+                }
+                if (at.revision() < current) {
+                    duplicate = duplicateFrom(part, info, at.revision() + 1);
+                }
+            }
+        }
+        if (duplicate != null && events.isEmpty()) {
+            duplicate = null;
+        }
+        return new Decision(part, info, meta, duplicate);
+    }
+
+    /** For any / stream exists: the original result if these ids were appended to this stream. */
+    private AppendResult duplicateByIds(AppendRequest part, StreamInfo info) {
+        if (info == null || part.events().isEmpty()) {
+            return null;
+        }
+        EventRef first = update.eventRef(part.events().get(0).id());
+        if (first == null || first.streamId() != info.id() || first.revision() == Long.MAX_VALUE) {
+            return null;
+        }
+        return matchFrom(part, info, first.revision());
+    }
+
+    /** For an exact expected revision below the current one: the original result, or a failure. */
+    private AppendResult duplicateFrom(AppendRequest part, StreamInfo info, long start) {
+        if (part.events().isEmpty()) {
+            throw wrongVersion(part, info);
+        }
+        return matchFrom(part, info, start);
+    }
+
+    private AppendResult matchFrom(AppendRequest part, StreamInfo info, long start) {
+        List<EventData> events = part.events();
+        IndexEntry entry = null;
+        for (int i = 0; i < events.size(); i++) {
+            long revision = start + i;
+            entry = revision > info.lastRevision() ? null : update.entry(info.id(), revision);
+            if (entry == null || !entry.id().equals(events.get(i).id())) {
+                throw wrongVersion(part, info);
+            }
+        }
+        return new AppendResult(part.stream(), entry.revision(), Position.of(entry.position(), entry.position()));
+    }
+
+    private static WrongExpectedVersionException wrongVersion(AppendRequest part, StreamInfo info) {
+        return new WrongExpectedVersionException(part.stream(), part.expected(), actual(info));
+    }
+
+    private static StreamState actual(StreamInfo info) {
+        return StreamState.actual(info == null ? -1 : info.lastRevision());
+    }
+
+    /** Encodes the events of an accepted part (undeleting a soft-deleted stream first). */
+    private AppendResult write(Decision d, long micros) throws IOException {
+        String name = d.part.stream().value();
+        long revision = d.info == null ? -1 : d.info.lastRevision();
+        if (d.meta != null && d.meta.softDeleted()) {
+            undelete(name, d.meta.value(), revision + 1, micros);
+        }
+        long position = -1;
+        for (EventData e : d.part.events()) {
+            revision++;
+            position = event(name, revision, e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
+                    e.data(), e.metadata(), micros);
+        }
+        return new AppendResult(d.part.stream(), revision, Position.of(position, position));
+    }
+
+    private void undelete(String stream, StreamMetadata current, long firstRevision, long micros) throws IOException {
+        writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), micros);
+    }
+
+    // ---- append records (26.1) ----
+
+    private MultiAppendResult appendRecords(WriteRequest.Records r) throws IOException {
+        List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
+        for (int i = 0; i < r.checks().size(); i++) {
+            ConsistencyCheck c = r.checks().get(i);
+            String name = c.stream().value();
+            StreamInfo info = update.stream(name);
+            StreamCatalog.Metadata meta = metadata(name);
+            boolean tombstoned = info != null && info.tombstoned();
+            boolean softDeleted = meta != null && meta.softDeleted();
+            long current = info == null ? -1 : info.lastRevision();
+            boolean holds = !tombstoned && switch (c.expected()) {
+                case StreamState.Any any -> true;
+                case StreamState.NoStream none -> current < 0 || softDeleted;
+                case StreamState.StreamExists exists -> current >= 0 && !softDeleted;
+                case StreamState.AtRevision at -> at.revision() == current;
+            };
+            if (!holds) {
+                failures.add(new ConsistencyCheckException.Failure(i, c.stream(), c.expected(), StreamState.actual(current),
+                        tombstoned));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ConsistencyCheckException(failures);
+        }
+        Map<String, long[]> revisions = new LinkedHashMap<>();
+        for (AppendRecord record : r.records()) {
+            String name = record.stream().value();
+            if (!revisions.containsKey(name)) {
+                StreamInfo info = update.stream(name);
+                if (info != null && info.tombstoned()) {
+                    throw new StreamDeletedException(record.stream());
+                }
+                revisions.put(name, new long[] {info == null ? -1 : info.lastRevision(), -1});
+            }
+        }
+        for (AppendRecord record : r.records()) {
+            String name = record.stream().value();
+            long[] state = revisions.get(name);
+            if (state[1] < 0) {
+                StreamCatalog.Metadata meta = metadata(name);
+                if (meta != null && meta.softDeleted()) {
+                    undelete(name, meta.value(), state[0] + 1, r.createdMicros());
+                }
+            }
+            EventData e = record.event();
+            state[0]++;
+            state[1] = event(name, state[0], e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
+                    e.data(), e.metadata(), r.createdMicros());
+        }
+        endBatch();
+        List<AppendResult> results = new ArrayList<>();
+        revisions.forEach((name, state) -> results.add(
+                new AppendResult(StreamName.of(name), state[0], Position.of(state[1], state[1]))));
+        return new MultiAppendResult(results, last(results));
+    }
+
+    // ---- deletes ----
+
+    private DeleteResult delete(WriteRequest.Delete d) throws IOException {
+        String name = d.stream().value();
+        StreamInfo info = update.stream(name);
+        if (info != null && info.tombstoned()) {
+            throw new StreamDeletedException(d.stream());
+        }
+        long current = info == null ? -1 : info.lastRevision();
+        StreamCatalog.Metadata meta = metadata(name);
+        boolean softDeleted = meta != null && meta.softDeleted();
+        AppendRequest asPart = new AppendRequest(d.stream(), d.expected(), List.of());
+        boolean holds = switch (d.expected()) {
+            case StreamState.Any any -> true;
+            case StreamState.NoStream none -> current < 0 || softDeleted;
+            case StreamState.StreamExists exists -> current >= 0;
+            case StreamState.AtRevision at -> at.revision() == current;
+        };
+        if (!holds) {
+            throw wrongVersion(asPart, info);
+        }
+        long position;
+        if (d.tombstone()) {
+            position = event(name, Long.MAX_VALUE, UUID.randomUUID(), EventType.STREAM_DELETED.value(), false,
+                    new byte[0], new byte[0], d.createdMicros());
+        } else {
+            if (current < 0) {
+                throw wrongVersion(asPart, info);
+            }
+            position = writeMetadata(name, SOFT_DELETED, d.createdMicros());
+        }
+        endBatch();
+        return new DeleteResult(Position.of(position, position));
+    }
+
+    // ---- metadata ----
+
+    private AppendResult setMetadata(WriteRequest.SetMetadata m) throws IOException {
+        String name = m.stream().value();
+        StreamInfo info = update.stream(name);
+        if (info != null && info.tombstoned()) {
+            throw new StreamDeletedException(m.stream());
+        }
+        StreamName metastream = m.stream().metadataStream();
+        Decision d = check(new AppendRequest(metastream, m.expected(), List.of(
+                new EventData(UUID.randomUUID(), EventType.METADATA, dev.cairn.api.ContentType.JSON, new byte[0], null))));
+        StreamCatalog.Metadata current = metadata(name);
+        long position = writeMetadata(name, MetadataCodec.write(m.metadata()), m.createdMicros());
+        Long tb = m.metadata().truncateBefore();
+        if (current != null && current.softDeleted() && (tb == null || tb != Long.MAX_VALUE)) {
+            long first = info == null ? 0 : info.lastRevision() + 1;
+            position = writeMetadata(name, MetadataCodec.write(m.metadata().withTruncateBefore(first)),
+                    m.createdMicros());
+        }
+        endBatch();
+        StreamInfo after = update.stream(metastream.value());
+        return new AppendResult(d.part.stream(), after.lastRevision(), Position.of(position, position));
+    }
+
+    /** Encodes a {@code $metadata} event to {@code $$stream} and records it as pending. */
+    private long writeMetadata(String stream, byte[] json, long micros) throws IOException {
+        String metastream = "$$" + stream;
+        StreamInfo info = update.stream(metastream);
+        long revision = info == null ? 0 : info.lastRevision() + 1;
+        return event(metastream, revision, UUID.randomUUID(), EventType.METADATA.value(), true, json, new byte[0],
+                micros);
+    }
+
+    private StreamCatalog.Metadata metadata(String stream) {
+        if (stream.startsWith("$$")) {
+            return null;
+        }
+        StreamCatalog.Metadata pending = pendingMetadata.get(stream);
+        return pending != null ? pending : catalog.metadata(stream);
+    }
+
+    // ---- encoding ----
+
+    private long event(String stream, long revision, UUID id, String type, boolean json, byte[] data, byte[] metadata,
+            long micros) throws IOException {
+        byte[] s = stream.getBytes(StandardCharsets.UTF_8);
+        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        if (s.length > RecordCodec.MAX_NAME_BYTES || t.length > RecordCodec.MAX_NAME_BYTES) {
+            throw new InvalidArgumentException("stream name and event type must be at most "
+                    + RecordCodec.MAX_NAME_BYTES + " bytes");
+        }
+        int size = RecordCodec.eventSize(s, t, data.length, metadata.length);
+        ByteBuffer buffer = logWriter.reserve(size);
+        long position = logWriter.lastReserved();
+        if (batchStart < 0) {
+            batchStart = position;
+        }
+        RecordCodec.writeEvent(buffer, s, revision, id, t, json, micros, data, metadata);
+        update.event(stream, revision, position, id);
+        if (stream.startsWith("$$")) {
+            StreamMetadata value = json ? MetadataCodec.parse(data) : StreamMetadata.EMPTY;
+            pendingMetadata.put(stream.substring(2), new StreamCatalog.Metadata(value, revision));
+        }
+        batchEvents++;
+        groupEvents++;
+        return position;
+    }
+
+    private void endBatch() throws IOException {
+        if (batchEvents == 0) {
+            return;
+        }
+        ByteBuffer buffer = logWriter.reserve(RecordCodec.COMMIT_SIZE);
+        RecordCodec.writeCommit(buffer, batchStart, batchEvents);
+        batchStart = -1;
+        batchEvents = 0;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.cairn.server;
+
+import dev.cairn.engine.check.CheckReport;
+import dev.cairn.engine.check.StoreChecker;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code cairn} command line: parses arguments and dispatches to a subcommand.
+ *
+ * <p>Exit codes: 0 success, 1 the command ran and found a problem (for example faults in a store),
+ * 2 usage error or a missing input, 3 the command itself failed (an I/O error, a bug).
+ * Results go to stdout; diagnostics and logs go to stderr.
+ */
+@Command(
+        name = "cairn",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "An event-store database that speaks KurrentDB's protocol.",
+        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    /** Exit code for a command that failed with an exception rather than a finding. */
+    static final int EXIT_FAILED = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code; separate from {@link #main} for tests. */
+    static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": failed: " + e);
+                    e.printStackTrace(commandLine.getErr());
+                    return EXIT_FAILED;
+                })
+                .execute(args);
+    }
+
+    /** Without a subcommand there is nothing to do: show what there is. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** Prints {@code cairn <version>}, the version written into the jar's manifest by the build. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cairn " + (version != null ? version : "(unknown version: not run from the jar)")};
+        }
+    }
+
+    /** {@code cairn start}: will run a node; refuses honestly until the gRPC server exists. */
+    @Command(name = "start", description = "Start a Cairn node (not built yet).")
+    static final class StartCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("cairn start: the gRPC server is not built yet (issue #3)");
+            return ExitCode.USAGE;
+        }
+    }
+
+    /**
+     * {@code cairn check --db DIR}: verifies a data directory offline (log records, batches,
+     * index entries) and reports every fault found. Exit 0 when clean, 1 when faults were found,
+     * 2 when the directory does not exist.
+     */
+    @Command(name = "check",
+            description = "Verify a data directory offline: log records, batches and the index.")
+    static final class CheckCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Option(names = "--db", required = true, paramLabel = "DIR",
+                description = "The data directory to check (the node must not be running on it).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (!Files.isDirectory(dataDir)) {
+                err.println("cairn check: no such directory: " + dataDir);
+                return ExitCode.USAGE;
+            }
+            CheckReport report = StoreChecker.check(dataDir);
+            String counts = String.format("checked %s: %d segments, %d batches, %d events, %d index entries",
+                    dataDir, report.segments(), report.batches(), report.events(), report.indexEntries());
+            if (report.clean()) {
+                out.println(counts + ": clean");
+                return ExitCode.OK;
+            }
+            out.println(counts);
+            report.faults().forEach(out::println);
+            out.println(report.faults().size() + (report.faults().size() == 1 ? " fault" : " faults"));
+            return 1;
+        }
+    }
+}
