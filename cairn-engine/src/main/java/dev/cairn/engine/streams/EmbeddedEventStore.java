@@ -28,6 +28,7 @@ import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Checkpoint;
 import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
+import dev.cairn.engine.log.RecordCodec;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -159,6 +161,10 @@ public final class EmbeddedEventStore implements EventStore {
                 throw new InvalidArgumentException("events must not contain null");
             }
             e.type().requireWritableTo(stream);
+            if (e.type().value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
+                throw new InvalidArgumentException("event type must be at most " + RecordCodec.MAX_NAME_BYTES
+                        + " bytes of UTF-8");
+            }
             long size = e.size() + 2L * e.type().value().length();
             if (size > options.maxEventSize()) {
                 throw new MaximumAppendSizeExceededException(options.maxEventSize(), "Event with Id: " + e.id()
@@ -259,7 +265,8 @@ public final class EmbeddedEventStore implements EventStore {
             requireWritable(stream);
             Objects.requireNonNull(expected, "expected state");
             long now = now();
-            return submit(f -> new WriteRequest.Delete(stream, expected, tombstone, now, f));
+            UUID id = UUID.randomUUID();
+            return submit(f -> new WriteRequest.Delete(stream, expected, tombstone, id, now, f));
         } catch (CairnException e) {
             return failed(e);
         }
@@ -276,7 +283,8 @@ public final class EmbeddedEventStore implements EventStore {
             Objects.requireNonNull(expected, "expected state");
             Objects.requireNonNull(metadata, "metadata");
             long now = now();
-            return submit(f -> new WriteRequest.SetMetadata(stream, expected, metadata, now, f));
+            UUID id = UUID.randomUUID();
+            return submit(f -> new WriteRequest.SetMetadata(stream, expected, metadata, id, now, f));
         } catch (CairnException e) {
             return failed(e);
         }

@@ -7,11 +7,13 @@ import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A request to the writer. Each carries the time it was accepted (so the writer's output depends
- * only on its input) and the future the writer completes once the outcome is durable.
+ * A request to the writer. Each carries the time it was accepted and the ids of any event it makes
+ * (so the writer's output depends only on its input) and the future the writer completes once the
+ * outcome is durable.
  */
 sealed interface WriteRequest {
 
@@ -29,13 +31,13 @@ sealed interface WriteRequest {
             CompletableFuture<Object> future) implements WriteRequest {
     }
 
-    /** A soft delete, or a tombstone. */
-    record Delete(StreamName stream, StreamState expected, boolean tombstone, long createdMicros,
+    /** A soft delete, or a tombstone; {@code eventId} is the id of the event that marks it. */
+    record Delete(StreamName stream, StreamState expected, boolean tombstone, UUID eventId, long createdMicros,
             CompletableFuture<Object> future) implements WriteRequest {
     }
 
     /** New metadata for a stream, checked against its metadata stream's expected state. */
-    record SetMetadata(StreamName stream, StreamState expected, StreamMetadata metadata, long createdMicros,
-            CompletableFuture<Object> future) implements WriteRequest {
+    record SetMetadata(StreamName stream, StreamState expected, StreamMetadata metadata, UUID eventId,
+            long createdMicros, CompletableFuture<Object> future) implements WriteRequest {
     }
 }

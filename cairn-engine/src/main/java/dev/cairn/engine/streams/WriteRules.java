@@ -8,7 +8,6 @@ import dev.cairn.api.ConsistencyCheckException;
 import dev.cairn.api.DeleteResult;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
-import dev.cairn.api.InvalidArgumentException;
 import dev.cairn.api.MultiAppendResult;
 import dev.cairn.api.Position;
 import dev.cairn.api.StreamDeletedException;
@@ -234,7 +233,7 @@ final class WriteRules {
         String name = d.part.stream().value();
         long revision = d.info == null ? -1 : d.info.lastRevision();
         if (d.meta != null && d.meta.softDeleted()) {
-            undelete(name, d.meta.value(), revision + 1, micros);
+            undelete(name, d.meta.value(), revision + 1, derivedId(d.part.events().get(0).id()), micros);
         }
         long position = -1;
         for (EventData e : d.part.events()) {
@@ -245,8 +244,17 @@ final class WriteRules {
         return new AppendResult(d.part.stream(), revision, Position.of(position, position));
     }
 
-    private void undelete(String stream, StreamMetadata current, long firstRevision, long micros) throws IOException {
-        writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), micros);
+    private void undelete(String stream, StreamMetadata current, long firstRevision, UUID id, long micros)
+            throws IOException {
+        writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), id, micros);
+    }
+
+    /**
+     * The id of an event the writer adds on its own (an undelete's metadata), derived from the id
+     * of the event that caused it so that the writer stays a deterministic function of its input.
+     */
+    private static UUID derivedId(UUID cause) {
+        return UUID.nameUUIDFromBytes((cause + "/undelete").getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- append records (26.1) ----
@@ -292,7 +300,7 @@ final class WriteRules {
             if (state[1] < 0) {
                 StreamCatalog.Metadata meta = metadata(name);
                 if (meta != null && meta.softDeleted()) {
-                    undelete(name, meta.value(), state[0] + 1, r.createdMicros());
+                    undelete(name, meta.value(), state[0] + 1, derivedId(record.event().id()), r.createdMicros());
                 }
             }
             EventData e = record.event();
@@ -330,13 +338,13 @@ final class WriteRules {
         }
         long position;
         if (d.tombstone()) {
-            position = event(name, Long.MAX_VALUE, UUID.randomUUID(), EventType.STREAM_DELETED.value(), false,
+            position = event(name, Long.MAX_VALUE, d.eventId(), EventType.STREAM_DELETED.value(), false,
                     new byte[0], new byte[0], d.createdMicros());
         } else {
             if (current < 0) {
                 throw wrongVersion(asPart, info);
             }
-            position = writeMetadata(name, SOFT_DELETED, d.createdMicros());
+            position = writeMetadata(name, SOFT_DELETED, d.eventId(), d.createdMicros());
         }
         endBatch();
         return new DeleteResult(Position.of(position, position));
@@ -352,14 +360,14 @@ final class WriteRules {
         }
         StreamName metastream = m.stream().metadataStream();
         Decision d = check(new AppendRequest(metastream, m.expected(), List.of(
-                new EventData(UUID.randomUUID(), EventType.METADATA, dev.cairn.api.ContentType.JSON, new byte[0], null))));
+                new EventData(m.eventId(), EventType.METADATA, dev.cairn.api.ContentType.JSON, new byte[0], null))));
         StreamCatalog.Metadata current = metadata(name);
-        long position = writeMetadata(name, MetadataCodec.write(m.metadata()), m.createdMicros());
+        long position = writeMetadata(name, MetadataCodec.write(m.metadata()), m.eventId(), m.createdMicros());
         Long tb = m.metadata().truncateBefore();
         if (current != null && current.softDeleted() && (tb == null || tb != Long.MAX_VALUE)) {
             long first = info == null ? 0 : info.lastRevision() + 1;
             position = writeMetadata(name, MetadataCodec.write(m.metadata().withTruncateBefore(first)),
-                    m.createdMicros());
+                    derivedId(m.eventId()), m.createdMicros());
         }
         endBatch();
         StreamInfo after = update.stream(metastream.value());
@@ -367,12 +375,11 @@ final class WriteRules {
     }
 
     /** Encodes a {@code $metadata} event to {@code $$stream} and records it as pending. */
-    private long writeMetadata(String stream, byte[] json, long micros) throws IOException {
+    private long writeMetadata(String stream, byte[] json, UUID id, long micros) throws IOException {
         String metastream = "$$" + stream;
         StreamInfo info = update.stream(metastream);
         long revision = info == null ? 0 : info.lastRevision() + 1;
-        return event(metastream, revision, UUID.randomUUID(), EventType.METADATA.value(), true, json, new byte[0],
-                micros);
+        return event(metastream, revision, id, EventType.METADATA.value(), true, json, new byte[0], micros);
     }
 
     private StreamCatalog.Metadata metadata(String stream) {
@@ -390,8 +397,9 @@ final class WriteRules {
         byte[] s = stream.getBytes(StandardCharsets.UTF_8);
         byte[] t = type.getBytes(StandardCharsets.UTF_8);
         if (s.length > RecordCodec.MAX_NAME_BYTES || t.length > RecordCodec.MAX_NAME_BYTES) {
-            throw new InvalidArgumentException("stream name and event type must be at most "
-                    + RecordCodec.MAX_NAME_BYTES + " bytes");
+            // validated before queueing; failing here, mid-batch, would leave a partial batch behind
+            throw new IllegalStateException("stream name or event type longer than " + RecordCodec.MAX_NAME_BYTES
+                    + " bytes reached the writer");
         }
         int size = RecordCodec.eventSize(s, t, data.length, metadata.length);
         ByteBuffer buffer = logWriter.reserve(size);

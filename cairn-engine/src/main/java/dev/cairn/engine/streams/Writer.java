@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,15 @@ public final class Writer implements AutoCloseable {
     private final int maxGroup;
     private final long indexFlushEvents;
     private final Thread thread;
+    /**
+     * Completes callers' futures off the writer thread, so that whatever callers chain onto them
+     * never delays the next group.
+     */
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cairn-writer-completer");
+        t.setDaemon(true);
+        return t;
+    });
     private final WriteRules rules;
     private final IndexUpdate update;
     private volatile CairnException failure;
@@ -123,9 +134,13 @@ public final class Writer implements AutoCloseable {
                     outcomes.add(decide(request));
                 }
                 commitGroup();
-                for (int i = 0; i < group.size(); i++) {
-                    complete(group.get(i), outcomes.get(i));
-                }
+                List<WriteRequest> done = List.copyOf(group);
+                List<Object> results = List.copyOf(outcomes);
+                completer.execute(() -> {
+                    for (int i = 0; i < done.size(); i++) {
+                        complete(done.get(i), results.get(i));
+                    }
+                });
             } catch (IOException | RuntimeException e) {
                 failStop(e, group);
             } finally {
@@ -195,5 +210,11 @@ public final class Writer implements AutoCloseable {
         List<WriteRequest> rest = new ArrayList<>();
         queue.drainTo(rest);
         rest.forEach(r -> r.future().completeExceptionally(new StoreUnavailableException("the store is closed")));
+        completer.shutdown();
+        try {
+            completer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
