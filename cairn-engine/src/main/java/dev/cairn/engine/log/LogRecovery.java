@@ -55,7 +55,11 @@ public final class LogRecovery {
             Segment segment = log.segment(segmentIndex);
             int offset = (int) (position - segment.basePosition());
             if (offset < Segment.HEADER_SIZE) {
+                // the previous segment was filled to its last byte: the next batch starts after this header
                 position = segment.basePosition() + Segment.HEADER_SIZE;
+                if (events.isEmpty()) {
+                    batchStart = position;
+                }
                 continue;
             }
             int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());

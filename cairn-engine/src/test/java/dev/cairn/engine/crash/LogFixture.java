@@ -15,11 +15,13 @@ import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.CairnOptions;
+import dev.cairn.engine.log.RecordCodec;
 import dev.cairn.engine.log.Segment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -51,9 +53,16 @@ final class LogFixture {
 
     /**
      * One append as written: its events' ids at revisions {@code firstRevision...} of
-     * {@code stream}, occupying log bytes {@code [start, end)} (end = the head after it).
+     * {@code stream}, their record positions and sizes, occupying log bytes {@code [start, end)}
+     * (end = the head after it; the batch's commit record is the last {@link RecordCodec#COMMIT_SIZE}
+     * bytes).
      */
-    record Batch(String stream, long firstRevision, List<UUID> ids, List<Long> positions, long start, long end) {
+    record Batch(String stream, long firstRevision, List<UUID> ids, List<Long> positions, List<Integer> sizes,
+            long start, long end) {
+
+        long commitPosition() {
+            return end - RecordCodec.COMMIT_SIZE;
+        }
     }
 
     static String stream(int k) {
@@ -80,7 +89,11 @@ final class LogFixture {
             assertThat(result.nextExpectedRevision()).isEqualTo(before + events.size());
             last.put(stream, result.nextExpectedRevision());
             batches.add(new Batch(stream, before + 1, events.stream().map(EventData::id).toList(),
-                    read.stream().map(e -> e.position().prepare()).toList(), read.get(0).position().prepare(), end));
+                    read.stream().map(e -> e.position().prepare()).toList(),
+                    events.stream().map(e -> RecordCodec.eventSize(stream.getBytes(StandardCharsets.UTF_8),
+                            e.type().value().getBytes(StandardCharsets.UTF_8), e.data().length, e.metadata().length))
+                            .toList(),
+                    read.get(0).position().prepare(), end));
         }
         return batches;
     }
