@@ -1,5 +1,6 @@
 package dev.cairn.engine.log;
 
+import dev.cairn.api.CorruptedStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ public final class LogRecovery {
                     }
                     continue;
                 }
+                // sealed, so the log goes on in the next segment, which does not exist
+                position = segment.basePosition() + segment.size() + Segment.HEADER_SIZE;
                 break;
             }
             if (length == 0) {
@@ -99,6 +102,9 @@ public final class LogRecovery {
         }
         long end = batchStart;
         boolean torn = invalid || !events.isEmpty() || hasBytesAt(log, end);
+        if (!torn && end < durable) {
+            throw endsEarly(log, position, end, durable);
+        }
         if (torn) {
             if (end < durable) {
                 Segment segment = log.segmentFor(end);
@@ -112,6 +118,23 @@ public final class LogRecovery {
         }
         log.publish(end);
         return new Result(end, batches, eventCount, torn);
+    }
+
+    /**
+     * The error for a log that ends cleanly before the durable checkpoint: acknowledged data was
+     * lost (a segment file is gone, or its bytes were zeroed). Names the missing file, or where the
+     * log ends.
+     */
+    private static CorruptedStoreException endsEarly(Log log, long stop, long end, long durable) {
+        String consequence = "the log ends at position " + end + " but acknowledged data reaches " + durable
+                + " (acknowledged data is missing; run 'cairn check')";
+        long index = stop / log.segmentSize();
+        if (index >= log.segmentCount()) {
+            return new CorruptedStoreException("log segment " + log.directory().resolve(Segment.fileName(index))
+                    + " is missing: " + consequence);
+        }
+        Segment segment = log.segmentFor(end);
+        return Log.corrupt(segment, end - segment.basePosition(), "no record where one should be: " + consequence);
     }
 
     private static boolean hasBytesAt(Log log, long position) {
