@@ -48,6 +48,7 @@ public final class LogRecovery {
         long batches = 0;
         long eventCount = 0;
         boolean invalid = false;
+        String problem = null;
         while (true) {
             long segmentIndex = position / log.segmentSize();
             if (segmentIndex >= log.segmentCount()) {
@@ -81,19 +82,23 @@ public final class LogRecovery {
             }
             if (length < 0) {
                 invalid = true;
+                problem = "invalid record (bad length, trailer or CRC)";
                 break;
             }
             LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
-            position += length;
             if (record instanceof LogRecord.Event e) {
                 events.add(e);
+                position += length;
                 continue;
             }
             LogRecord.Commit commit = (LogRecord.Commit) record;
             if (commit.batchStart() != batchStart || commit.eventCount() != events.size()) {
                 invalid = true;
+                problem = "commit record does not match its batch (it says start " + commit.batchStart() + " and "
+                        + commit.eventCount() + " events; the batch starts at " + batchStart + " with " + events.size() + ")";
                 break;
             }
+            position += length;
             consumer.accept(new Batch(List.copyOf(events), commit));
             batches++;
             eventCount += events.size();
@@ -107,9 +112,7 @@ public final class LogRecovery {
         }
         if (torn) {
             if (end < durable) {
-                Segment segment = log.segmentFor(end);
-                throw Log.corrupt(segment, end - segment.basePosition(), "invalid or incomplete batch before the durable end "
-                        + durable + " (acknowledged data is damaged; run 'cairn check')");
+                throw damaged(log, invalid || !events.isEmpty() ? position : end, problem, end, durable);
             }
             if (repair) {
                 LOG.warn("log: discarding a torn tail at position {} (an append that was never acknowledged)", end);
@@ -135,6 +138,25 @@ public final class LogRecovery {
         }
         Segment segment = log.segmentFor(end);
         return Log.corrupt(segment, end - segment.basePosition(), "no record where one should be: " + consequence);
+    }
+
+    /**
+     * The error for invalid bytes before the durable checkpoint: acknowledged data is damaged.
+     * Names the segment and offset of the record where the scan stopped (not merely the start of
+     * its batch, which may be in an earlier segment), or the missing segment a batch runs into.
+     */
+    private static CorruptedStoreException damaged(Log log, long stop, String problem, long end, long durable) {
+        String consequence = "the last complete batch ends at position " + end + ", before the durable end " + durable
+                + " (acknowledged data is damaged; run 'cairn check')";
+        long index = stop / log.segmentSize();
+        if (index >= log.segmentCount()) {
+            return new CorruptedStoreException("log segment " + log.directory().resolve(Segment.fileName(index))
+                    + " is missing: the batch starting at position " + end + " runs into it; " + consequence);
+        }
+        Segment segment = log.segment(index);
+        String what = problem != null ? problem : stop == end ? "unexpected bytes after a complete batch"
+                : "the batch starting at position " + end + " ends without its commit record";
+        return Log.corrupt(segment, stop - segment.basePosition(), what + "; " + consequence);
     }
 
     private static boolean hasBytesAt(Log log, long position) {
