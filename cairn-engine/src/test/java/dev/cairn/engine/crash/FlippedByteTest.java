@@ -92,4 +92,46 @@ class FlippedByteTest {
             LogFixture.deleteTree(dir);
         }
     }
+
+    /**
+     * A segment's seal (bytes 40-51 of its header: the data end and its CRC32C, outside the header's
+     * own CRC) tells readers where its records stop. A damaged seal must not make the log look as
+     * if it ended there, silently dropping every later segment.
+     */
+    @Test
+    void aFlippedBitInASealIsReportedNotTakenAsTheEndOfTheLog() throws IOException {
+        Random random = new Random(seed + 1);
+        long sealed = written.getLast().end() / SEGMENT_SIZE;
+        for (int c = 0; c < 8; c++) {
+            long index = random.nextLong(sealed);
+            String file = Segment.fileName(index);
+            Path dir = tmp.resolve("seal-" + c);
+            LogFixture.copyTree(base, dir);
+            long sealEnd;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(LogFixture.segment(dir, index))) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ch.read(b, SEAL_OFFSET);
+                sealEnd = b.getLong(0);
+            }
+            assertThat(sealEnd).as("seal of %s", file).isBetween((long) Segment.HEADER_SIZE, (long) SEGMENT_SIZE);
+            int at = SEAL_OFFSET + random.nextInt(12);
+            LogFixture.flip(dir, index * SEGMENT_SIZE + at, random.nextInt(8));
+            String offset = "at offset " + sealEnd + ":";
+            String what = "seal byte " + at + " of " + file + " (seed " + seed + ")";
+
+            assertThat(StoreChecker.check(dir).faults()).as("cairn check, %s", what)
+                    .anySatisfy(f -> assertThat(f).contains(file).contains(offset));
+            try (EventStore store = Cairn.open(LogFixture.options(dir))) {
+                assertThatThrownBy(() -> LogFixture.readAll(store)).as("reading $all, %s", what)
+                        .isInstanceOf(CorruptedStoreException.class).hasMessageContaining(file).hasMessageContaining(offset);
+            }
+            LogFixture.deleteTree(dir.resolve("index"));
+            assertThatThrownBy(() -> Cairn.open(LogFixture.options(dir)).close()).as("open without an index, %s", what)
+                    .isInstanceOf(CorruptedStoreException.class).hasMessageContaining(file).hasMessageContaining(offset);
+            LogFixture.deleteTree(dir);
+        }
+    }
+
+    /** Where a segment's header keeps its seal (see {@code Log}). */
+    private static final int SEAL_OFFSET = 40;
 }
