@@ -41,8 +41,12 @@ public final class CrashWriterMain {
     private CrashWriterMain() {
     }
 
+    /**
+     * Small segments so kills land around segment rolls; frequent index flushes so they land
+     * during RocksDB flushes too, and recovery replays from an index checkpoint mid-log.
+     */
     static CairnOptions options(Path dir) {
-        return CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(100_000).build();
+        return CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(100_000).indexFlushEvents(2_000).build();
     }
 
     static String stream(int thread, int k) {
