@@ -17,7 +17,13 @@ import org.slf4j.LoggerFactory;
  * Invalid bytes at or after the durable checkpoint are a torn tail: an append that was never
  * acknowledged. They are zeroed (to the end of their segment; later segments are removed) so that
  * stale bytes can never be mistaken for records later. Invalid bytes before the checkpoint are
- * corruption of acknowledged data: recovery stops with a message naming the segment and offset.
+ * corruption of acknowledged data: recovery stops with a message naming the segment and offset of
+ * the damaged record. So is a log that ends cleanly before the checkpoint (a segment file gone,
+ * acknowledged bytes zeroed, a damaged seal): the error names the missing file or where the log
+ * ends. The checkpoint is written only after fdatasync, so it is never legitimately ahead.
+ *
+ * <p>A record may end exactly at a segment's end; the next batch then starts right after the next
+ * segment's header, as it does after a seal.
  */
 public final class LogRecovery {
 
