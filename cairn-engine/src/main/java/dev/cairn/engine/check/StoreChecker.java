@@ -1,6 +1,7 @@
 package dev.cairn.engine.check;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.CorruptedStoreException;
 import dev.cairn.engine.DirectoryLock;
 import dev.cairn.engine.index.IndexEntry;
 import dev.cairn.engine.index.StreamIndex;
@@ -36,45 +37,57 @@ public final class StoreChecker {
         if (!Files.isDirectory(dataDir.resolve("log"))) {
             throw new IOException("no Cairn store in " + dataDir + " (no log directory)");
         }
+        try (DirectoryLock lock = DirectoryLock.acquire(dataDir)) {
+            Log log;
+            try {
+                log = Log.open(dataDir.resolve("log"), 0, ChannelFactory.DEFAULT);
+            } catch (CorruptedStoreException e) {
+                // a missing, truncated or foreign segment file is a finding about the store, not a failure of the check
+                return new CheckReport(0, 0, 0, 0, List.of(e.getMessage()));
+            }
+            try (log) {
+                return check(dataDir, log);
+            }
+        }
+    }
+
+    private static CheckReport check(Path dataDir, Log log) throws IOException {
         List<String> faults = new ArrayList<>();
-        try (DirectoryLock lock = DirectoryLock.acquire(dataDir);
-                Log log = Log.open(dataDir.resolve("log"), 0, ChannelFactory.DEFAULT)) {
-            long durable;
-            try (Checkpoint checkpoint = Checkpoint.open(dataDir.resolve("log").resolve("checkpoint"))) {
-                durable = checkpoint.read();
-            }
-            Path indexDir = dataDir.resolve("index");
-            if (!Files.isDirectory(indexDir)) {
-                faults.add("index directory " + indexDir + " is missing (it is rebuilt from the log on open)");
-            }
-            try (StreamIndex index = Files.isDirectory(indexDir) ? StreamIndex.open(indexDir) : null) {
-                long indexCheckpoint = index == null ? 0 : index.checkpoint();
-                Map<String, StreamInfo> streams = new HashMap<>();
-                long[] events = {0};
-                LogRecovery.Result result;
-                try {
-                    result = LogRecovery.recover(log, 0, durable, false, batch -> {
-                        for (LogRecord.Event e : batch.events()) {
-                            events[0]++;
-                            if (index != null && e.position() < indexCheckpoint && faults.size() < MAX_FAULTS) {
-                                checkIndexed(index, streams, e, faults);
-                            }
+        long durable;
+        try (Checkpoint checkpoint = Checkpoint.open(dataDir.resolve("log").resolve("checkpoint"))) {
+            durable = checkpoint.read();
+        }
+        Path indexDir = dataDir.resolve("index");
+        if (!Files.isDirectory(indexDir)) {
+            faults.add("index directory " + indexDir + " is missing (it is rebuilt from the log on open)");
+        }
+        try (StreamIndex index = Files.isDirectory(indexDir) ? StreamIndex.open(indexDir) : null) {
+            long indexCheckpoint = index == null ? 0 : index.checkpoint();
+            Map<String, StreamInfo> streams = new HashMap<>();
+            long[] events = {0};
+            LogRecovery.Result result;
+            try {
+                result = LogRecovery.recover(log, 0, durable, false, batch -> {
+                    for (LogRecord.Event e : batch.events()) {
+                        events[0]++;
+                        if (index != null && e.position() < indexCheckpoint && faults.size() < MAX_FAULTS) {
+                            checkIndexed(index, streams, e, faults);
                         }
-                    });
-                } catch (CairnException e) {
-                    faults.add(e.getMessage());
-                    return new CheckReport(log.segmentCount(), 0, events[0], 0, faults);
-                }
-                if (result.truncated()) {
-                    faults.add("log ends with a torn batch at position " + result.end()
-                            + " (an unacknowledged append; it is discarded on the next open)");
-                }
-                long entries = index == null ? 0 : index.countEntries();
-                if (index != null && indexCheckpoint > result.end()) {
-                    faults.add("index covers log position " + indexCheckpoint + " but the log ends at " + result.end());
-                }
-                return new CheckReport(log.segmentCount(), result.batches(), events[0], entries, faults);
+                    }
+                });
+            } catch (CairnException e) {
+                faults.add(e.getMessage());
+                return new CheckReport(log.segmentCount(), 0, events[0], 0, faults);
             }
+            if (result.truncated()) {
+                faults.add("log ends with a torn batch at position " + result.end()
+                        + " (an unacknowledged append; it is discarded on the next open)");
+            }
+            long entries = index == null ? 0 : index.countEntries();
+            if (index != null && indexCheckpoint > result.end()) {
+                faults.add("index covers log position " + indexCheckpoint + " but the log ends at " + result.end());
+            }
+            return new CheckReport(log.segmentCount(), result.batches(), events[0], entries, faults);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.engine.log;
 
+import dev.cairn.api.CorruptedStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,7 +17,13 @@ import org.slf4j.LoggerFactory;
  * Invalid bytes at or after the durable checkpoint are a torn tail: an append that was never
  * acknowledged. They are zeroed (to the end of their segment; later segments are removed) so that
  * stale bytes can never be mistaken for records later. Invalid bytes before the checkpoint are
- * corruption of acknowledged data: recovery stops with a message naming the segment and offset.
+ * corruption of acknowledged data: recovery stops with a message naming the segment and offset of
+ * the damaged record. So is a log that ends cleanly before the checkpoint (a segment file gone,
+ * acknowledged bytes zeroed, a damaged seal): the error names the missing file or where the log
+ * ends. The checkpoint is written only after fdatasync, so it is never legitimately ahead.
+ *
+ * <p>A record may end exactly at a segment's end; the next batch then starts right after the next
+ * segment's header, as it does after a seal.
  */
 public final class LogRecovery {
 
@@ -47,6 +54,7 @@ public final class LogRecovery {
         long batches = 0;
         long eventCount = 0;
         boolean invalid = false;
+        String problem = null;
         while (true) {
             long segmentIndex = position / log.segmentSize();
             if (segmentIndex >= log.segmentCount()) {
@@ -55,7 +63,11 @@ public final class LogRecovery {
             Segment segment = log.segment(segmentIndex);
             int offset = (int) (position - segment.basePosition());
             if (offset < Segment.HEADER_SIZE) {
+                // the previous segment was filled to its last byte: the next batch starts after this header
                 position = segment.basePosition() + Segment.HEADER_SIZE;
+                if (events.isEmpty()) {
+                    batchStart = position;
+                }
                 continue;
             }
             int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());
@@ -67,6 +79,8 @@ public final class LogRecovery {
                     }
                     continue;
                 }
+                // sealed, so the log goes on in the next segment, which does not exist
+                position = segment.basePosition() + segment.size() + Segment.HEADER_SIZE;
                 break;
             }
             if (length == 0) {
@@ -74,19 +88,23 @@ public final class LogRecovery {
             }
             if (length < 0) {
                 invalid = true;
+                problem = "invalid record (bad length, trailer or CRC)";
                 break;
             }
             LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
-            position += length;
             if (record instanceof LogRecord.Event e) {
                 events.add(e);
+                position += length;
                 continue;
             }
             LogRecord.Commit commit = (LogRecord.Commit) record;
             if (commit.batchStart() != batchStart || commit.eventCount() != events.size()) {
                 invalid = true;
+                problem = "commit record does not match its batch (it says start " + commit.batchStart() + " and "
+                        + commit.eventCount() + " events; the batch starts at " + batchStart + " with " + events.size() + ")";
                 break;
             }
+            position += length;
             consumer.accept(new Batch(List.copyOf(events), commit));
             batches++;
             eventCount += events.size();
@@ -95,11 +113,12 @@ public final class LogRecovery {
         }
         long end = batchStart;
         boolean torn = invalid || !events.isEmpty() || hasBytesAt(log, end);
+        if (!torn && end < durable) {
+            throw endsEarly(log, position, end, durable);
+        }
         if (torn) {
             if (end < durable) {
-                Segment segment = log.segmentFor(end);
-                throw Log.corrupt(segment, end - segment.basePosition(), "invalid or incomplete batch before the durable end "
-                        + durable + " (acknowledged data is damaged; run 'cairn check')");
+                throw damaged(log, invalid || !events.isEmpty() ? position : end, problem, end, durable);
             }
             if (repair) {
                 LOG.warn("log: discarding a torn tail at position {} (an append that was never acknowledged)", end);
@@ -108,6 +127,42 @@ public final class LogRecovery {
         }
         log.publish(end);
         return new Result(end, batches, eventCount, torn);
+    }
+
+    /**
+     * The error for a log that ends cleanly before the durable checkpoint: acknowledged data was
+     * lost (a segment file is gone, or its bytes were zeroed). Names the missing file, or where the
+     * log ends.
+     */
+    private static CorruptedStoreException endsEarly(Log log, long stop, long end, long durable) {
+        String consequence = "the log ends at position " + end + " but acknowledged data reaches " + durable
+                + " (acknowledged data is missing; run 'cairn check')";
+        long index = stop / log.segmentSize();
+        if (index >= log.segmentCount()) {
+            return new CorruptedStoreException("log segment " + log.directory().resolve(Segment.fileName(index))
+                    + " is missing: " + consequence);
+        }
+        Segment segment = log.segmentFor(end);
+        return Log.corrupt(segment, end - segment.basePosition(), "no record where one should be: " + consequence);
+    }
+
+    /**
+     * The error for invalid bytes before the durable checkpoint: acknowledged data is damaged.
+     * Names the segment and offset of the record where the scan stopped (not merely the start of
+     * its batch, which may be in an earlier segment), or the missing segment a batch runs into.
+     */
+    private static CorruptedStoreException damaged(Log log, long stop, String problem, long end, long durable) {
+        String consequence = "the last complete batch ends at position " + end + ", before the durable end " + durable
+                + " (acknowledged data is damaged; run 'cairn check')";
+        long index = stop / log.segmentSize();
+        if (index >= log.segmentCount()) {
+            return new CorruptedStoreException("log segment " + log.directory().resolve(Segment.fileName(index))
+                    + " is missing: the batch starting at position " + end + " runs into it; " + consequence);
+        }
+        Segment segment = log.segment(index);
+        String what = problem != null ? problem : stop == end ? "unexpected bytes after a complete batch"
+                : "the batch starting at position " + end + " ends without its commit record";
+        return Log.corrupt(segment, stop - segment.basePosition(), what + "; " + consequence);
     }
 
     private static boolean hasBytesAt(Log log, long position) {

@@ -91,7 +91,7 @@ public final class Segment implements AutoCloseable {
             ch.read(header, 0);
             header.flip();
             if (header.remaining() < HEADER_SIZE) {
-                throw new CorruptedStoreException("segment " + path + " has no complete header");
+                throw new CorruptedStoreException("segment " + path + " is " + ch.size() + " bytes, shorter than its header");
             }
             return header.getLong(16);
         }
