@@ -40,9 +40,10 @@ import java.util.UUID;
  * <p>Idempotency follows KurrentDB's rules but is exact and durable: event ids are looked up in the
  * index, not in a cache that a restart forgets.
  * <ul>
- *   <li>{@code any} / {@code stream exists}: if the first id was written to this stream, every id
- *       must follow it at consecutive revisions (the original result is returned) or the append
- *       fails with wrong expected version; if not, the events are written.
+ *   <li>{@code any} / {@code stream exists}: if the first id was first written to this stream,
+ *       every id must have been written to it, at any revisions (the original result is returned,
+ *       ending at the last id's revision), or the append fails with wrong expected version; if
+ *       not, the events are written. An id refers to its first write, as in KurrentDB's cache.
  *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
  *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
  * </ul>
@@ -188,16 +189,29 @@ final class WriteRules {
         return new Decision(part, info, meta, duplicate);
     }
 
-    /** For any / stream exists: the original result if these ids were appended to this stream. */
+    /**
+     * For any / stream exists (KurrentDB's weak check): if the first id was first written to this
+     * stream, every id must have been (at any revisions, in any order) and the result is the
+     * original one, ending at the last id's revision; if only some were, the append fails. If the
+     * first id was not, the events are written.
+     */
     private AppendResult duplicateByIds(AppendRequest part, StreamInfo info) {
         if (info == null || part.events().isEmpty()) {
             return null;
         }
-        EventRef first = update.eventRef(part.events().get(0).id());
-        if (first == null || first.streamId() != info.id() || first.revision() == Long.MAX_VALUE) {
-            return null;
+        long end = -1;
+        for (int i = 0; i < part.events().size(); i++) {
+            EventRef ref = update.eventRef(part.events().get(i).id());
+            if (ref == null || ref.streamId() != info.id() || ref.revision() == Long.MAX_VALUE) {
+                if (i == 0) {
+                    return null;
+                }
+                throw wrongVersion(part, info);
+            }
+            end = ref.revision();
         }
-        return matchFrom(part, info, first.revision());
+        IndexEntry entry = update.entry(info.id(), end);
+        return new AppendResult(part.stream(), end, Position.of(entry.position(), entry.position()));
     }
 
     /** For an exact expected revision below the current one: the original result, or a failure. */
