@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * One try of {@link StoreModelTest}: a fresh store in a temporary directory, the model, and the
@@ -201,6 +202,10 @@ final class ModelRun implements AutoCloseable {
 
     /** Runs the engine's side and compares it with the model's outcome. */
     private void compare(StoreModel.Outcome expected, Supplier<List<AppendResult>> call) {
+        model.paths.forEach(p -> Statistics.label("rules").collect(p));
+        model.paths.clear();
+        Statistics.label("outcomes").collect(expected.getClass().getSimpleName()
+                + (expected instanceof StoreModel.Failed f ? " " + f.type().getSimpleName() : ""));
         List<AppendResult> results;
         try {
             results = call.get();

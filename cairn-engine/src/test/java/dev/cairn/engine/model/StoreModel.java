@@ -122,6 +122,8 @@ final class StoreModel {
     private final Map<String, Stream> streams = new HashMap<>();
     private final Map<UUID, Ref> ids = new HashMap<>();
     private final List<Event> all = new ArrayList<>();
+    /** Notable rules the last operation went through, for the test's coverage statistics. */
+    final List<String> paths = new ArrayList<>();
 
     private Stream stream(String name) {
         return streams.computeIfAbsent(name, n -> new Stream());
@@ -165,6 +167,7 @@ final class StoreModel {
         if (expected instanceof StreamState.StreamExists) {
             // semantics.md §1: stream_exists on a soft-deleted stream is StreamDeleted.
             if (s.softDeleted()) {
+                paths.add("stream_exists on soft-deleted");
                 return Check.of(Decision.DELETED, s);
             }
             // The API: "the stream must have at least one event".
@@ -181,8 +184,12 @@ final class StoreModel {
                 if (ref == null || !ref.stream.equals(name) || ref.revision == TOMBSTONE_REVISION) {
                     return Check.of(i == 0 ? Decision.OK : Decision.CORRUPTED, s);
                 }
+                if (end >= 0 && ref.revision != end + 1) {
+                    paths.add("weak check, ids not consecutive");
+                }
                 end = ref.revision;
             }
+            paths.add("weak check idempotent");
             return new Check(Decision.IDEMPOTENT, current, s.softDeleted(), end);
         }
         long e = expected instanceof StreamState.AtRevision at ? at.revision() : -1;
@@ -193,14 +200,17 @@ final class StoreModel {
                 boolean matches = revision <= current && s.events.get((int) revision).id.equals(idsToCheck.get(i));
                 if (!matches) {
                     if (i > 0) {
+                        paths.add("strong check corrupted");
                         return Check.of(Decision.CORRUPTED, s);
                     }
                     if (expected instanceof StreamState.NoStream && s.softDeleted()) {
+                        paths.add("no_stream on soft-deleted writes");
                         return Check.of(Decision.OK, s);
                     }
                     return Check.of(Decision.WRONG_VERSION, s);
                 }
             }
+            paths.add(s.softDeleted() ? "strong check idempotent on soft-deleted" : "strong check idempotent");
             return new Check(Decision.IDEMPOTENT, current, s.softDeleted(), e + idsToCheck.size());
         }
         if (e > current) {
@@ -238,6 +248,7 @@ final class StoreModel {
                 return new Failed(StreamDeletedException.class, p.stream, null);
             }
             if (c.decision == Decision.CORRUPTED) {
+                paths.add(multi ? "multi corrupted" : "corrupted");
                 return multi ? new Failed(WrongExpectedVersionException.class, null, null)
                         : new Failed(WrongExpectedVersionException.class, p.stream, StreamState.actual(c.current));
             }
@@ -263,6 +274,7 @@ final class StoreModel {
                     }
                 }
             }
+            paths.add("multi mix with idempotent");
             // A mix of idempotent and other streams fails without naming streams.
             return new Failed(WrongExpectedVersionException.class, null, null);
         }
@@ -271,6 +283,7 @@ final class StoreModel {
         for (Part p : parts) {
             Stream s = stream(p.stream);
             if (s.softDeleted()) {
+                paths.add("undelete by append");
                 undelete(s);
             }
             for (int i = 0; i < p.ids.size(); i++) {
@@ -300,7 +313,11 @@ final class StoreModel {
         }
         Stream s = stream(name);
         if (s.last() < 0 && s.metaRevision < 0) {
+            paths.add("soft delete of nothing");
             return new Failed(WrongExpectedVersionException.class, name, StreamState.noStream());
+        }
+        if (s.last() < 0) {
+            paths.add("soft delete of metadata only");
         }
         s.meta = Meta.SOFT_DELETED;
         s.metaRevision++;
@@ -344,6 +361,7 @@ final class StoreModel {
         s.meta = meta;
         s.metaRevision++;
         if (wasSoftDeleted && !meta.softDeleted()) {
+            paths.add("undelete by metadata");
             s.meta = meta.withTruncateBefore(s.last() + 1);
             s.metaRevision++;
         }
