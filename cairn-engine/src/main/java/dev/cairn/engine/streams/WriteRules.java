@@ -59,6 +59,8 @@ final class WriteRules {
     private final LogWriter logWriter;
     /** Metadata written in the current group, ahead of the catalog. */
     private final Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
+    /** Whether the last wrong expected version was a retry matching only in part (CorruptedIdempotency). */
+    private boolean corrupted;
     private long batchStart = -1;
     private int batchEvents;
     private int groupEvents;
@@ -109,10 +111,24 @@ final class WriteRules {
     private MultiAppendResult appendMulti(WriteRequest.Append a) throws IOException {
         List<Decision> decisions = new ArrayList<>();
         int duplicates = 0;
+        WrongExpectedVersionException firstWrong = null;
         for (AppendRequest part : a.parts()) {
-            Decision d = check(part);
-            decisions.add(d);
-            duplicates += d.duplicate != null ? 1 : 0;
+            // As KurrentDB's VerifyCommitChecks: a deleted stream or a half-matching retry anywhere
+            // decides at once; a plain wrong expected version waits for the other streams' checks.
+            corrupted = false;
+            try {
+                Decision d = check(part);
+                decisions.add(d);
+                duplicates += d.duplicate != null ? 1 : 0;
+            } catch (WrongExpectedVersionException e) {
+                if (corrupted) {
+                    throw e;
+                }
+                firstWrong = firstWrong == null ? e : firstWrong;
+            }
+        }
+        if (firstWrong != null) {
+            throw firstWrong;
         }
         List<AppendResult> results = new ArrayList<>();
         if (duplicates == decisions.size()) {
@@ -206,6 +222,7 @@ final class WriteRules {
                 if (i == 0) {
                     return null;
                 }
+                corrupted = true;
                 throw wrongVersion(part, info);
             }
             end = ref.revision();
@@ -229,6 +246,7 @@ final class WriteRules {
             long revision = start + i;
             entry = revision > info.lastRevision() ? null : update.entry(info.id(), revision);
             if (entry == null || !entry.id().equals(events.get(i).id())) {
+                corrupted = i > 0;
                 throw wrongVersion(part, info);
             }
         }
