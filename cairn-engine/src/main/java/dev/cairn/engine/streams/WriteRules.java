@@ -365,7 +365,9 @@ final class WriteRules {
             position = event(name, Long.MAX_VALUE, UUID.randomUUID(), EventType.STREAM_DELETED.value(), false,
                     new byte[0], new byte[0], d.createdMicros());
         } else {
-            if (current < 0) {
+            // Only a stream with neither events nor metadata cannot be soft deleted (semantics.md §1).
+            StreamInfo metastream = update.stream("$$" + name);
+            if (current < 0 && (metastream == null || metastream.lastRevision() < 0)) {
                 throw wrongVersion(asPart, info);
             }
             position = writeMetadata(name, SOFT_DELETED, d.createdMicros());
