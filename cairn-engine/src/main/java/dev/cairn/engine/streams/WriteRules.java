@@ -46,6 +46,7 @@ import java.util.UUID;
  *       not, the events are written. An id refers to its first write, as in KurrentDB's cache.
  *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
  *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
+ *       On a soft-deleted stream, {@code no stream} whose first id is not revision 0's writes.
  * </ul>
  *
  * <p>Not thread-safe: the writer thread only.
@@ -186,8 +187,11 @@ final class WriteRules {
                 duplicate = duplicateByIds(part, info);
             }
             case StreamState.NoStream none -> {
-                if (current >= 0 && !softDeleted) {
-                    duplicate = duplicateFrom(part, info, 0);
+                if (current >= 0) {
+                    // On a soft-deleted stream a retry is still recognised; other events are written.
+                    IndexEntry first = softDeleted && !events.isEmpty() ? update.entry(info.id(), 0) : null;
+                    boolean retry = !softDeleted || (first != null && first.id().equals(events.get(0).id()));
+                    duplicate = retry ? duplicateFrom(part, info, 0) : null;
                 }
             }
             case StreamState.AtRevision at -> {
