@@ -355,6 +355,10 @@ final class WriteRules {
         StreamCatalog.Metadata meta = metadata(name);
         boolean softDeleted = meta != null && meta.softDeleted();
         AppendRequest asPart = new AppendRequest(d.stream(), d.expected(), List.of());
+        if (softDeleted && d.expected() instanceof StreamState.StreamExists) {
+            // Deletes go through the same commit check as appends (IndexWriter.CheckCommit).
+            throw new StreamDeletedException(d.stream());
+        }
         boolean holds = switch (d.expected()) {
             case StreamState.Any any -> true;
             case StreamState.NoStream none -> current < 0 || softDeleted;
