@@ -98,8 +98,9 @@ final class ModelRun implements AutoCloseable {
             case Op.SetMetadata m -> {
                 String s = name(m.stream());
                 StreamMetadata metadata = StreamMetadata.EMPTY.withMaxCount(m.maxCount()).withTruncateBefore(m.truncateBefore());
-                compare(model.setMetadata(s, new StoreModel.Meta(m.maxCount(), m.truncateBefore())), () -> {
-                    AppendResult r = store.setStreamMetadata(StreamName.of(s), StreamState.any(), metadata);
+                StreamState expected = expected(m.expect(), model.metaRevision(s));
+                compare(model.setMetadata(s, expected, new StoreModel.Meta(m.maxCount(), m.truncateBefore())), () -> {
+                    AppendResult r = store.setStreamMetadata(StreamName.of(s), expected, metadata);
                     check(r.stream().value().equals("$$" + s), "metadata result names " + r.stream());
                     return List.of(r);
                 });
@@ -116,11 +117,15 @@ final class ModelRun implements AutoCloseable {
     }
 
     private StreamState expected(Op.Expect x, String stream) {
+        return expected(x, model.lastRevision(stream));
+    }
+
+    private static StreamState expected(Op.Expect x, long current) {
         return switch (x.kind()) {
             case ANY -> StreamState.any();
             case NO_STREAM -> StreamState.noStream();
             case STREAM_EXISTS -> StreamState.streamExists();
-            case EXACT -> StreamState.at(Math.max(0, model.lastRevision(stream) + x.delta()));
+            case EXACT -> StreamState.at(Math.max(0, current + x.delta()));
         };
     }
 

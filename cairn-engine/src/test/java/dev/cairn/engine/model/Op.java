@@ -57,8 +57,8 @@ sealed interface Op {
     record Tombstone(int stream, Expect expect) implements Op {
     }
 
-    /** Sets metadata; null fields are unset. */
-    record SetMetadata(int stream, Long maxCount, Long truncateBefore) implements Op {
+    /** Sets metadata, expecting a state of the metadata stream; null fields are unset. */
+    record SetMetadata(int stream, Expect expect, Long maxCount, Long truncateBefore) implements Op {
     }
 
     record Reopen() implements Op {

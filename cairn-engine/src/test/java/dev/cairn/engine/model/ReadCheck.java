@@ -4,13 +4,16 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.Position;
 import dev.cairn.api.ReadAllOptions;
+import dev.cairn.api.ReadDirection;
 import dev.cairn.api.ReadStreamOptions;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
+import dev.cairn.api.StreamMetadataResult;
 import dev.cairn.api.StreamName;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -56,19 +59,44 @@ final class ReadCheck {
 
     void verify(EventStore store) {
         for (int i = 0; i < StoreModelTest.STREAMS; i++) {
-            stream(store, ModelRun.name(i), true);
-            stream(store, ModelRun.name(i), false);
+            String name = ModelRun.name(i);
+            stream(store, name, ReadStreamOptions.forwards());
+            stream(store, name, ReadStreamOptions.backwards());
+            long middle = Math.max(0, model.lastRevision(name) / 2);
+            stream(store, name, ReadStreamOptions.forwards().fromRevision(middle).maxCount(3));
+            stream(store, name, ReadStreamOptions.backwards().fromRevision(middle).maxCount(3));
+            metadata(store, name);
         }
         all(store);
     }
 
-    private void stream(EventStore store, String name, boolean forwards) {
-        StoreModel.Read expected = model.read(name, forwards);
-        String what = "read " + name + (forwards ? " forwards" : " backwards");
+    private void metadata(EventStore store, String name) {
+        StoreModel.MetaRead expected = model.metadata(name);
+        StreamMetadataResult got;
+        try {
+            got = store.getStreamMetadata(StreamName.of(name));
+        } catch (CairnException e) {
+            if (expected.failure() != e.getClass()) {
+                throw fail.apply("metadata of " + name + ": expected " + expected + " but got " + e);
+            }
+            return;
+        }
+        boolean same = expected.failure() == null && got.metastreamRevision() == expected.revision()
+                && Objects.equals(got.metadata().maxCount(), expected.meta().maxCount())
+                && Objects.equals(got.metadata().truncateBefore(), expected.meta().truncateBefore());
+        if (!same) {
+            throw fail.apply("metadata of " + name + ": expected " + expected + " but got " + got);
+        }
+    }
+
+    private void stream(EventStore store, String name, ReadStreamOptions options) {
+        boolean forwards = options.direction() == ReadDirection.FORWARDS;
+        StoreModel.Read expected = model.read(name, forwards, options.from().isEnd() ? Long.MAX_VALUE
+                : options.from().value(), options.maxCount());
+        String what = "read " + name + " " + options;
         List<ResolvedEvent> got;
         try {
-            got = store.readStreamToList(StreamName.of(name),
-                    forwards ? ReadStreamOptions.forwards() : ReadStreamOptions.backwards());
+            got = store.readStreamToList(StreamName.of(name), options);
         } catch (CairnException e) {
             if (expected.failure() != e.getClass()) {
                 throw fail.apply(what + ": expected " + describe(expected) + " but got " + e);

@@ -348,14 +348,25 @@ final class StoreModel {
     }
 
     /**
-     * Sets metadata (expected state of the metadata stream: any). The result's revision is the
-     * metadata stream's. On a soft-deleted stream a second event undeletes it (§1): the user's
-     * metadata with {@code $tb} = last + 1.
+     * Sets metadata: an append of one event (with a fresh id) to the metadata stream, checked
+     * against its expected state. The result's revision is the metadata stream's. On a
+     * soft-deleted stream a second event undeletes it (§1): the user's metadata with {@code $tb} =
+     * last + 1.
      */
-    Outcome setMetadata(String name, Meta meta) {
+    Outcome setMetadata(String name, StreamState expected, Meta meta) {
         Stream s = stream(name);
         if (s.tombstoned) {
             return new Failed(StreamDeletedException.class, null, null);
+        }
+        long current = s.metaRevision;
+        boolean holds = switch (expected) {
+            case StreamState.Any any -> true;
+            case StreamState.NoStream none -> current < 0;
+            case StreamState.StreamExists exists -> current >= 0;
+            case StreamState.AtRevision at -> at.revision() == current;
+        };
+        if (!holds) {
+            return new Failed(WrongExpectedVersionException.class, "$$" + name, StreamState.actual(current));
         }
         boolean wasSoftDeleted = s.softDeleted();
         s.meta = meta;
@@ -368,10 +379,30 @@ final class StoreModel {
         return new Written(List.of(s.metaRevision), List.of());
     }
 
+    /** Metadata as the client reads it (§5): empty with revision -1 when none; Deleted after a tombstone. */
+    record MetaRead(Meta meta, long revision, Class<? extends CairnException> failure) {
+    }
+
+    MetaRead metadata(String name) {
+        Stream s = stream(name);
+        if (s.tombstoned) {
+            return new MetaRead(null, -1, StreamDeletedException.class);
+        }
+        return new MetaRead(s.meta == null ? new Meta(null, null) : s.meta, s.metaRevision, null);
+    }
+
     // ---- reads ----
 
-    /** Reads a whole stream (§5): NotFound, Deleted, or the events at or above min. */
+    /** Reads a whole stream. */
     Read read(String name, boolean forwards) {
+        return read(name, forwards, forwards ? 0 : Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads a stream (§5): NotFound, Deleted, or at most {@code maxCount} of the events at or
+     * above min, forwards from {@code from}, or backwards from {@code from} (or the last event).
+     */
+    Read read(String name, boolean forwards, long from, long maxCount) {
         Stream s = stream(name);
         if (s.tombstoned) {
             return new Read(List.of(), StreamDeletedException.class);
@@ -390,7 +421,11 @@ final class StoreModel {
         if (!forwards) {
             java.util.Collections.reverse(visible);
         }
-        return new Read(visible, null);
+        List<Event> read = visible.stream()
+                .filter(e -> forwards ? e.revision >= from : e.revision <= from)
+                .limit(maxCount)
+                .toList();
+        return new Read(read, null);
     }
 
     /** Summary for failure messages. */
