@@ -10,6 +10,7 @@ import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamMetadataResult;
 import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamNotFoundException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,8 +67,29 @@ final class ReadCheck {
             stream(store, name, ReadStreamOptions.forwards().fromRevision(middle).maxCount(3));
             stream(store, name, ReadStreamOptions.backwards().fromRevision(middle).maxCount(3));
             metadata(store, name);
+            metastream(store, name);
         }
         all(store);
+    }
+
+    /** {@code $$x} reads as if {@code $maxCount} were 1 (§5) and as deleted once x is tombstoned. */
+    private void metastream(EventStore store, String name) {
+        StoreModel.MetaRead expected = model.metadata(name);
+        Class<? extends CairnException> failure = expected.failure() != null ? expected.failure()
+                : expected.revision() < 0 ? StreamNotFoundException.class : null;
+        List<ResolvedEvent> got;
+        try {
+            got = store.readStreamToList(StreamName.of("$$" + name), ReadStreamOptions.forwards());
+        } catch (CairnException e) {
+            if (failure != e.getClass()) {
+                throw fail.apply("read $$" + name + ": expected " + expected + " but got " + e);
+            }
+            return;
+        }
+        if (failure != null || got.size() != 1 || got.get(0).originalEvent().revision() != expected.revision()
+                || !got.get(0).originalEvent().type().value().equals("$metadata")) {
+            throw fail.apply("read $$" + name + ": expected " + expected + " but got " + got);
+        }
     }
 
     private void metadata(EventStore store, String name) {
@@ -121,6 +143,14 @@ final class ReadCheck {
         forwards.forEach(e -> see(e.position()));
         List<RecordedEvent> user = forwards.stream().filter(e -> !e.stream().isSystem()).toList();
         same("read $all forwards", model.all(), user);
+        for (int i = 0; i < StoreModelTest.STREAMS; i++) {
+            String metastream = "$$" + ModelRun.name(i);
+            long written = forwards.stream().filter(e -> e.stream().value().equals(metastream)).count();
+            if (written != model.metaRevision(ModelRun.name(i)) + 1) {
+                throw fail.apply("$all has " + written + " events of " + metastream + ", expected "
+                        + (model.metaRevision(ModelRun.name(i)) + 1));
+            }
+        }
         List<RecordedEvent> backwards = new ArrayList<>(store.readAllToList(ReadAllOptions.backwards()).stream()
                 .map(ResolvedEvent::originalEvent).toList());
         Collections.reverse(backwards);
