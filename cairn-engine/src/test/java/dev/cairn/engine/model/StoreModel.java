@@ -8,6 +8,7 @@ import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -419,7 +420,7 @@ final class StoreModel {
         }
         List<Event> visible = new ArrayList<>(s.events.subList((int) Math.min(min, s.events.size()), s.events.size()));
         if (!forwards) {
-            java.util.Collections.reverse(visible);
+            Collections.reverse(visible);
         }
         List<Event> read = visible.stream()
                 .filter(e -> forwards ? e.revision >= from : e.revision <= from)
