@@ -45,7 +45,7 @@ public final class IndexUpdate {
         return e != null ? e : index.entry(streamId, revision);
     }
 
-    /** Where an event id was last written, including this group's changes, or null. */
+    /** Where an event id was first written, including this group's changes, or null. */
     public EventRef eventRef(UUID id) {
         EventRef ref = ids.get(id);
         return ref != null ? ref : index.eventRef(id);
@@ -63,9 +63,13 @@ public final class IndexUpdate {
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
         EventRef ref = new EventRef(info.id(), revision);
-        ids.put(id, ref);
+        // The first write of an id is the one idempotency refers to, as in KurrentDB's committed-events cache.
+        boolean firstUse = eventRef(id) == null;
+        if (firstUse) {
+            ids.put(id, ref);
+        }
         entries.put(ref, new IndexEntry(revision, position, id));
-        batch.putEvent(info.id(), revision, position, id);
+        batch.putEvent(info.id(), revision, position, id, firstUse);
     }
 
     /** Streams changed by this group, with their new state. */

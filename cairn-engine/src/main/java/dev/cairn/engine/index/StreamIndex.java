@@ -25,14 +25,15 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The stream index in RocksDB: stream name to {@link StreamInfo}, (stream id, revision) to log
- * position and event id, and event id to (stream id, revision) for exact, durable idempotency.
+ * position and event id, and event id to the (stream id, revision) of its first write, for
+ * durable idempotency.
  *
  * <p>Column families, all keys big-endian so that a stream's revisions are one ordered range:
  * <pre>
  *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
  *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
  *   events   int64 stream id, int64 revision -> int64 position, 16 bytes event id
- *   ids      16 bytes event id -> int64 stream id, int64 revision
+ *   ids      16 bytes event id -> int64 stream id, int64 revision (of the id's first write)
  * </pre>
  * RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
  * log position it covers; column families flush atomically, so after a crash the index is a
@@ -249,10 +250,14 @@ public final class StreamIndex implements AutoCloseable {
             return put(streams, name.getBytes(StandardCharsets.UTF_8), v.array());
         }
 
-        public Batch putEvent(long streamId, long revision, long position, UUID id) {
+        /** Indexes an event, and its id too when {@code indexId} (the id's first write). */
+        public Batch putEvent(long streamId, long revision, long position, UUID id, boolean indexId) {
             ByteBuffer v = ByteBuffer.allocate(24).putLong(position).putLong(id.getMostSignificantBits())
                     .putLong(id.getLeastSignificantBits());
             put(events, eventKey(streamId, revision), v.array());
+            if (!indexId) {
+                return this;
+            }
             return put(ids, uuid(id), ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array());
         }
 

@@ -39,11 +39,13 @@ import java.util.UUID;
  * <p>Idempotency follows KurrentDB's rules but is exact and durable: event ids are looked up in the
  * index, not in a cache that a restart forgets.
  * <ul>
- *   <li>{@code any} / {@code stream exists}: if the first id was written to this stream, every id
- *       must follow it at consecutive revisions (the original result is returned) or the append
- *       fails with wrong expected version; if not, the events are written.
+ *   <li>{@code any} / {@code stream exists}: if the first id was first written to this stream,
+ *       every id must have been written to it, at any revisions (the original result is returned,
+ *       ending at the last id's revision), or the append fails with wrong expected version; if
+ *       not, the events are written. An id refers to its first write, as in KurrentDB's cache.
  *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
  *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
+ *       On a soft-deleted stream, {@code no stream} whose first id is not revision 0's writes.
  * </ul>
  *
  * <p>Not thread-safe: the writer thread only.
@@ -57,6 +59,8 @@ final class WriteRules {
     private final LogWriter logWriter;
     /** Metadata written in the current group, ahead of the catalog. */
     private final Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
+    /** Whether the last wrong expected version was a retry matching only in part (CorruptedIdempotency). */
+    private boolean corrupted;
     private long batchStart = -1;
     private int batchEvents;
     private int groupEvents;
@@ -107,10 +111,24 @@ final class WriteRules {
     private MultiAppendResult appendMulti(WriteRequest.Append a) throws IOException {
         List<Decision> decisions = new ArrayList<>();
         int duplicates = 0;
+        WrongExpectedVersionException firstWrong = null;
         for (AppendRequest part : a.parts()) {
-            Decision d = check(part);
-            decisions.add(d);
-            duplicates += d.duplicate != null ? 1 : 0;
+            // As KurrentDB's VerifyCommitChecks: a deleted stream or a half-matching retry anywhere
+            // decides at once; a plain wrong expected version waits for the other streams' checks.
+            corrupted = false;
+            try {
+                Decision d = check(part);
+                decisions.add(d);
+                duplicates += d.duplicate != null ? 1 : 0;
+            } catch (WrongExpectedVersionException e) {
+                if (corrupted) {
+                    throw e;
+                }
+                firstWrong = firstWrong == null ? e : firstWrong;
+            }
+        }
+        if (firstWrong != null) {
+            throw firstWrong;
         }
         List<AppendResult> results = new ArrayList<>();
         if (duplicates == decisions.size()) {
@@ -168,8 +186,11 @@ final class WriteRules {
                 duplicate = duplicateByIds(part, info);
             }
             case StreamState.NoStream none -> {
-                if (current >= 0 && !softDeleted) {
-                    duplicate = duplicateFrom(part, info, 0);
+                if (current >= 0) {
+                    // On a soft-deleted stream a retry is still recognised; other events are written.
+                    IndexEntry first = softDeleted && !events.isEmpty() ? update.entry(info.id(), 0) : null;
+                    boolean retry = !softDeleted || (first != null && first.id().equals(events.get(0).id()));
+                    duplicate = retry ? duplicateFrom(part, info, 0) : null;
                 }
             }
             case StreamState.AtRevision at -> {
@@ -187,16 +208,30 @@ final class WriteRules {
         return new Decision(part, info, meta, duplicate);
     }
 
-    /** For any / stream exists: the original result if these ids were appended to this stream. */
+    /**
+     * For any / stream exists (KurrentDB's weak check): if the first id was first written to this
+     * stream, every id must have been (at any revisions, in any order) and the result is the
+     * original one, ending at the last id's revision; if only some were, the append fails. If the
+     * first id was not, the events are written.
+     */
     private AppendResult duplicateByIds(AppendRequest part, StreamInfo info) {
         if (info == null || part.events().isEmpty()) {
             return null;
         }
-        EventRef first = update.eventRef(part.events().get(0).id());
-        if (first == null || first.streamId() != info.id() || first.revision() == Long.MAX_VALUE) {
-            return null;
+        long end = -1;
+        for (int i = 0; i < part.events().size(); i++) {
+            EventRef ref = update.eventRef(part.events().get(i).id());
+            if (ref == null || ref.streamId() != info.id() || ref.revision() == Long.MAX_VALUE) {
+                if (i == 0) {
+                    return null;
+                }
+                corrupted = true;
+                throw wrongVersion(part, info);
+            }
+            end = ref.revision();
         }
-        return matchFrom(part, info, first.revision());
+        IndexEntry entry = update.entry(info.id(), end);
+        return new AppendResult(part.stream(), end, Position.of(entry.position(), entry.position()));
     }
 
     /** For an exact expected revision below the current one: the original result, or a failure. */
@@ -214,6 +249,7 @@ final class WriteRules {
             long revision = start + i;
             entry = revision > info.lastRevision() ? null : update.entry(info.id(), revision);
             if (entry == null || !entry.id().equals(events.get(i).id())) {
+                corrupted = i > 0;
                 throw wrongVersion(part, info);
             }
         }
@@ -327,6 +363,10 @@ final class WriteRules {
         StreamCatalog.Metadata meta = metadata(name);
         boolean softDeleted = meta != null && meta.softDeleted();
         AppendRequest asPart = new AppendRequest(d.stream(), d.expected(), List.of());
+        if (softDeleted && d.expected() instanceof StreamState.StreamExists) {
+            // Deletes go through the same commit check as appends (IndexWriter.CheckCommit).
+            throw new StreamDeletedException(d.stream());
+        }
         boolean holds = switch (d.expected()) {
             case StreamState.Any any -> true;
             case StreamState.NoStream none -> current < 0 || softDeleted;
@@ -341,7 +381,9 @@ final class WriteRules {
             position = event(name, Long.MAX_VALUE, d.eventId(), EventType.STREAM_DELETED.value(), false,
                     new byte[0], new byte[0], d.createdMicros());
         } else {
-            if (current < 0) {
+            // Only a stream with neither events nor metadata cannot be soft deleted (semantics.md §1).
+            StreamInfo metastream = update.stream("$$" + name);
+            if (current < 0 && (metastream == null || metastream.lastRevision() < 0)) {
                 throw wrongVersion(asPart, info);
             }
             position = writeMetadata(name, SOFT_DELETED, d.eventId(), d.createdMicros());
