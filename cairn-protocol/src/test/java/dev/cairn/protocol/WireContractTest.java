@@ -2,6 +2,7 @@ package dev.cairn.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
@@ -124,6 +125,40 @@ class WireContractTest {
     Set<String> covered = contracts().map(c -> c.theirs().getName()).collect(Collectors.toCollection(TreeSet::new));
 
     assertThat(protoFilesOfTheClient()).isEqualTo(covered);
+  }
+
+  @Test
+  void bytesFromTheClientReadBackTheSame() throws Exception {
+    // The descriptor comparison is the proof; this shows it on real bytes, both ways.
+    var stream = io.kurrent.dbclient.proto.shared.Shared.StreamIdentifier.newBuilder()
+        .setStreamName(ByteString.copyFromUtf8("orders-1"));
+    var append = io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq.newBuilder()
+        .setOptions(io.kurrent.dbclient.proto.streams.StreamsOuterClass.AppendReq.Options.newBuilder()
+            .setStreamIdentifier(stream)
+            .setRevision(41))
+        .build();
+    var session = io.kurrentdb.protocol.v2.streams.AppendRequest.newBuilder()
+        .setStream("orders-1")
+        .setExpectedRevision(-1)
+        .addRecords(io.kurrentdb.protocol.v2.streams.AppendRecord.newBuilder()
+            .setRecordId("5b3e4c1e-9a52-4d9c-8f0e-0c6f5d1b2a77")
+            .putProperties("tenant", com.google.protobuf.Value.newBuilder().setStringValue("acme").build())
+            .setSchema(io.kurrentdb.protocol.v2.streams.SchemaInfo.newBuilder()
+                .setFormat(io.kurrentdb.protocol.v2.streams.SchemaFormat.SCHEMA_FORMAT_JSON)
+                .setName("order-placed"))
+            .setData(ByteString.copyFromUtf8("{}")))
+        .build();
+
+    var ourAppend = dev.cairn.protocol.streams.AppendReq.parseFrom(append.toByteString());
+    var ourSession = dev.cairn.protocol.v2.streams.AppendRequest.parseFrom(session.toByteString());
+
+    assertThat(ourAppend.getOptions().getStreamIdentifier().getStreamName().toStringUtf8()).isEqualTo("orders-1");
+    assertThat(ourAppend.getOptions().getRevision()).isEqualTo(41);
+    assertThat(ourAppend.toByteString()).isEqualTo(append.toByteString());
+    assertThat(ourSession.getExpectedRevision()).isEqualTo(-1);
+    assertThat(ourSession.getRecords(0).getSchema().getName()).isEqualTo("order-placed");
+    assertThat(ourSession.getRecords(0).getUnknownFields().asMap()).isEmpty();
+    assertThat(ourSession.toByteString()).isEqualTo(session.toByteString());
   }
 
   @Test
