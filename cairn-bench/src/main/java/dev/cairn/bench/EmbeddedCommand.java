@@ -5,7 +5,10 @@ import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -46,9 +49,13 @@ final class EmbeddedCommand implements Callable<Integer> {
             defaultValue = "10000")
     int streams;
 
-    @Option(names = "--ceiling-seconds", description = "Seconds per disk-ceiling group size (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
+    @Option(names = "--ceiling-seconds", description = "Seconds per disk-ceiling measurement (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2")
     double ceilingSeconds;
+
+    @Option(names = "--rounds", description = "Rounds per write workload, each between two disk-ceiling measurements; "
+            + "the verdict uses the median ratio (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    int rounds;
 
     @Override
     public Integer call() throws Exception {
@@ -58,13 +65,13 @@ final class EmbeddedCommand implements Callable<Integer> {
         Path readStore = null;
         try (DiskCeiling disk = DiskCeiling.prepare(dir)) {
             System.out.println();
-            System.out.println(Fmt.f("%-8s %-7s %12s %11s %8s %9s %9s %9s %9s", "writers", "ev/app", "events/s",
-                    "appends/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms"));
+            System.out.println(Fmt.f("%-8s %-7s %-6s %12s %11s %8s %9s %9s %9s %9s", "writers", "ev/app", "round",
+                    "events/s", "appends/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms"));
             for (int batch : batches) {
                 for (int writers : writerCounts) {
                     Path storeDir = dir.resolve(Fmt.f("store-w%d-e%d", writers, batch));
                     Fmt.deleteRecursively(storeDir);
-                    runs.add(measure(disk, storeDir, events, writers, batch));
+                    runs.addAll(measure(disk, storeDir, events, writers, batch));
                     if (readStore != null) {
                         Fmt.deleteRecursively(readStore);
                     }
@@ -80,8 +87,8 @@ final class EmbeddedCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A write workload and the disk ceiling for the same bytes, measured just before and just after it. */
-    private record Measured(WriteWorkload.Result cairn, DiskCeiling.Result before, DiskCeiling.Result after) {
+    /** One round of a write workload and the disk ceiling for the same bytes, measured just before and just after it. */
+    private record Measured(int round, WriteWorkload.Result cairn, DiskCeiling.Result before, DiskCeiling.Result after) {
         double ceiling() {
             return (before.recordsPerSecond() + after.recordsPerSecond()) / 2;
         }
@@ -91,19 +98,30 @@ final class EmbeddedCommand implements Callable<Integer> {
         }
     }
 
-    private Measured measure(DiskCeiling disk, Path storeDir, BenchEvents events, int writers, int batch)
+    /**
+     * Runs the workload {@code rounds} times on a fresh store each, with a disk-ceiling measurement
+     * before the first round and after every round (the one after a round is also the one before
+     * the next), so each round has the ceiling of its own minutes on a machine shared with others.
+     */
+    private List<Measured> measure(DiskCeiling disk, Path storeDir, BenchEvents events, int writers, int batch)
             throws Exception {
         // One "record" of the ceiling is one append as Cairn lays it out; N writers with one append
         // in flight each can put at most N appends behind one fdatasync, hence group = N.
         int bytes = BenchEvents.appendBytes(batch);
+        List<Measured> out = new ArrayList<>();
         DiskCeiling.Result before = disk.measure(bytes, writers, ceilingSeconds);
-        WriteWorkload.Result r;
-        try (EventStore store = Cairn.open(CairnOptions.builder(storeDir).build())) {
-            r = new WriteWorkload(store, events).run(writers, batch, warmup, seconds);
+        for (int round = 1; round <= rounds; round++) {
+            Fmt.deleteRecursively(storeDir);
+            WriteWorkload.Result r;
+            try (EventStore store = Cairn.open(CairnOptions.builder(storeDir).build())) {
+                r = new WriteWorkload(store, events).run(writers, batch, warmup, seconds);
+            }
+            DiskCeiling.Result after = disk.measure(bytes, writers, ceilingSeconds);
+            print(round, r);
+            out.add(new Measured(round, r, before, after));
+            before = after;
         }
-        DiskCeiling.Result after = disk.measure(bytes, writers, ceilingSeconds);
-        print(r);
-        return new Measured(r, before, after);
+        return out;
     }
 
     private void printWorkload() {
@@ -116,15 +134,15 @@ final class EmbeddedCommand implements Callable<Integer> {
                 BenchEvents.appendBytes(100)));
         System.out.println(Fmt.f("durability: an append returns after its group's write + fdatasync; %.0f s warm-up + "
                 + "%.0f s measured per workload, a fresh store each; dir %s", warmup, seconds, dir.toAbsolutePath()));
-        System.out.println(Fmt.f("disk ceiling: for each workload, just before and just after it (%.0f s each), one "
-                + "thread overwrites a pre-written %d MiB file with records of one append's bytes, N per write + "
-                + "fdatasync, N = writers", ceilingSeconds, DiskCeiling.FILE_SIZE >> 20));
+        System.out.println(Fmt.f("disk ceiling: %d rounds per workload, each just between two measurements (%.0f s each) "
+                + "of one thread overwriting a pre-written %d MiB file with records of one append's bytes, N per write "
+                + "+ fdatasync, N = writers", rounds, ceilingSeconds, DiskCeiling.FILE_SIZE >> 20));
     }
 
-    private static void print(WriteWorkload.Result r) {
+    private static void print(int round, WriteWorkload.Result r) {
         Histogram h = r.latency();
         double bytesPerEvent = BenchEvents.appendBytes(r.eventsPerAppend()) / (double) r.eventsPerAppend();
-        System.out.println(Fmt.f("%-8d %-7d %12s %11s %8.1f %9s %9s %9s %9s", r.writers(), r.eventsPerAppend(),
+        System.out.println(Fmt.f("%-8d %-7d %-6d %12s %11s %8.1f %9s %9s %9s %9s", r.writers(), r.eventsPerAppend(), round,
                 Fmt.rate(r.eventsPerSecond()), Fmt.rate(r.appendsPerSecond()),
                 r.eventsPerSecond() * bytesPerEvent / (1 << 20),
                 Fmt.millis(h.getValueAtPercentile(50)), Fmt.millis(h.getValueAtPercentile(99)),
@@ -134,22 +152,41 @@ final class EmbeddedCommand implements Callable<Integer> {
     private static void printRatios(List<Measured> runs) {
         System.out.println();
         System.out.println("ratios: Cairn appends/s / disk ceiling records/s (records of one append's bytes, group = "
-                + "writers; ceiling = mean of the measurements just before and after the workload)");
-        System.out.println(Fmt.f("%-8s %-7s %11s %14s %14s %14s %7s", "writers", "ev/app", "appends/s", "disk before",
-                "disk after", "disk mean", "ratio"));
+                + "writers; ceiling = mean of the measurements just before and after the round)");
+        System.out.println(Fmt.f("%-8s %-7s %-6s %11s %14s %14s %7s", "writers", "ev/app", "round", "appends/s",
+                "disk before", "disk after", "ratio"));
         for (Measured m : runs) {
             WriteWorkload.Result c = m.cairn();
-            System.out.println(Fmt.f("%-8d %-7d %11s %14s %14s %14s %7s", c.writers(), c.eventsPerAppend(),
+            System.out.println(Fmt.f("%-8d %-7d %-6d %11s %14s %14s %7s", c.writers(), c.eventsPerAppend(), m.round(),
                     Fmt.rate(c.appendsPerSecond()), Fmt.rate(m.before().recordsPerSecond()),
-                    Fmt.rate(m.after().recordsPerSecond()), Fmt.rate(m.ceiling()), Fmt.percent(m.ratio())));
+                    Fmt.rate(m.after().recordsPerSecond()), Fmt.percent(m.ratio())));
         }
+        System.out.println();
+        System.out.println("median over rounds:");
+        Map<List<Integer>, List<Measured>> byWorkload = new LinkedHashMap<>();
         for (Measured m : runs) {
-            if (m.cairn().writers() == 64 && m.cairn().eventsPerAppend() == 1) {
-                System.out.println(Fmt.f("Cairn 64 writers single-event / disk ceiling at group 64: %s / %s = %s  (aim >= 60%%: %s)",
-                        Fmt.rate(m.cairn().appendsPerSecond()), Fmt.rate(m.ceiling()), Fmt.percent(m.ratio()),
-                        m.ratio() >= 0.6 ? "met" : "NOT met"));
-            }
+            byWorkload.computeIfAbsent(List.of(m.cairn().writers(), m.cairn().eventsPerAppend()), k -> new ArrayList<>())
+                    .add(m);
         }
+        for (Map.Entry<List<Integer>, List<Measured>> e : byWorkload.entrySet()) {
+            int writers = e.getKey().get(0);
+            int batch = e.getKey().get(1);
+            List<Measured> ms = e.getValue();
+            double events = median(ms.stream().mapToDouble(m -> m.cairn().eventsPerSecond()).toArray());
+            double ratio = median(ms.stream().mapToDouble(Measured::ratio).toArray());
+            String verdict = writers == 64 && batch == 1 ? (ratio >= 0.6 ? "  (aim >= 60%: met)" : "  (aim >= 60%: NOT met)")
+                    : "";
+            System.out.println(Fmt.f("  Cairn %2d writers x %3d events/append: %10s events/s, ratio to the disk ceiling "
+                    + "at group %d: %s (rounds: %s)%s", writers, batch, Fmt.rate(events), writers, Fmt.percent(ratio),
+                    String.join(", ", ms.stream().map(m -> Fmt.percent(m.ratio())).toList()), verdict));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static void reads(Path storeDir, BenchEvents events) throws Exception {
