@@ -5,7 +5,6 @@ import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +161,7 @@ final class EmbeddedCommand implements Callable<Integer> {
                     Fmt.rate(m.after().recordsPerSecond()), Fmt.percent(m.ratio())));
         }
         System.out.println();
-        System.out.println("median over rounds:");
+        System.out.println("median round (by ratio) of each workload:");
         Map<List<Integer>, List<Measured>> byWorkload = new LinkedHashMap<>();
         for (Measured m : runs) {
             byWorkload.computeIfAbsent(List.of(m.cairn().writers(), m.cairn().eventsPerAppend()), k -> new ArrayList<>())
@@ -172,21 +171,23 @@ final class EmbeddedCommand implements Callable<Integer> {
             int writers = e.getKey().get(0);
             int batch = e.getKey().get(1);
             List<Measured> ms = e.getValue();
-            double events = median(ms.stream().mapToDouble(m -> m.cairn().eventsPerSecond()).toArray());
-            double ratio = median(ms.stream().mapToDouble(Measured::ratio).toArray());
+            Measured mid = medianRound(ms);
+            double ratio = mid.ratio();
             String verdict = writers == 64 && batch == 1 ? (ratio >= 0.6 ? "  (aim >= 60%: met)" : "  (aim >= 60%: NOT met)")
                     : "";
-            System.out.println(Fmt.f("  Cairn %2d writers x %3d events/append: %10s events/s, ratio to the disk ceiling "
-                    + "at group %d: %s (rounds: %s)%s", writers, batch, Fmt.rate(events), writers, Fmt.percent(ratio),
+            System.out.println(Fmt.f("  Cairn %2d writers x %3d events/append: round %d, %10s events/s, p99 %s ms, ratio "
+                    + "to the disk ceiling at group %d: %s (all rounds: %s)%s", writers, batch, mid.round(),
+                    Fmt.rate(mid.cairn().eventsPerSecond()), Fmt.millis(mid.cairn().latency().getValueAtPercentile(99)),
+                    writers, Fmt.percent(ratio),
                     String.join(", ", ms.stream().map(m -> Fmt.percent(m.ratio())).toList()), verdict));
         }
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    /** The round whose ratio is the median (the lower middle one for an even count). */
+    private static Measured medianRound(List<Measured> rounds) {
+        List<Measured> sorted = new ArrayList<>(rounds);
+        sorted.sort(java.util.Comparator.comparingDouble(Measured::ratio));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static void reads(Path storeDir, BenchEvents events) throws Exception {
