@@ -1,0 +1,107 @@
+package dev.cairn.bench;
+
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.StreamState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One write workload: {@code writers} threads, each appending {@code eventsPerAppend} events at a
+ * time to a random stream with {@link StreamState#any()}, one append in flight per thread (blocking
+ * append, as a request handler would), for a warm-up and then a measured period.
+ *
+ * <p>Latency is the wall time of one blocking append, recorded per thread in an HdrHistogram and
+ * merged at the end. Not thread-safe: run it from one thread.
+ */
+final class WriteWorkload {
+
+    /** What one workload measured. */
+    record Result(int writers, int eventsPerAppend, long appends, long nanos, Histogram latency) {
+        long events() {
+            return appends * eventsPerAppend;
+        }
+
+        double eventsPerSecond() {
+            return events() * 1e9 / nanos;
+        }
+
+        double appendsPerSecond() {
+            return appends * 1e9 / nanos;
+        }
+    }
+
+    private static final long HIGHEST_NANOS = 60_000_000_000L;
+
+    private final EventStore store;
+    private final BenchEvents events;
+
+    WriteWorkload(EventStore store, BenchEvents events) {
+        this.store = store;
+        this.events = events;
+    }
+
+    Result run(int writers, int eventsPerAppend, double warmupSeconds, double seconds) throws InterruptedException {
+        Histogram[] histograms = new Histogram[writers];
+        long[] counts = new long[writers];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        PhaseFlag flag = new PhaseFlag();
+        List<Thread> threads = new ArrayList<>(writers);
+        for (int w = 0; w < writers; w++) {
+            int id = w;
+            histograms[w] = new Histogram(HIGHEST_NANOS, 3);
+            threads.add(Thread.ofPlatform().name("bench-writer-" + w).start(() -> {
+                try {
+                    loop(flag, eventsPerAppend, histograms[id], counts, id);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    flag.value = 2;
+                }
+            }));
+        }
+        Thread.sleep((long) (warmupSeconds * 1000));
+        long start = System.nanoTime();
+        flag.value = 1;
+        Thread.sleep((long) (seconds * 1000));
+        flag.value = 2;
+        for (Thread t : threads) {
+            t.join();
+        }
+        // Appends started in the measured period count, so the period ends when the last one finishes.
+        long end = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException("a writer failed: " + failure.get(), failure.get());
+        }
+        Histogram all = new Histogram(HIGHEST_NANOS, 3);
+        long appends = 0;
+        for (int w = 0; w < writers; w++) {
+            all.add(histograms[w]);
+            appends += counts[w];
+        }
+        return new Result(writers, eventsPerAppend, appends, end - start, all);
+    }
+
+    /** The phase all writer threads watch: 0 warm-up, 1 measuring, 2 stop. */
+    private static final class PhaseFlag {
+        volatile int value;
+    }
+
+    private void loop(PhaseFlag flag, int eventsPerAppend, Histogram histogram, long[] counts, int id) {
+        long count = 0;
+        int phase;
+        while ((phase = flag.value) != 2) {
+            List<EventData> batch = events.events(eventsPerAppend);
+            long t0 = System.nanoTime();
+            store.append(events.randomStream(), StreamState.any(), batch);
+            long t1 = System.nanoTime();
+            // An append counts when it started inside the measured period.
+            if (phase == 1) {
+                histogram.recordValue(Math.min(t1 - t0, HIGHEST_NANOS));
+                count++;
+            }
+        }
+        counts[id] = count;
+    }
+}
