@@ -11,7 +11,12 @@ import java.util.function.Function;
  * The writer and recovery both feed it every event record they write or replay, in log order, so
  * the index is a deterministic function of the log (stream ids included).
  *
- * <p>Not thread-safe: the writer thread (or recovery) only.
+ * <p>The writer builds the next group while the previous one is being synced and indexed: a group's
+ * update made by {@link #next()} sees its predecessor's changes until they are committed, after
+ * which the writer {@linkplain #detachParent() detaches} it and lookups fall through to the index.
+ *
+ * <p>Not thread-safe: built by one thread (the writer or recovery); {@link #commitGroup} may run on
+ * another thread once the update is handed over and no longer changes.
  */
 public final class IndexUpdate {
 
@@ -20,6 +25,7 @@ public final class IndexUpdate {
     private final Map<String, StreamInfo> streams = new LinkedHashMap<>();
     private final Map<UUID, EventRef> ids = new HashMap<>();
     private final Map<EventRef, IndexEntry> entries = new HashMap<>();
+    private IndexUpdate parent;
     private StreamIndex.Batch batch;
     private long nextStreamId;
 
@@ -33,22 +39,49 @@ public final class IndexUpdate {
         this.batch = index.batch();
     }
 
-    /** The stream's state including this group's changes, or null when it has never been written. */
+    /** The update of the next group, which sees this group's changes until they are committed. */
+    public IndexUpdate next() {
+        IndexUpdate next = new IndexUpdate(index, committed, nextStreamId);
+        next.parent = this;
+        return next;
+    }
+
+    /** Stops looking at the previous group: its changes are now in the index (and the cache). */
+    public void detachParent() {
+        parent = null;
+    }
+
+    /** The stream's state including pending changes, or null when it has never been written. */
     public StreamInfo stream(String name) {
         StreamInfo info = streams.get(name);
+        if (info != null) {
+            return info;
+        }
+        info = parent == null ? null : parent.streams.get(name);
         return info != null ? info : committed.apply(name);
     }
 
-    /** The entry at a revision, including this group's changes, or null. */
+    /** The entry at a revision, including pending changes, or null. */
     public IndexEntry entry(long streamId, long revision) {
-        IndexEntry e = entries.get(new EventRef(streamId, revision));
+        EventRef key = new EventRef(streamId, revision);
+        IndexEntry e = entries.get(key);
+        if (e == null && parent != null) {
+            e = parent.entries.get(key);
+        }
         return e != null ? e : index.entry(streamId, revision);
     }
 
-    /** Where an event id was first written, including this group's changes, or null. */
+    /**
+     * Where an event id was first written, including pending changes, or null. The first write is
+     * the one idempotency refers to, as in KurrentDB's committed-events cache; so the oldest source
+     * is asked first.
+     */
     public EventRef eventRef(UUID id) {
-        EventRef ref = ids.get(id);
-        return ref != null ? ref : index.eventRef(id);
+        EventRef ref = index.eventRef(id);
+        if (ref == null && parent != null) {
+            ref = parent.ids.get(id);
+        }
+        return ref != null ? ref : ids.get(id);
     }
 
     /**
@@ -63,13 +96,9 @@ public final class IndexUpdate {
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
         EventRef ref = new EventRef(info.id(), revision);
-        // The first write of an id is the one idempotency refers to, as in KurrentDB's committed-events cache.
-        boolean firstUse = eventRef(id) == null;
-        if (firstUse) {
-            ids.put(id, ref);
-        }
+        ids.putIfAbsent(id, ref);
         entries.put(ref, new IndexEntry(revision, position, id));
-        batch.putEvent(info.id(), revision, position, id, firstUse);
+        batch.putEvent(info.id(), revision, position, id);
     }
 
     /** Streams changed by this group, with their new state. */
@@ -85,21 +114,22 @@ public final class IndexUpdate {
         return nextStreamId;
     }
 
-    /** Writes the changes with the log position they cover, and starts afresh. */
-    public void commit(long checkpoint) {
+    /**
+     * Writes this group's changes with the log position they cover. The update keeps its view (the
+     * next group may still read it) and must not be fed more events.
+     */
+    public void commitGroup(long checkpoint) {
         for (Map.Entry<String, StreamInfo> e : streams.entrySet()) {
             batch.putStream(e.getKey(), e.getValue());
         }
         batch.checkpoint(checkpoint, nextStreamId);
         index.apply(batch);
-        batch = index.batch();
-        streams.clear();
-        ids.clear();
-        entries.clear();
+        batch = null;
     }
 
-    /** Drops the changes not yet committed. */
-    public void discard() {
+    /** Writes the changes with the log position they cover, and starts afresh (recovery). */
+    public void commit(long checkpoint) {
+        commitGroup(checkpoint);
         batch = index.batch();
         streams.clear();
         ids.clear();

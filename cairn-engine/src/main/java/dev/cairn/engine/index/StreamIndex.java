@@ -20,6 +20,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -33,7 +34,8 @@ import org.rocksdb.WriteOptions;
  *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
  *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
  *   events   int64 stream id, int64 revision -> int64 position, 16 bytes event id
- *   ids      16 bytes event id -> int64 stream id, int64 revision (of the id's first write)
+ *   ids      16 bytes event id -> int64 stream id, int64 revision of each write, oldest first
+ *            (a string-append merge, so the first 16 bytes are the id's first write)
  * </pre>
  * RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
  * log position it covers; column families flush atomically, so after a crash the index is a
@@ -53,6 +55,7 @@ public final class StreamIndex implements AutoCloseable {
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions idsOptions;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle streams;
@@ -60,10 +63,12 @@ public final class StreamIndex implements AutoCloseable {
     private final ColumnFamilyHandle ids;
     private final WriteOptions writeOptions;
 
-    private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
+    private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, ColumnFamilyOptions idsOptions,
+            List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
+        this.idsOptions = idsOptions;
         this.handles = handles;
         this.meta = handles.get(0);
         this.streams = handles.get(1);
@@ -82,14 +87,15 @@ public final class StreamIndex implements AutoCloseable {
                     .setBlockSize(16 * 1024);
             ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
                     .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
+            ColumnFamilyOptions ids = new ColumnFamilyOptions(cf).setMergeOperator(new StringAppendOperator(""));
             List<ColumnFamilyDescriptor> descriptors = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
                     new ColumnFamilyDescriptor("streams".getBytes(StandardCharsets.US_ASCII), cf),
                     new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cf),
-                    new ColumnFamilyDescriptor("ids".getBytes(StandardCharsets.US_ASCII), cf));
+                    new ColumnFamilyDescriptor("ids".getBytes(StandardCharsets.US_ASCII), ids));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            return new StreamIndex(db, dbOptions, cf, handles);
+            return new StreamIndex(db, dbOptions, cf, ids, handles);
         } catch (RocksDBException | java.io.IOException e) {
             throw new CairnException(ErrorCode.STORAGE_FAILURE, "cannot open the index in " + dir + ": " + e.getMessage(), e);
         }
@@ -134,7 +140,7 @@ public final class StreamIndex implements AutoCloseable {
         return v == null ? null : entry(revision, v);
     }
 
-    /** Where an event id was last written, or null. */
+    /** Where an event id was first written, or null. */
     public EventRef eventRef(UUID id) {
         byte[] v = get(ids, uuid(id));
         if (v == null) {
@@ -238,6 +244,7 @@ public final class StreamIndex implements AutoCloseable {
         writeOptions.close();
         dbOptions.close();
         cfOptions.close();
+        idsOptions.close();
     }
 
     /** Index changes applied together. Not thread-safe. */
@@ -250,15 +257,20 @@ public final class StreamIndex implements AutoCloseable {
             return put(streams, name.getBytes(StandardCharsets.UTF_8), v.array());
         }
 
-        /** Indexes an event, and its id too when {@code indexId} (the id's first write). */
-        public Batch putEvent(long streamId, long revision, long position, UUID id, boolean indexId) {
+        /**
+         * Indexes an event and its id. The id's entry is a merge (append), so its first operand
+         * stays the id's first write without a read here.
+         */
+        public Batch putEvent(long streamId, long revision, long position, UUID id) {
             ByteBuffer v = ByteBuffer.allocate(24).putLong(position).putLong(id.getMostSignificantBits())
                     .putLong(id.getLeastSignificantBits());
             put(events, eventKey(streamId, revision), v.array());
-            if (!indexId) {
-                return this;
+            try {
+                batch.merge(ids, uuid(id), ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array());
+            } catch (RocksDBException e) {
+                throw failure("batch", e);
             }
-            return put(ids, uuid(id), ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array());
+            return this;
         }
 
         public Batch checkpoint(long position, long nextStreamId) {

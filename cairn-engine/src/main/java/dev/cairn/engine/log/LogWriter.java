@@ -7,25 +7,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes groups of records to the log: the writer thread {@linkplain #reserve reserves} space for
- * each record and encodes it into the returned buffer, then {@link #flush} writes the whole group
- * with one write per segment touched and one fdatasync each.
+ * Writes groups of records to the log. The writer thread {@linkplain #reserve reserves} space for
+ * each record and encodes it into the returned buffer, {@linkplain #takeGroup takes} the group's
+ * bytes, and a sync thread {@linkplain #flush flushes} them: one write per segment touched and one
+ * fdatasync each, then the checkpoint.
  *
  * <p>Design note: only this class writes to segments. It rolls to the next (pre-written) segment
- * when a record does not fit, sealing the previous one. Not thread-safe: the writer thread only.
+ * when a record does not fit, sealing the previous one. Two buffers alternate so that the writer
+ * encodes group N+1 while group N is flushed; the writer takes group N+1 only after group N's flush
+ * has finished, which is what makes reusing N's buffer safe.
+ *
+ * <p>Thread-safety: {@link #reserve}, {@link #lastReserved}, {@link #takeGroup} and {@link #tail}
+ * belong to the writer thread; {@link #flush} may run on another thread, one group at a time.
  */
 public final class LogWriter {
 
     private final Log log;
     private final Checkpoint checkpoint;
     private final List<Chunk> sealed = new ArrayList<>();
+    private final ByteBuffer[] buffers = {newBuffer(1 << 20), newBuffer(1 << 20)};
+    private int current;
     private Segment segment;
     private long tail;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private long bufferStart;
     private long reserved;
 
-    private record Chunk(Segment segment, ByteBuffer bytes, long fileOffset, long sealAt) {
+    /** Bytes for one segment, written at {@code fileOffset}; {@code sealAt} >= 0 seals the segment. */
+    record Chunk(Segment segment, ByteBuffer bytes, long fileOffset, long sealAt) {
+    }
+
+    /**
+     * The bytes of one group, ready to be flushed.
+     *
+     * @param end the log position after the group's last record
+     */
+    public record Group(List<Chunk> chunks, long end) {
+        public boolean isEmpty() {
+            return chunks.isEmpty();
+        }
     }
 
     /**
@@ -37,6 +56,10 @@ public final class LogWriter {
         this.segment = log.segmentFor(tail == log.segmentCount() * log.segmentSize() ? tail - 1 : tail);
         this.tail = tail;
         this.bufferStart = tail;
+    }
+
+    private static ByteBuffer newBuffer(int capacity) {
+        return ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Where the next record will go, if it fits in the current segment. */
@@ -63,8 +86,9 @@ public final class LogWriter {
         if (tail + size > segmentEnd) {
             roll();
         }
+        ByteBuffer buffer = buffers[current];
         if (buffer.remaining() < size) {
-            grow(size);
+            buffer = grow(size);
         }
         reserved = tail;
         tail += size;
@@ -78,57 +102,69 @@ public final class LogWriter {
 
     private void roll() throws IOException {
         long dataEnd = tail - segment.basePosition();
-        sealed.add(new Chunk(segment, takeBuffer(), bufferStart - segment.basePosition(), dataEnd));
+        ByteBuffer buffer = buffers[current];
+        ByteBuffer bytes = newBuffer(Math.max(buffer.position(), 1));
+        bytes.put(buffer.flip()).flip();
+        buffer.clear();
+        sealed.add(new Chunk(segment, bytes, bufferStart - segment.basePosition(), dataEnd));
         Segment next = log.segmentCount() > segment.index() + 1 ? log.segment(segment.index() + 1) : log.addSegment();
         segment = next;
         tail = next.basePosition() + Segment.HEADER_SIZE;
         bufferStart = tail;
     }
 
-    private ByteBuffer takeBuffer() {
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.max(buffer.position(), 1)).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.put(buffer.flip()).flip();
-        buffer.clear();
-        return bytes;
-    }
-
-    private void grow(int need) {
+    private ByteBuffer grow(int need) {
+        ByteBuffer buffer = buffers[current];
         int capacity = buffer.capacity();
         while (capacity - buffer.position() < need) {
             capacity *= 2;
         }
-        ByteBuffer bigger = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bigger = newBuffer(capacity);
         bigger.put(buffer.flip());
-        buffer = bigger;
-    }
-
-    /** True when records were reserved since the last flush. */
-    public boolean hasPending() {
-        return tail != bufferStart || !sealed.isEmpty();
+        buffers[current] = bigger;
+        return bigger;
     }
 
     /**
-     * Writes and fdatasyncs everything reserved since the last flush, then updates the checkpoint.
-     * On failure the caller must stop writing (fail-stop): what reached the disk is unknown.
+     * Takes the bytes reserved since the last call as one group and starts the next group in the
+     * other buffer. Call only when the previously taken group has been flushed.
+     */
+    public Group takeGroup() {
+        List<Chunk> chunks = new ArrayList<>(sealed);
+        sealed.clear();
+        ByteBuffer buffer = buffers[current];
+        if (buffer.position() > 0) {
+            chunks.add(new Chunk(segment, buffer.flip(), bufferStart - segment.basePosition(), -1));
+        }
+        current ^= 1;
+        buffers[current].clear();
+        bufferStart = tail;
+        return new Group(List.copyOf(chunks), tail);
+    }
+
+    /**
+     * Writes and fdatasyncs a group, then updates the checkpoint. On failure the caller must stop
+     * writing (fail-stop): what reached the disk is unknown.
      *
      * @return the new end of durable data
      */
-    public long flush() throws IOException {
-        for (Chunk chunk : sealed) {
+    public long flush(Group group) throws IOException {
+        Segment last = null;
+        for (Chunk chunk : group.chunks()) {
+            if (last != null && last != chunk.segment) {
+                last.channel().force(false);
+            }
             writeFully(chunk.segment, chunk.bytes, chunk.fileOffset);
-            writeFully(chunk.segment, Log.seal(chunk.sealAt), Log.SEAL_OFFSET);
-            chunk.segment.channel().force(false);
+            if (chunk.sealAt >= 0) {
+                writeFully(chunk.segment, Log.seal(chunk.sealAt), Log.SEAL_OFFSET);
+            }
+            last = chunk.segment;
         }
-        sealed.clear();
-        buffer.flip();
-        if (buffer.hasRemaining()) {
-            writeFully(segment, buffer, bufferStart - segment.basePosition());
-            segment.channel().force(false);
+        if (last != null) {
+            last.channel().force(false);
         }
-        buffer.clear();
-        bufferStart = tail;
-        checkpoint.write(tail);
-        return tail;
+        checkpoint.write(group.end());
+        return group.end();
     }
 
     private static void writeFully(Segment segment, ByteBuffer bytes, long offset) throws IOException {

@@ -55,10 +55,12 @@ final class WriteRules {
     private static final byte[] SOFT_DELETED = ("{\"$tb\":" + Long.MAX_VALUE + "}").getBytes(StandardCharsets.UTF_8);
 
     private final StreamCatalog catalog;
-    private final IndexUpdate update;
     private final LogWriter logWriter;
-    /** Metadata written in the current group, ahead of the catalog. */
-    private final Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
+    private IndexUpdate update;
+    /** Metadata written in the group being built, ahead of the catalog. */
+    private Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
+    /** Metadata written in the group being synced, until it is committed. */
+    private Map<String, StreamCatalog.Metadata> syncingMetadata = Map.of();
     /** Whether the last wrong expected version was a retry matching only in part (CorruptedIdempotency). */
     private boolean corrupted;
     private long batchStart = -1;
@@ -71,11 +73,18 @@ final class WriteRules {
         this.logWriter = logWriter;
     }
 
-    /** Events encoded since the last call (and forgets pending metadata: the group is committed). */
-    int takeEventCount() {
+    /**
+     * Starts the next group: the one built so far goes to be synced (its metadata stays visible
+     * until then) and the one before it is committed.
+     *
+     * @return events encoded in the group just finished
+     */
+    int nextGroup(IndexUpdate next) {
         int n = groupEvents;
         groupEvents = 0;
-        pendingMetadata.clear();
+        syncingMetadata = pendingMetadata;
+        pendingMetadata = new HashMap<>();
+        update = next;
         return n;
     }
 
@@ -429,6 +438,9 @@ final class WriteRules {
             return null;
         }
         StreamCatalog.Metadata pending = pendingMetadata.get(stream);
+        if (pending == null) {
+            pending = syncingMetadata.get(stream);
+        }
         return pending != null ? pending : catalog.metadata(stream);
     }
 

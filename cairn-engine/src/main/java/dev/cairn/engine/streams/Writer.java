@@ -1,6 +1,7 @@
 package dev.cairn.engine.streams;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.ErrorCode;
 import dev.cairn.api.StoreUnavailableException;
 import dev.cairn.engine.index.IndexUpdate;
 import dev.cairn.engine.index.StreamIndex;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer thread: drains a group of requests, decides each against the stream state
- * ({@link WriteRules}), encodes the accepted ones, writes and fdatasyncs the group once, updates the
- * index, publishes the new committed end, and only then completes the callers' futures.
+ * The write path, in two stages. The writer thread drains a group of requests, decides each
+ * against the stream state ({@link WriteRules}) and encodes the accepted ones; the sync thread
+ * writes and fdatasyncs the group once, updates the index, publishes the new committed end, and
+ * only then are the callers' futures completed.
  *
- * <p>Design note: one thread owns every mutation, so checks need no locks and the outcome is a
- * deterministic function of the order of requests (timestamps come with the requests). While a
- * group is being synced the queue fills with the next one: that is where throughput comes from.
- * The first storage failure is sticky: every request after it fails with
+ * <p>Design note: one thread decides every mutation, so checks need no locks and the outcome is a
+ * deterministic function of the order of requests (timestamps and ids come with the requests).
+ * The writer decides and encodes group N+1 while group N is being synced, seeing N's changes
+ * through an overlay ({@link IndexUpdate#next()}); it hands N+1 over only once N is durable and
+ * indexed, so at most one group is in flight and the order of groups on disk is the order of
+ * decisions. The first storage failure is sticky: every request after it fails with
  * {@link StoreUnavailableException} (fail-stop), because after a failed fdatasync nobody knows what
  * reached the disk.
  *
@@ -45,20 +50,20 @@ public final class Writer implements AutoCloseable {
     private final int maxGroup;
     private final long indexFlushEvents;
     private final Thread thread;
-    /**
-     * Completes callers' futures off the writer thread, so that whatever callers chain onto them
-     * never delays the next group.
-     */
-    private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cairn-writer-completer");
-        t.setDaemon(true);
-        return t;
-    });
     private final WriteRules rules;
-    private final IndexUpdate update;
+    private final ExecutorService syncer = daemonExecutor("cairn-sync");
+    /** Completes callers' futures, so that what callers chain onto them never delays the next sync. */
+    private final ExecutorService completer = daemonExecutor("cairn-complete");
+    private IndexUpdate update;
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private volatile CairnException failure;
     private volatile boolean stopping;
     private long eventsSinceIndexFlush;
+
+    /** One group on its way to disk. */
+    private record Group(List<WriteRequest> requests, List<Object> outcomes, LogWriter.Group bytes,
+            IndexUpdate update, int events) {
+    }
 
     public Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents) {
         this.log = catalog.log();
@@ -72,6 +77,14 @@ public final class Writer implements AutoCloseable {
         this.rules = new WriteRules(catalog, update, logWriter);
         this.thread = new Thread(this::run, "cairn-writer");
         this.thread.setDaemon(true);
+    }
+
+    private static ExecutorService daemonExecutor(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public void start() {
@@ -108,44 +121,44 @@ public final class Writer implements AutoCloseable {
     }
 
     private void run() {
-        List<WriteRequest> group = new ArrayList<>(maxGroup);
-        List<Object> outcomes = new ArrayList<>(maxGroup);
         while (true) {
+            List<WriteRequest> requests = new ArrayList<>(Math.min(maxGroup, 64));
             try {
                 WriteRequest first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (stopping) {
+                        inFlight.join();
                         return;
                     }
                     continue;
                 }
-                group.add(first);
-                queue.drainTo(group, maxGroup - 1);
+                requests.add(first);
+                queue.drainTo(requests, maxGroup - 1);
             } catch (InterruptedException e) {
                 return;
             }
             if (failure != null) {
-                group.forEach(r -> r.future().completeExceptionally(unavailable(failure)));
-                group.clear();
+                failAll(requests);
                 continue;
             }
             try {
-                for (WriteRequest request : group) {
+                List<Object> outcomes = new ArrayList<>(requests.size());
+                for (WriteRequest request : requests) {
                     outcomes.add(decide(request));
                 }
-                commitGroup();
-                List<WriteRequest> done = List.copyOf(group);
-                List<Object> results = List.copyOf(outcomes);
-                completer.execute(() -> {
-                    for (int i = 0; i < done.size(); i++) {
-                        complete(done.get(i), results.get(i));
-                    }
-                });
+                inFlight.join();
+                if (failure != null) {
+                    failAll(requests);
+                    continue;
+                }
+                LogWriter.Group bytes = logWriter.takeGroup();
+                IndexUpdate built = update;
+                built.detachParent();
+                update = built.next();
+                Group group = new Group(requests, outcomes, bytes, built, rules.nextGroup(update));
+                inFlight = CompletableFuture.runAsync(() -> sync(group), syncer);
             } catch (IOException | RuntimeException e) {
-                failStop(e, group);
-            } finally {
-                group.clear();
-                outcomes.clear();
+                failStop(e, requests);
             }
         }
     }
@@ -158,22 +171,30 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    private void commitGroup() throws IOException {
-        if (!logWriter.hasPending()) {
-            return;
-        }
-        long end = logWriter.flush();
-        Map<String, StreamInfo> changed = Map.copyOf(update.changedStreams());
-        int events = rules.takeEventCount();
-        update.commit(end);
-        for (Map.Entry<String, StreamInfo> e : changed.entrySet()) {
-            catalog.committed(e.getKey(), e.getValue());
-        }
-        log.publish(end);
-        eventsSinceIndexFlush += events;
-        if (eventsSinceIndexFlush >= indexFlushEvents) {
-            index.flush(false);
-            eventsSinceIndexFlush = 0;
+    /** On the sync thread: make a group durable, index it, publish it, complete its callers. */
+    private void sync(Group group) {
+        try {
+            if (!group.bytes.isEmpty()) {
+                long end = logWriter.flush(group.bytes);
+                Map<String, StreamInfo> changed = group.update.changedStreams();
+                group.update.commitGroup(end);
+                for (Map.Entry<String, StreamInfo> e : changed.entrySet()) {
+                    catalog.committed(e.getKey(), e.getValue());
+                }
+                log.publish(end);
+                eventsSinceIndexFlush += group.events;
+                if (eventsSinceIndexFlush >= indexFlushEvents) {
+                    index.flush(false);
+                    eventsSinceIndexFlush = 0;
+                }
+            }
+            completer.execute(() -> {
+                for (int i = 0; i < group.requests.size(); i++) {
+                    complete(group.requests.get(i), group.outcomes.get(i));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            failStop(e, group.requests);
         }
     }
 
@@ -185,17 +206,22 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    private void failStop(Exception e, List<WriteRequest> group) {
+    private void failAll(List<WriteRequest> requests) {
+        StoreUnavailableException unavailable = unavailable(failure);
+        requests.forEach(r -> r.future().completeExceptionally(unavailable));
+    }
+
+    private void failStop(Exception e, List<WriteRequest> requests) {
         CairnException cause = e instanceof CairnException ce ? ce
-                : new CairnException(dev.cairn.api.ErrorCode.STORAGE_FAILURE, "storage failure: " + e, e);
-        failure = cause;
-        update.discard();
-        LOG.error("writer: storage failure, the store stops accepting writes (fail-stop); restart to recover", e);
-        StoreUnavailableException unavailable = unavailable(cause);
-        group.forEach(r -> r.future().completeExceptionally(unavailable));
+                : new CairnException(ErrorCode.STORAGE_FAILURE, "storage failure: " + e, e);
+        if (failure == null) {
+            failure = cause;
+            LOG.error("writer: storage failure, the store stops accepting writes (fail-stop); restart to recover", e);
+        }
+        failAll(requests);
         List<WriteRequest> rest = new ArrayList<>();
         queue.drainTo(rest);
-        rest.forEach(r -> r.future().completeExceptionally(unavailable));
+        failAll(rest);
     }
 
     /** Stops after the requests already queued are written. */
@@ -210,11 +236,13 @@ public final class Writer implements AutoCloseable {
         List<WriteRequest> rest = new ArrayList<>();
         queue.drainTo(rest);
         rest.forEach(r -> r.future().completeExceptionally(new StoreUnavailableException("the store is closed")));
-        completer.shutdown();
-        try {
-            completer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ExecutorService executor : List.of(syncer, completer)) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
