@@ -333,7 +333,9 @@ final class WriteRules {
             position = event(name, Long.MAX_VALUE, UUID.randomUUID(), EventType.STREAM_DELETED.value(), false,
                     new byte[0], new byte[0], d.createdMicros());
         } else {
-            if (current < 0) {
+            // KurrentDB fails a soft delete only when neither the stream nor its metastream exists
+            StreamInfo metastream = update.stream("$$" + name);
+            if (current < 0 && (metastream == null || metastream.lastRevision() < 0)) {
                 throw wrongVersion(asPart, info);
             }
             position = writeMetadata(name, SOFT_DELETED, d.createdMicros());
