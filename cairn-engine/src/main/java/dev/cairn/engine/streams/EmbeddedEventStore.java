@@ -231,9 +231,14 @@ public final class EmbeddedEventStore implements EventStore {
             }
             checkTotal(total);
             List<ConsistencyCheck> checkList = checks == null ? List.of() : List.copyOf(checks);
+            Set<StreamName> checked = new HashSet<>();
             for (ConsistencyCheck c : checkList) {
                 if (c.expected() instanceof StreamState.Any) {
                     throw new InvalidArgumentException("a consistency check must expect a state; 'any' checks nothing");
+                }
+                if (!checked.add(c.stream())) {
+                    throw new InvalidArgumentException("stream '" + c.stream()
+                            + "' may appear only once among the consistency checks");
                 }
             }
             long now = now();
