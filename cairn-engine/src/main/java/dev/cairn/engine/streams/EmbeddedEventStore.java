@@ -28,7 +28,9 @@ import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Checkpoint;
 import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
+import dev.cairn.engine.log.RecordCodec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -159,6 +161,11 @@ public final class EmbeddedEventStore implements EventStore {
                 throw new InvalidArgumentException("events must not contain null");
             }
             e.type().requireWritableTo(stream);
+            // the writer cannot encode a longer type; checked here so no part of the batch is written
+            if (e.type().value().getBytes(StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
+                throw new InvalidArgumentException("event type must be at most " + RecordCodec.MAX_NAME_BYTES
+                        + " bytes of UTF-8");
+            }
             long size = e.size() + 2L * e.type().value().length();
             if (size > options.maxEventSize()) {
                 throw new MaximumAppendSizeExceededException(options.maxEventSize(), "Event with Id: " + e.id()
