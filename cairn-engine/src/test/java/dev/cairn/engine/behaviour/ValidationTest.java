@@ -90,6 +90,34 @@ class ValidationTest extends StoreFixture {
         }
     }
 
+    /**
+     * An event type longer than a record can hold (64 KiB of UTF-8) is rejected before anything is
+     * written, even when KurrentDB's size formula (2 bytes a character) keeps it under the limit.
+     */
+    @ParameterizedTest(name = "{0} characters of ''{1}''")
+    @CsvSource({"65536, a", "22000, €"})
+    void anEventTypeTooLongForARecordIsRejectedAndNothingIsWritten(int length, String character) {
+        EventData longType = new EventData(UUID.randomUUID(), EventType.of(character.repeat(length)), ContentType.JSON,
+                "{}".getBytes(StandardCharsets.UTF_8), null);
+        store.close();
+        store = Cairn.open(options().maxEventSize(500_000).build());
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> append("s", StreamState.any(), event(), longType))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> store.append(List.of(new AppendRequest(name("m"), StreamState.any(), List.of(event())),
+                new AppendRequest(name("s"), StreamState.any(), List.of(longType)))))
+                .isInstanceOf(InvalidArgumentException.class);
+        append("t", StreamState.any(), event());
+
+        assertThatThrownBy(() -> read("s")).isInstanceOf(StreamNotFoundException.class);
+        assertThatThrownBy(() -> read("m")).isInstanceOf(StreamNotFoundException.class);
+        assertThat(readAll()).singleElement().satisfies(e -> assertThat(e.stream()).isEqualTo(name("t")));
+        assertThat(readAll().get(0).position()).isGreaterThanOrEqualTo(head);
+        reopen();
+        assertThat(readAll()).hasSize(1);
+    }
+
     @ParameterizedTest(name = "data {0} + metadata {1} + type 2 x {2}: allowed={3}")
     @CsvSource({
         "99998, 0,     T,     true",
