@@ -236,17 +236,43 @@ final class WriteRules {
         if (d.meta != null && d.meta.softDeleted()) {
             undelete(name, d.meta.value(), revision + 1, micros);
         }
+        String undeleteBase = softDeletedBase(name);
         long position = -1;
         for (EventData e : d.part.events()) {
             revision++;
             position = event(name, revision, e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), micros);
         }
+        if (undeleteBase != null) {
+            undeleteMetastream(undeleteBase, micros);
+        }
         return new AppendResult(d.part.stream(), revision, Position.of(position, position));
     }
 
     private void undelete(String stream, StreamMetadata current, long firstRevision, long micros) throws IOException {
         writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), micros);
+    }
+
+    /** For a metastream {@code $$x} whose stream x is soft deleted: x; else null. */
+    private String softDeletedBase(String stream) {
+        if (!stream.startsWith("$$")) {
+            return null;
+        }
+        String base = stream.substring(2);
+        StreamCatalog.Metadata meta = metadata(base);
+        return meta != null && meta.softDeleted() ? base : null;
+    }
+
+    /**
+     * KurrentDB's SoftUndeleteMetastream: a write to the metastream of a soft-deleted stream undeletes
+     * it, by writing the metadata just written again with {@code $tb} = the stream's last revision + 1,
+     * so that the events from before the delete stay hidden.
+     */
+    private void undeleteMetastream(String base, long micros) throws IOException {
+        StreamCatalog.Metadata written = metadata(base);
+        StreamInfo info = update.stream(base);
+        long first = info == null ? 0 : info.lastRevision() + 1;
+        undelete(base, written == null ? StreamMetadata.EMPTY : written.value(), first, micros);
     }
 
     // ---- append records (26.1) ----
@@ -286,6 +312,13 @@ final class WriteRules {
                 revisions.put(name, new long[] {info == null ? -1 : info.lastRevision(), -1});
             }
         }
+        List<String> undeleteBases = new ArrayList<>();
+        for (String name : revisions.keySet()) {
+            String base = softDeletedBase(name);
+            if (base != null) {
+                undeleteBases.add(base);
+            }
+        }
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
             long[] state = revisions.get(name);
@@ -299,6 +332,9 @@ final class WriteRules {
             state[0]++;
             state[1] = event(name, state[0], e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), r.createdMicros());
+        }
+        for (String base : undeleteBases) {
+            undeleteMetastream(base, r.createdMicros());
         }
         endBatch();
         List<AppendResult> results = new ArrayList<>();

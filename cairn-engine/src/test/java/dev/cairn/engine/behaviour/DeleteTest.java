@@ -109,10 +109,31 @@ class DeleteTest extends StoreFixture {
         AppendResult result = store.setStreamMetadata(name(STREAM), StreamState.at(0), wanted);
 
         assertThat(result.stream()).isEqualTo(name("$$" + STREAM));
-        assertThat(result.nextExpectedRevision()).isEqualTo(2);
-        assertThat(store.getStreamMetadata(name(STREAM)).metadata()).isEqualTo(wanted.withTruncateBefore(3L));
+        assertThat(store.getStreamMetadata(name(STREAM)))
+                .isEqualTo(new StreamMetadataResult(name(STREAM), wanted.withTruncateBefore(3L), 2));
         assertThat(read(STREAM)).as("everything before the undelete stays truncated").isEmpty();
         append(STREAM, StreamState.at(2), event());
+        assertThat(revisions(read(STREAM))).containsExactly(3L);
+    }
+
+    @ParameterizedTest(name = "reopen={0}")
+    @ValueSource(booleans = {false, true})
+    void appendingAMetadataEventToTheMetastreamOfASoftDeletedStreamUndeletesIt(boolean reopen) {
+        seed(STREAM, 3);
+        store.delete(name(STREAM), StreamState.any());
+        if (reopen) {
+            reopen();
+        }
+
+        append("$$" + STREAM, StreamState.at(0), new EventData(java.util.UUID.randomUUID(), EventType.METADATA,
+                dev.cairn.api.ContentType.JSON, "{\"$maxCount\":5,\"owner\":\"ops\"}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), null));
+
+        assertThat(store.getStreamMetadata(name(STREAM))).as("KurrentDB's SoftUndeleteMetastream")
+                .isEqualTo(new StreamMetadataResult(name(STREAM),
+                        StreamMetadata.EMPTY.withMaxCount(5L).withCustom("owner", "ops").withTruncateBefore(3L), 2));
+        assertThat(read(STREAM)).as("the events before the delete stay hidden").isEmpty();
+        assertThat(append(STREAM, StreamState.at(2), event()).nextExpectedRevision()).isEqualTo(3);
         assertThat(revisions(read(STREAM))).containsExactly(3L);
     }
 

@@ -109,6 +109,8 @@ class ExpectedStateTest extends StoreFixture {
         "existing,      delete,    1,             wev 2",
         "existing,      delete,    3,             wev 2",
         "metadata_only, delete,    any,           ok",
+        "metadata_only, delete,    no_stream,     ok",
+        "metadata_only, delete,    stream_exists, wev -1",
         "tombstoned,    delete,    any,           deleted",
         "tombstoned,    delete,    no_stream,     deleted",
         "tombstoned,    delete,    2,             deleted",
