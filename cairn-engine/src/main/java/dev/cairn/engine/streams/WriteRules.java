@@ -253,6 +253,15 @@ final class WriteRules {
         writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), micros);
     }
 
+    /** True for a metastream {@code $$x} whose stream x is tombstoned: it is deleted with x. */
+    private boolean baseTombstoned(String stream) {
+        if (!stream.startsWith("$$")) {
+            return false;
+        }
+        StreamInfo base = update.stream(stream.substring(2));
+        return base != null && base.tombstoned();
+    }
+
     /** For a metastream {@code $$x} whose stream x is soft deleted: x; else null. */
     private String softDeletedBase(String stream) {
         if (!stream.startsWith("$$")) {
@@ -284,7 +293,7 @@ final class WriteRules {
             String name = c.stream().value();
             StreamInfo info = update.stream(name);
             StreamCatalog.Metadata meta = metadata(name);
-            boolean tombstoned = info != null && info.tombstoned();
+            boolean tombstoned = info != null && info.tombstoned() || baseTombstoned(name);
             boolean softDeleted = meta != null && meta.softDeleted();
             long current = info == null ? -1 : info.lastRevision();
             boolean holds = !tombstoned && switch (c.expected()) {
@@ -306,7 +315,7 @@ final class WriteRules {
             String name = record.stream().value();
             if (!revisions.containsKey(name)) {
                 StreamInfo info = update.stream(name);
-                if (info != null && info.tombstoned()) {
+                if (info != null && info.tombstoned() || baseTombstoned(name)) {
                     throw new StreamDeletedException(record.stream());
                 }
                 revisions.put(name, new long[] {info == null ? -1 : info.lastRevision(), -1});
