@@ -122,6 +122,39 @@ class AppendRecordsTest extends StoreFixture {
     }
 
     @Test
+    void theMetastreamOfATombstonedStreamCanNeitherBeWrittenNorPassACheck() {
+        seed("gone", 1);
+        store.tombstone(name("gone"), StreamState.any());
+        Position head = store.headPosition();
+        EventData metadata = new EventData(java.util.UUID.randomUUID(), dev.cairn.api.EventType.METADATA,
+                dev.cairn.api.ContentType.JSON, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("$$gone", metadata)), List.of()))
+                .isInstanceOf(StreamDeletedException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("$$gone", StreamState.noStream()))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class,
+                        e -> assertThat(e.failures()).singleElement().satisfies(f -> assertThat(f.tombstoned()).isTrue()));
+
+        assertThat(store.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void recordsToTheMetastreamOfASoftDeletedStreamUndeleteIt() {
+        seed("deleted", 3);
+        store.delete(name("deleted"), StreamState.any());
+        EventData metadata = new EventData(java.util.UUID.randomUUID(), dev.cairn.api.EventType.METADATA,
+                dev.cairn.api.ContentType.JSON, "{\"$maxCount\":4}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                null);
+
+        store.appendRecords(List.of(record("$$deleted", metadata)), List.of());
+
+        assertThat(store.getStreamMetadata(name("deleted")).metadata())
+                .isEqualTo(dev.cairn.api.StreamMetadata.EMPTY.withMaxCount(4L).withTruncateBefore(3L));
+        assertThat(read("deleted")).isEmpty();
+    }
+
+    @Test
     void writingToATombstonedStreamWithoutACheckFailsAndWritesNothing() {
         store.tombstone(name("gone"), StreamState.any());
         Position head = store.headPosition();
