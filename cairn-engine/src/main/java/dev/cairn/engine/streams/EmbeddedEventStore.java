@@ -329,6 +329,9 @@ public final class EmbeddedEventStore implements EventStore {
     @Override
     public Position headPosition() {
         long end = log.committedEnd();
+        if (end <= log.firstPosition()) {
+            return Position.START;
+        }
         return Position.of(end, end);
     }
 
