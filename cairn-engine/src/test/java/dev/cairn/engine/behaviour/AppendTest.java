@@ -93,6 +93,41 @@ class AppendTest extends StoreFixture {
     }
 
     @Test
+    void anEmptyStoreHasItsHeadAtTheStart() {
+        assertThat(store.headPosition()).isEqualTo(Position.START);
+        assertThat(readAll()).isEmpty();
+        reopen();
+        assertThat(store.headPosition()).isEqualTo(Position.START);
+    }
+
+    @Test
+    void streamNamesAreCaseSensitive() {
+        append("Order-1", StreamState.noStream(), event());
+        append("order-1", StreamState.noStream(), event(), event());
+
+        assertThat(read("Order-1")).hasSize(1);
+        assertThat(read("order-1")).hasSize(2);
+        assertThatThrownBy(() -> read("ORDER-1")).isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @Test
+    void eventsRoundTripTheirContentTypeDataAndMetadata() {
+        EventData binary = EventData.binary("Blob", new byte[] {0, 1, 2, (byte) 255}).withMetadata(new byte[] {9, 8});
+        EventData json = EventData.json("Doc", "{\"a\":1}");
+
+        append("s", StreamState.noStream(), binary, json);
+        reopen();
+
+        List<RecordedEvent> read = read("s");
+        assertThat(read.get(0).contentType()).isEqualTo(dev.cairn.api.ContentType.BINARY);
+        assertThat(read.get(0).data()).containsExactly(0, 1, 2, 255);
+        assertThat(read.get(0).metadata()).containsExactly(9, 8);
+        assertThat(read.get(1).contentType()).isEqualTo(dev.cairn.api.ContentType.JSON);
+        assertThat(read.get(1).dataAsString()).isEqualTo("{\"a\":1}");
+        assertThat(read.get(1).metadata()).isEmpty();
+    }
+
+    @Test
     void aFailedBatchWritesNothing() {
         seed("s", 2);
         Position head = store.headPosition();
