@@ -163,14 +163,14 @@ final class WriteRules {
                 if (softDeleted) {
                     throw new StreamDeletedException(part.stream());
                 }
-                if (current < 0) {
+                if (current < 0 && !hasMetastream(name)) {
                     throw wrongVersion(part, info);
                 }
                 duplicate = duplicateByIds(part, info);
             }
             case StreamState.NoStream none -> {
-                if (current >= 0 && !softDeleted) {
-                    duplicate = duplicateFrom(part, info, 0);
+                if (current >= 0) {
+                    duplicate = softDeleted ? duplicateUnlessFirstIsNew(part, info) : duplicateFrom(part, info, 0);
                 }
             }
             case StreamState.AtRevision at -> {
@@ -206,6 +206,27 @@ final class WriteRules {
             throw wrongVersion(part, info);
         }
         return matchFrom(part, info, start);
+    }
+
+    /**
+     * For no stream on a soft-deleted stream: like {@link #duplicateFrom} from revision 0, except that
+     * a first event that differs means a new write (null), as KurrentDB's CheckCommit has it.
+     */
+    private AppendResult duplicateUnlessFirstIsNew(AppendRequest part, StreamInfo info) {
+        if (part.events().isEmpty()) {
+            throw wrongVersion(part, info);
+        }
+        IndexEntry first = update.entry(info.id(), 0);
+        if (first == null || !first.id().equals(part.events().get(0).id())) {
+            return null;
+        }
+        return matchFrom(part, info, 0);
+    }
+
+    /** True when the stream's metastream {@code $$stream} has events (KurrentDB: the stream "exists"). */
+    private boolean hasMetastream(String stream) {
+        StreamInfo metastream = update.stream("$$" + stream);
+        return metastream != null && metastream.lastRevision() >= 0;
     }
 
     private AppendResult matchFrom(AppendRequest part, StreamInfo info, long start) {
@@ -364,10 +385,13 @@ final class WriteRules {
         StreamCatalog.Metadata meta = metadata(name);
         boolean softDeleted = meta != null && meta.softDeleted();
         AppendRequest asPart = new AppendRequest(d.stream(), d.expected(), List.of());
+        if (softDeleted && d.expected() instanceof StreamState.StreamExists) {
+            throw new StreamDeletedException(d.stream());
+        }
         boolean holds = switch (d.expected()) {
             case StreamState.Any any -> true;
             case StreamState.NoStream none -> current < 0 || softDeleted;
-            case StreamState.StreamExists exists -> current >= 0;
+            case StreamState.StreamExists exists -> current >= 0 || hasMetastream(name);
             case StreamState.AtRevision at -> at.revision() == current;
         };
         if (!holds) {
@@ -379,8 +403,7 @@ final class WriteRules {
                     new byte[0], new byte[0], d.createdMicros());
         } else {
             // KurrentDB fails a soft delete only when neither the stream nor its metastream exists
-            StreamInfo metastream = update.stream("$$" + name);
-            if (current < 0 && (metastream == null || metastream.lastRevision() < 0)) {
+            if (current < 0 && !hasMetastream(name)) {
                 throw wrongVersion(asPart, info);
             }
             position = writeMetadata(name, SOFT_DELETED, d.createdMicros());
