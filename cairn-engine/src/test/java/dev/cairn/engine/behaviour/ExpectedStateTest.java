@@ -19,8 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The expected-state check of appends, soft deletes and tombstones against every state a stream can
- * be in (semantics.md sections 1-3). "existing" and the deleted conditions start from a stream with
- * revisions 0..2 (L = 2).
+ * be in (semantics.md sections 1-3, and KurrentDB's {@code IndexWriter.CheckCommit}, which both use:
+ * {@code stream_exists} is satisfied by a stream that has only metadata, and fails with StreamDeleted
+ * on a soft-deleted stream). "existing" and the deleted conditions start from a stream with
+ * revisions 0..2 (L = 2); "metadata_only" has metadata and no events.
  *
  * <p>Outcome column: a number is a successful append with that last revision; {@code ok} a
  * successful delete; {@code wev N} a WrongExpectedVersionException with actual revision N (-1: no
@@ -53,7 +55,7 @@ class ExpectedStateTest extends StoreFixture {
         "soft_deleted,  3,             wev 2",
         "metadata_only, any,           0",
         "metadata_only, no_stream,     0",
-        "metadata_only, stream_exists, wev -1",
+        "metadata_only, stream_exists, 0",
         "metadata_only, 0,             wev -1",
         "tombstoned,    any,           deleted",
         "tombstoned,    no_stream,     deleted",
@@ -110,7 +112,10 @@ class ExpectedStateTest extends StoreFixture {
         "existing,      delete,    3,             wev 2",
         "metadata_only, delete,    any,           ok",
         "metadata_only, delete,    no_stream,     ok",
-        "metadata_only, delete,    stream_exists, wev -1",
+        "metadata_only, delete,    stream_exists, ok",
+        "soft_deleted,  delete,    stream_exists, deleted",
+        "soft_deleted,  delete,    no_stream,     ok",
+        "soft_deleted,  delete,    1,             wev 2",
         "tombstoned,    delete,    any,           deleted",
         "tombstoned,    delete,    no_stream,     deleted",
         "tombstoned,    delete,    2,             deleted",
@@ -124,6 +129,10 @@ class ExpectedStateTest extends StoreFixture {
         "existing,      tombstone, 2,             ok",
         "existing,      tombstone, 1,             wev 2",
         "soft_deleted,  tombstone, any,           ok",
+        "soft_deleted,  tombstone, no_stream,     ok",
+        "soft_deleted,  tombstone, stream_exists, deleted",
+        "metadata_only, tombstone, stream_exists, ok",
+        "metadata_only, tombstone, no_stream,     ok",
         "tombstoned,    tombstone, any,           deleted",
         "tombstoned,    tombstone, no_stream,     deleted",
         "tombstoned,    tombstone, 2,             deleted",

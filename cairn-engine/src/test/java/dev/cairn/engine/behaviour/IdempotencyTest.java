@@ -129,6 +129,29 @@ class IdempotencyTest extends StoreFixture {
         assertThat(recordedIds(read(STREAM))).isEqualTo(ids(batch));
     }
 
+    /**
+     * KurrentDB compares a no_stream batch with the events from revision 0 on a soft-deleted stream
+     * too; only a mismatch of the first event lets it write (the soft-delete exception).
+     */
+    @ParameterizedTest(name = "reopen={0}")
+    @ValueSource(booleans = {false, true})
+    void noStreamRetryOnASoftDeletedStreamIsStillIdempotent(boolean reopen) {
+        List<EventData> batch = events(3);
+        AppendResult original = append(STREAM, StreamState.noStream(), batch);
+        store.delete(name(STREAM), StreamState.any());
+        maybeReopen(reopen);
+        Position head = store.headPosition();
+
+        assertThat(append(STREAM, StreamState.noStream(), batch)).isEqualTo(original);
+        assertThatThrownBy(() -> append(STREAM, StreamState.noStream(), batch.get(0), event()))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.headPosition()).isEqualTo(head);
+        assertThatThrownBy(() -> read(STREAM)).isInstanceOf(dev.cairn.api.StreamNotFoundException.class);
+
+        assertThat(append(STREAM, StreamState.noStream(), event(), batch.get(0)).nextExpectedRevision())
+                .as("a new first event is written").isEqualTo(4);
+    }
+
     @ParameterizedTest(name = "reopen={0}")
     @ValueSource(booleans = {false, true})
     void expectedEqualToCurrentWritesAgainEvenWithDuplicateIds(boolean reopen) {
