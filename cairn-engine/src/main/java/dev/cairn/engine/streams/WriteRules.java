@@ -308,10 +308,70 @@ final class WriteRules {
     // ---- append records (26.1) ----
 
     private MultiAppendResult appendRecords(WriteRequest.Records r) throws IOException {
+        MultiAppendResult duplicate = duplicateRecords(r);
+        if (duplicate != null) {
+            return duplicate;
+        }
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> true);
+        if (!failures.isEmpty()) {
+            throw new ConsistencyCheckException(failures);
+        }
+        return writeRecords(r);
+    }
+
+    /**
+     * KurrentDB checks each written stream for an idempotent retry (CheckCommit, with the stream's
+     * check as its expected revision, else any): the original result when every written stream is a
+     * retry, wrong expected version when only some are, null when none is.
+     */
+    private MultiAppendResult duplicateRecords(WriteRequest.Records r) {
+        Map<String, List<EventData>> byStream = new LinkedHashMap<>();
+        for (AppendRecord record : r.records()) {
+            byStream.computeIfAbsent(record.stream().value(), k -> new ArrayList<>()).add(record.event());
+        }
+        Map<String, StreamState> expected = new HashMap<>();
+        for (ConsistencyCheck c : r.checks()) {
+            expected.put(c.stream().value(), c.expected());
+        }
+        List<AppendResult> duplicates = new ArrayList<>();
+        for (Map.Entry<String, List<EventData>> e : byStream.entrySet()) {
+            StreamState state = expected.getOrDefault(e.getKey(), StreamState.any());
+            try {
+                Decision d = check(new AppendRequest(StreamName.of(e.getKey()), state, e.getValue()));
+                if (d.duplicate != null) {
+                    duplicates.add(d.duplicate);
+                }
+            } catch (dev.cairn.api.CairnException failed) {
+                if (!expected.containsKey(e.getKey())) {
+                    throw failed;
+                }
+                // a checked stream: its check reports the failure
+            }
+        }
+        if (duplicates.isEmpty()) {
+            return null;
+        }
+        if (duplicates.size() < byStream.size()) {
+            StreamName stream = duplicates.get(0).stream();
+            throw new WrongExpectedVersionException(stream, expected.getOrDefault(stream.value(), StreamState.any()),
+                    actual(update.stream(stream.value())));
+        }
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> !byStream.containsKey(name));
+        if (!failures.isEmpty()) {
+            throw new ConsistencyCheckException(failures);
+        }
+        return new MultiAppendResult(duplicates, last(duplicates));
+    }
+
+    private List<ConsistencyCheckException.Failure> checkFailures(List<ConsistencyCheck> checks,
+            java.util.function.Predicate<String> include) {
         List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
-        for (int i = 0; i < r.checks().size(); i++) {
-            ConsistencyCheck c = r.checks().get(i);
+        for (int i = 0; i < checks.size(); i++) {
+            ConsistencyCheck c = checks.get(i);
             String name = c.stream().value();
+            if (!include.test(name)) {
+                continue;
+            }
             StreamInfo info = update.stream(name);
             StreamCatalog.Metadata meta = metadata(name);
             boolean tombstoned = info != null && info.tombstoned() || baseTombstoned(name);
@@ -328,9 +388,10 @@ final class WriteRules {
                         tombstoned));
             }
         }
-        if (!failures.isEmpty()) {
-            throw new ConsistencyCheckException(failures);
-        }
+        return failures;
+    }
+
+    private MultiAppendResult writeRecords(WriteRequest.Records r) throws IOException {
         Map<String, long[]> revisions = new LinkedHashMap<>();
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
