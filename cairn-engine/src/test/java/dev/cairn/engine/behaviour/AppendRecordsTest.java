@@ -186,6 +186,44 @@ class AppendRecordsTest extends StoreFixture {
         }
     }
 
+    /**
+     * AppendRecords runs KurrentDB's per-stream idempotency check (its checks acting as the expected
+     * revisions): a retry of the same records returns the original result, across a restart too.
+     */
+    @ParameterizedTest(name = "reopen={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aRetryOfTheSameRecordsReturnsTheOriginalResult(boolean reopen) {
+        List<AppendRecord> records = List.of(record("a", event()), record("b", event()), record("a", event()));
+        List<ConsistencyCheck> checks = List.of(check("b", StreamState.noStream()));
+        MultiAppendResult original = store.appendRecords(records, checks);
+        append("a", StreamState.any(), event());
+        if (reopen) {
+            reopen();
+        }
+        Position head = store.headPosition();
+
+        assertThat(store.appendRecords(records, checks)).isEqualTo(original);
+        assertThat(store.appendRecords(records, List.of())).isEqualTo(original);
+
+        assertThat(store.headPosition()).isEqualTo(head);
+        assertThat(read("a")).hasSize(3);
+        assertThat(read("b")).hasSize(1);
+    }
+
+    @Test
+    void aRetryMixingWrittenAndNewStreamsFails() {
+        EventData a = event();
+        store.appendRecords(List.of(record("a", a)), List.of());
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", a), record("new", event())), List.of()))
+                .isInstanceOf(dev.cairn.api.WrongExpectedVersionException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", a), record("a", event())), List.of()))
+                .as("first record known, a later one not").isInstanceOf(dev.cairn.api.WrongExpectedVersionException.class);
+
+        assertThat(store.headPosition()).isEqualTo(head);
+    }
+
     @Test
     void anAnyCheckIsRejected() {
         assertThatThrownBy(() -> store.appendRecords(List.of(record("a", event())),
