@@ -204,6 +204,20 @@ class MetadataTest extends StoreFixture {
         assertThat(revisions(read(STREAM))).containsExactly(3L, 4L);
     }
 
+    @Test
+    void theLastJsonEventOfTheMetastreamCountsWhateverItsType() {
+        seed(STREAM, 5);
+
+        append("$$" + STREAM, StreamState.any(), EventData.json("SomethingElse", "{\"$maxCount\":1}"));
+
+        assertThat(store.getStreamMetadata(name(STREAM)).metadata()).isEqualTo(StreamMetadata.EMPTY.withMaxCount(1L));
+        assertThat(revisions(read(STREAM))).containsExactly(4L);
+        append("$$" + STREAM, StreamState.any(), EventData.json("SomethingElse", ""));
+        assertThat(store.getStreamMetadata(name(STREAM)).metadata()).as("empty data: no metadata")
+                .isEqualTo(StreamMetadata.EMPTY);
+        assertThat(read(STREAM)).hasSize(5);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown key inside $acl | {\"$maxCount\":2,\"$acl\":{\"$x\":\"a\"}}  | true",
