@@ -254,15 +254,17 @@ final class WriteRules {
     private AppendResult write(Decision d, long micros) throws IOException {
         String name = d.part.stream().value();
         long revision = d.info == null ? -1 : d.info.lastRevision();
-        if (d.meta != null && d.meta.softDeleted()) {
-            undelete(name, d.meta.value(), revision + 1, micros);
-        }
+        long firstNew = revision + 1;
         String undeleteBase = softDeletedBase(name);
         long position = -1;
         for (EventData e : d.part.events()) {
             revision++;
             position = event(name, revision, e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), micros);
+        }
+        // as KurrentDB's SoftUndeleteStream: the undelete follows the events it makes visible
+        if (d.meta != null && d.meta.softDeleted()) {
+            undelete(name, d.meta.value(), firstNew, micros);
         }
         if (undeleteBase != null) {
             undeleteMetastream(undeleteBase, micros);
@@ -404,25 +406,29 @@ final class WriteRules {
             }
         }
         List<String> undeleteBases = new ArrayList<>();
-        for (String name : revisions.keySet()) {
-            String base = softDeletedBase(name);
+        Map<String, StreamCatalog.Metadata> softDeleted = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : revisions.entrySet()) {
+            String base = softDeletedBase(e.getKey());
             if (base != null) {
                 undeleteBases.add(base);
             }
+            StreamCatalog.Metadata meta = metadata(e.getKey());
+            if (meta != null && meta.softDeleted()) {
+                softDeleted.put(e.getKey(), meta);
+            }
         }
+        Map<String, Long> firstNew = new HashMap<>();
+        revisions.forEach((name, state) -> firstNew.put(name, state[0] + 1));
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
             long[] state = revisions.get(name);
-            if (state[1] < 0) {
-                StreamCatalog.Metadata meta = metadata(name);
-                if (meta != null && meta.softDeleted()) {
-                    undelete(name, meta.value(), state[0] + 1, r.createdMicros());
-                }
-            }
             EventData e = record.event();
             state[0]++;
             state[1] = event(name, state[0], e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), r.createdMicros());
+        }
+        for (Map.Entry<String, StreamCatalog.Metadata> e : softDeleted.entrySet()) {
+            undelete(e.getKey(), e.getValue().value(), firstNew.get(e.getKey()), r.createdMicros());
         }
         for (String base : undeleteBases) {
             undeleteMetastream(base, r.createdMicros());
