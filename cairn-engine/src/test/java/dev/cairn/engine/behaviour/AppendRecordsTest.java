@@ -177,6 +177,9 @@ class AppendRecordsTest extends StoreFixture {
             MultiAppendResult result = store.appendRecords(records, checks);
             assertThat(result.results().get(0).nextExpectedRevision()).as("revisions continue after L").isEqualTo(3);
             assertThat(revisions(read("deleted"))).containsExactly(3L);
+            List<RecordedEvent> all = readAll();
+            assertThat(all.get(all.size() - 1).dataAsString()).as("the undelete follows the events")
+                    .isEqualTo("{\"$tb\":3}");
         } else {
             assertThatThrownBy(() -> store.appendRecords(records, checks))
                     .isInstanceOfSatisfying(ConsistencyCheckException.class,

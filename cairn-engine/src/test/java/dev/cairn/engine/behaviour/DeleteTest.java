@@ -92,12 +92,18 @@ class DeleteTest extends StoreFixture {
         store.setStreamMetadata(name(STREAM), StreamState.any(), StreamMetadata.EMPTY.withMaxCount(10L));
         store.delete(name(STREAM), StreamState.any());
 
-        append(STREAM, StreamState.noStream(), event());
+        EventData event = event();
+        AppendResult result = append(STREAM, StreamState.noStream(), event);
 
         StreamMetadataResult meta = store.getStreamMetadata(name(STREAM));
         assertThat(meta.metadata()).isEqualTo(StreamMetadata.EMPTY.withTruncateBefore(3L));
         assertThat(meta.metastreamRevision()).isEqualTo(2);
         assertThat(read("$$" + STREAM).get(0).dataAsString()).isEqualTo("{\"$tb\":3}");
+        List<RecordedEvent> all = readAll();
+        assertThat(all.get(all.size() - 2).id()).as("as KurrentDB writes it: the events, then the undelete")
+                .isEqualTo(event.id());
+        assertThat(all.get(all.size() - 1).stream()).isEqualTo(name("$$" + STREAM));
+        assertThat(result.position()).isEqualTo(all.get(all.size() - 2).position());
     }
 
     @Test
