@@ -166,6 +166,19 @@ class MetadataTest extends StoreFixture {
         assertThat(readAll().stream().filter(e -> e.stream().equals(name(STREAM)))).hasSize(5);
     }
 
+    @ParameterizedTest(name = "age {0} s + {1} us with $maxAge 60 s: visible={2}")
+    @CsvSource({"59, 0, true", "60, 0, true", "60, 1, false", "3600, 0, false"})
+    void maxAgeBoundary(long seconds, long micros, boolean visible) {
+        seed(STREAM, 1);
+        store.setStreamMetadata(name(STREAM), StreamState.any(), StreamMetadata.EMPTY.withMaxAge(Duration.ofSeconds(60)));
+
+        clock.advance(Duration.ofSeconds(seconds).plusNanos(micros * 1000));
+
+        assertThat(read(STREAM)).as("an event exactly $maxAge old is kept, as KurrentDB drops only older ones")
+                .hasSize(visible ? 1 : 0);
+        assertThat(readBackwards(STREAM)).hasSize(visible ? 1 : 0);
+    }
+
     @Test
     void maxAgeAndMaxCountCombine() {
         seed(STREAM, 4);
