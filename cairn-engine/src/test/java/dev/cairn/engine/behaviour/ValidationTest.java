@@ -143,7 +143,9 @@ class ValidationTest extends StoreFixture {
                     () -> store.appendRecords(List.of(new AppendRecord(name("s"), event()),
                             new AppendRecord(name("s"), big)), List.of()))) {
                 assertThatThrownBy(call).isInstanceOfSatisfying(MaximumAppendSizeExceededException.class,
-                        e -> assertThat(e.maxAppendSize()).isEqualTo(MAX_EVENT_SIZE));
+                        e -> assertThat(e.maxAppendSize()).isEqualTo(MAX_EVENT_SIZE))
+                        .hasMessage("Event with Id: " + big.id() + ", Size: " + (data + metadata + 2L * type.length())
+                                + ", exceeds Maximum Append Event Size of " + MAX_EVENT_SIZE + ".");
             }
             assertThat(store.headPosition()).isEqualTo(head);
             assertThatThrownBy(() -> read("s")).isInstanceOf(StreamNotFoundException.class);
@@ -175,7 +177,8 @@ class ValidationTest extends StoreFixture {
                 () -> store.append(split),
                 () -> store.appendRecords(records, List.of()))) {
             assertThatThrownBy(call).isInstanceOfSatisfying(MaximumAppendSizeExceededException.class,
-                    e -> assertThat(e.maxAppendSize()).isEqualTo(250_000));
+                    e -> assertThat(e.maxAppendSize()).isEqualTo(250_000))
+                    .hasMessage("Maximum Append Size of 250000 Exceeded.");
         }
         assertThat(readAll()).isEmpty();
     }
