@@ -23,7 +23,7 @@ public sealed interface StreamState
         }
     }
 
-    /** The stream must have at least one event. */
+    /** The stream must exist: have events, or metadata (as KurrentDB counts it); not be deleted. */
     record StreamExists() implements StreamState {
         @Override
         public String toString() {

@@ -30,6 +30,7 @@ import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
 import dev.cairn.engine.log.RecordCodec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -161,7 +162,8 @@ public final class EmbeddedEventStore implements EventStore {
                 throw new InvalidArgumentException("events must not contain null");
             }
             e.type().requireWritableTo(stream);
-            if (e.type().value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
+            // the writer cannot encode a longer type; checked here so no part of the batch is written
+            if (e.type().value().getBytes(StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
                 throw new InvalidArgumentException("event type must be at most " + RecordCodec.MAX_NAME_BYTES
                         + " bytes of UTF-8");
             }
@@ -237,9 +239,14 @@ public final class EmbeddedEventStore implements EventStore {
             }
             checkTotal(total);
             List<ConsistencyCheck> checkList = checks == null ? List.of() : List.copyOf(checks);
+            Set<StreamName> checked = new HashSet<>();
             for (ConsistencyCheck c : checkList) {
                 if (c.expected() instanceof StreamState.Any) {
                     throw new InvalidArgumentException("a consistency check must expect a state; 'any' checks nothing");
+                }
+                if (!checked.add(c.stream())) {
+                    throw new InvalidArgumentException("stream '" + c.stream()
+                            + "' may appear only once among the consistency checks");
                 }
             }
             long now = now();
@@ -325,6 +332,9 @@ public final class EmbeddedEventStore implements EventStore {
     @Override
     public Position headPosition() {
         long end = log.committedEnd();
+        if (end <= log.firstPosition()) {
+            return Position.START;
+        }
         return Position.of(end, end);
     }
 

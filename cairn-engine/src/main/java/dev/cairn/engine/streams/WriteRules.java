@@ -39,13 +39,11 @@ import java.util.UUID;
  * <p>Idempotency follows KurrentDB's rules but is exact and durable: event ids are looked up in the
  * index, not in a cache that a restart forgets.
  * <ul>
- *   <li>{@code any} / {@code stream exists}: if the first id was first written to this stream,
- *       every id must have been written to it, at any revisions (the original result is returned,
- *       ending at the last id's revision), or the append fails with wrong expected version; if
- *       not, the events are written. An id refers to its first write, as in KurrentDB's cache.
+ *   <li>{@code any} / {@code stream exists}: if the first id was written to this stream, every id
+ *       must follow it at consecutive revisions (the original result is returned) or the append
+ *       fails with wrong expected version; if not, the events are written.
  *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
  *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
- *       On a soft-deleted stream, {@code no stream} whose first id is not revision 0's writes.
  * </ul>
  *
  * <p>Not thread-safe: the writer thread only.
@@ -55,9 +53,9 @@ final class WriteRules {
     private static final byte[] SOFT_DELETED = ("{\"$tb\":" + Long.MAX_VALUE + "}").getBytes(StandardCharsets.UTF_8);
 
     private final StreamCatalog catalog;
-    private final LogWriter logWriter;
     private IndexUpdate update;
-    /** Metadata written in the group being built, ahead of the catalog. */
+    private final LogWriter logWriter;
+    /** Metadata written in the current group, ahead of the catalog. */
     private Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
     /** Metadata written in the group being synced, until it is committed. */
     private Map<String, StreamCatalog.Metadata> syncingMetadata = Map.of();
@@ -189,17 +187,14 @@ final class WriteRules {
                 if (softDeleted) {
                     throw new StreamDeletedException(part.stream());
                 }
-                if (current < 0) {
+                if (current < 0 && !hasMetastream(name)) {
                     throw wrongVersion(part, info);
                 }
                 duplicate = duplicateByIds(part, info);
             }
             case StreamState.NoStream none -> {
                 if (current >= 0) {
-                    // On a soft-deleted stream a retry is still recognised; other events are written.
-                    IndexEntry first = softDeleted && !events.isEmpty() ? update.entry(info.id(), 0) : null;
-                    boolean retry = !softDeleted || (first != null && first.id().equals(events.get(0).id()));
-                    duplicate = retry ? duplicateFrom(part, info, 0) : null;
+                    duplicate = softDeleted ? duplicateUnlessFirstIsNew(part, info) : duplicateFrom(part, info, 0);
                 }
             }
             case StreamState.AtRevision at -> {
@@ -251,6 +246,27 @@ final class WriteRules {
         return matchFrom(part, info, start);
     }
 
+    /**
+     * For no stream on a soft-deleted stream: like {@link #duplicateFrom} from revision 0, except that
+     * a first event that differs means a new write (null), as KurrentDB's CheckCommit has it.
+     */
+    private AppendResult duplicateUnlessFirstIsNew(AppendRequest part, StreamInfo info) {
+        if (part.events().isEmpty()) {
+            throw wrongVersion(part, info);
+        }
+        IndexEntry first = update.entry(info.id(), 0);
+        if (first == null || !first.id().equals(part.events().get(0).id())) {
+            return null;
+        }
+        return matchFrom(part, info, 0);
+    }
+
+    /** True when the stream's metastream {@code $$stream} has events (KurrentDB: the stream "exists"). */
+    private boolean hasMetastream(String stream) {
+        StreamInfo metastream = update.stream("$$" + stream);
+        return metastream != null && metastream.lastRevision() >= 0;
+    }
+
     private AppendResult matchFrom(AppendRequest part, StreamInfo info, long start) {
         List<EventData> events = part.events();
         IndexEntry entry = null;
@@ -277,41 +293,135 @@ final class WriteRules {
     private AppendResult write(Decision d, long micros) throws IOException {
         String name = d.part.stream().value();
         long revision = d.info == null ? -1 : d.info.lastRevision();
-        if (d.meta != null && d.meta.softDeleted()) {
-            undelete(name, d.meta.value(), revision + 1, derivedId(d.part.events().get(0).id()), micros);
-        }
+        long firstNew = revision + 1;
+        String undeleteBase = softDeletedBase(name);
         long position = -1;
         for (EventData e : d.part.events()) {
             revision++;
             position = event(name, revision, e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), micros);
         }
+        // as KurrentDB's SoftUndeleteStream: the undelete follows the events it makes visible
+        if (d.meta != null && d.meta.softDeleted()) {
+            undelete(name, d.meta.value(), firstNew, d.part.events().get(0).id(), micros);
+        }
+        if (undeleteBase != null) {
+            undeleteMetastream(undeleteBase, d.part.events().get(0).id(), micros);
+        }
         return new AppendResult(d.part.stream(), revision, Position.of(position, position));
     }
 
-    private void undelete(String stream, StreamMetadata current, long firstRevision, UUID id, long micros)
+    /**
+     * Writes {@code current} back with {@code $tb = firstRevision}. Its id is derived from the id of
+     * the event that caused it, so that the writer stays a deterministic function of its input.
+     */
+    private long undelete(String stream, StreamMetadata current, long firstRevision, UUID cause, long micros)
             throws IOException {
-        writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), id, micros);
+        UUID id = UUID.nameUUIDFromBytes((cause + "/undelete").getBytes(StandardCharsets.UTF_8));
+        return writeMetadata(stream, MetadataCodec.write(current.withTruncateBefore(firstRevision)), id, micros);
+    }
+
+    /** True for a metastream {@code $$x} whose stream x is tombstoned: it is deleted with x. */
+    private boolean baseTombstoned(String stream) {
+        if (!stream.startsWith("$$")) {
+            return false;
+        }
+        StreamInfo base = update.stream(stream.substring(2));
+        return base != null && base.tombstoned();
+    }
+
+    /** For a metastream {@code $$x} whose stream x is soft deleted: x; else null. */
+    private String softDeletedBase(String stream) {
+        if (!stream.startsWith("$$")) {
+            return null;
+        }
+        String base = stream.substring(2);
+        StreamCatalog.Metadata meta = metadata(base);
+        return meta != null && meta.softDeleted() ? base : null;
     }
 
     /**
-     * The id of an event the writer adds on its own (an undelete's metadata), derived from the id
-     * of the event that caused it so that the writer stays a deterministic function of its input.
+     * KurrentDB's SoftUndeleteMetastream: a write to the metastream of a soft-deleted stream undeletes
+     * it, by writing the metadata just written again with {@code $tb} = the stream's last revision + 1,
+     * so that the events from before the delete stay hidden.
      */
-    private static UUID derivedId(UUID cause) {
-        return UUID.nameUUIDFromBytes((cause + "/undelete").getBytes(StandardCharsets.UTF_8));
+    private void undeleteMetastream(String base, UUID cause, long micros) throws IOException {
+        StreamCatalog.Metadata written = metadata(base);
+        StreamInfo info = update.stream(base);
+        long first = info == null ? 0 : info.lastRevision() + 1;
+        undelete(base, written == null ? StreamMetadata.EMPTY : written.value(), first, cause, micros);
     }
 
     // ---- append records (26.1) ----
 
     private MultiAppendResult appendRecords(WriteRequest.Records r) throws IOException {
+        MultiAppendResult duplicate = duplicateRecords(r);
+        if (duplicate != null) {
+            return duplicate;
+        }
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> true);
+        if (!failures.isEmpty()) {
+            throw new ConsistencyCheckException(failures);
+        }
+        return writeRecords(r);
+    }
+
+    /**
+     * KurrentDB checks each written stream for an idempotent retry (CheckCommit, with the stream's
+     * check as its expected revision, else any): the original result when every written stream is a
+     * retry, wrong expected version when only some are, null when none is.
+     */
+    private MultiAppendResult duplicateRecords(WriteRequest.Records r) {
+        Map<String, List<EventData>> byStream = new LinkedHashMap<>();
+        for (AppendRecord record : r.records()) {
+            byStream.computeIfAbsent(record.stream().value(), k -> new ArrayList<>()).add(record.event());
+        }
+        Map<String, StreamState> expected = new HashMap<>();
+        for (ConsistencyCheck c : r.checks()) {
+            expected.put(c.stream().value(), c.expected());
+        }
+        List<AppendResult> duplicates = new ArrayList<>();
+        for (Map.Entry<String, List<EventData>> e : byStream.entrySet()) {
+            StreamState state = expected.getOrDefault(e.getKey(), StreamState.any());
+            try {
+                Decision d = check(new AppendRequest(StreamName.of(e.getKey()), state, e.getValue()));
+                if (d.duplicate != null) {
+                    duplicates.add(d.duplicate);
+                }
+            } catch (dev.cairn.api.CairnException failed) {
+                if (!expected.containsKey(e.getKey())) {
+                    throw failed;
+                }
+                // a checked stream: its check reports the failure
+            }
+        }
+        if (duplicates.isEmpty()) {
+            return null;
+        }
+        if (duplicates.size() < byStream.size()) {
+            StreamName stream = duplicates.get(0).stream();
+            throw new WrongExpectedVersionException(stream, expected.getOrDefault(stream.value(), StreamState.any()),
+                    actual(update.stream(stream.value())));
+        }
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> !byStream.containsKey(name));
+        if (!failures.isEmpty()) {
+            throw new ConsistencyCheckException(failures);
+        }
+        return new MultiAppendResult(duplicates, last(duplicates));
+    }
+
+    private List<ConsistencyCheckException.Failure> checkFailures(List<ConsistencyCheck> checks,
+            java.util.function.Predicate<String> include) {
         List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
-        for (int i = 0; i < r.checks().size(); i++) {
-            ConsistencyCheck c = r.checks().get(i);
+        for (int i = 0; i < checks.size(); i++) {
+            ConsistencyCheck c = checks.get(i);
             String name = c.stream().value();
+            if (!include.test(name)) {
+                continue;
+            }
             StreamInfo info = update.stream(name);
             StreamCatalog.Metadata meta = metadata(name);
-            boolean tombstoned = info != null && info.tombstoned();
+            boolean tombstoned = info != null && info.tombstoned() || baseTombstoned(name);
             boolean softDeleted = meta != null && meta.softDeleted();
             long current = info == null ? -1 : info.lastRevision();
             boolean holds = !tombstoned && switch (c.expected()) {
@@ -325,33 +435,51 @@ final class WriteRules {
                         tombstoned));
             }
         }
-        if (!failures.isEmpty()) {
-            throw new ConsistencyCheckException(failures);
-        }
+        return failures;
+    }
+
+    private MultiAppendResult writeRecords(WriteRequest.Records r) throws IOException {
         Map<String, long[]> revisions = new LinkedHashMap<>();
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
             if (!revisions.containsKey(name)) {
                 StreamInfo info = update.stream(name);
-                if (info != null && info.tombstoned()) {
+                if (info != null && info.tombstoned() || baseTombstoned(name)) {
                     throw new StreamDeletedException(record.stream());
                 }
                 revisions.put(name, new long[] {info == null ? -1 : info.lastRevision(), -1});
             }
         }
+        List<String> undeleteBases = new ArrayList<>();
+        Map<String, StreamCatalog.Metadata> softDeleted = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : revisions.entrySet()) {
+            String base = softDeletedBase(e.getKey());
+            if (base != null) {
+                undeleteBases.add(base);
+            }
+            StreamCatalog.Metadata meta = metadata(e.getKey());
+            if (meta != null && meta.softDeleted()) {
+                softDeleted.put(e.getKey(), meta);
+            }
+        }
+        Map<String, Long> firstNew = new HashMap<>();
+        revisions.forEach((name, state) -> firstNew.put(name, state[0] + 1));
+        Map<String, UUID> causes = new HashMap<>();
+        r.records().forEach(record -> causes.putIfAbsent(record.stream().value(), record.event().id()));
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
             long[] state = revisions.get(name);
-            if (state[1] < 0) {
-                StreamCatalog.Metadata meta = metadata(name);
-                if (meta != null && meta.softDeleted()) {
-                    undelete(name, meta.value(), state[0] + 1, derivedId(record.event().id()), r.createdMicros());
-                }
-            }
             EventData e = record.event();
             state[0]++;
             state[1] = event(name, state[0], e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), r.createdMicros());
+        }
+        for (Map.Entry<String, StreamCatalog.Metadata> e : softDeleted.entrySet()) {
+            undelete(e.getKey(), e.getValue().value(), firstNew.get(e.getKey()), causes.get(e.getKey()),
+                    r.createdMicros());
+        }
+        for (String base : undeleteBases) {
+            undeleteMetastream(base, causes.get("$$" + base), r.createdMicros());
         }
         endBatch();
         List<AppendResult> results = new ArrayList<>();
@@ -373,13 +501,12 @@ final class WriteRules {
         boolean softDeleted = meta != null && meta.softDeleted();
         AppendRequest asPart = new AppendRequest(d.stream(), d.expected(), List.of());
         if (softDeleted && d.expected() instanceof StreamState.StreamExists) {
-            // Deletes go through the same commit check as appends (IndexWriter.CheckCommit).
             throw new StreamDeletedException(d.stream());
         }
         boolean holds = switch (d.expected()) {
             case StreamState.Any any -> true;
             case StreamState.NoStream none -> current < 0 || softDeleted;
-            case StreamState.StreamExists exists -> current >= 0;
+            case StreamState.StreamExists exists -> current >= 0 || hasMetastream(name);
             case StreamState.AtRevision at -> at.revision() == current;
         };
         if (!holds) {
@@ -390,9 +517,8 @@ final class WriteRules {
             position = event(name, Long.MAX_VALUE, d.eventId(), EventType.STREAM_DELETED.value(), false,
                     new byte[0], new byte[0], d.createdMicros());
         } else {
-            // Only a stream with neither events nor metadata cannot be soft deleted (semantics.md §1).
-            StreamInfo metastream = update.stream("$$" + name);
-            if (current < 0 && (metastream == null || metastream.lastRevision() < 0)) {
+            // KurrentDB fails a soft delete only when neither the stream nor its metastream exists
+            if (current < 0 && !hasMetastream(name)) {
                 throw wrongVersion(asPart, info);
             }
             position = writeMetadata(name, SOFT_DELETED, d.eventId(), d.createdMicros());
@@ -417,8 +543,7 @@ final class WriteRules {
         Long tb = m.metadata().truncateBefore();
         if (current != null && current.softDeleted() && (tb == null || tb != Long.MAX_VALUE)) {
             long first = info == null ? 0 : info.lastRevision() + 1;
-            position = writeMetadata(name, MetadataCodec.write(m.metadata().withTruncateBefore(first)),
-                    derivedId(m.eventId()), m.createdMicros());
+            position = undelete(name, m.metadata(), first, m.eventId(), m.createdMicros());
         }
         endBatch();
         StreamInfo after = update.stream(metastream.value());
@@ -430,7 +555,8 @@ final class WriteRules {
         String metastream = "$$" + stream;
         StreamInfo info = update.stream(metastream);
         long revision = info == null ? 0 : info.lastRevision() + 1;
-        return event(metastream, revision, id, EventType.METADATA.value(), true, json, new byte[0], micros);
+        return event(metastream, revision, id, EventType.METADATA.value(), true, json, new byte[0],
+                micros);
     }
 
     private StreamCatalog.Metadata metadata(String stream) {

@@ -171,8 +171,8 @@ final class StoreModel {
                 paths.add("stream_exists on soft-deleted");
                 return Check.of(Decision.DELETED, s);
             }
-            // The API: "the stream must have at least one event".
-            if (current < 0) {
+            // KurrentDB's CheckCommit: a stream "exists" when it has events or metadata.
+            if (current < 0 && s.metaRevision < 0) {
                 return Check.of(Decision.WRONG_VERSION, s);
             }
         }

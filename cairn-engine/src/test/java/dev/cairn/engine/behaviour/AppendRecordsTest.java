@@ -1,0 +1,255 @@
+package dev.cairn.engine.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.cairn.api.AppendRecord;
+import dev.cairn.api.AppendResult;
+import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsistencyCheckException;
+import dev.cairn.api.EventData;
+import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.Position;
+import dev.cairn.api.RecordedEvent;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamNotFoundException;
+import dev.cairn.api.StreamState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * AppendRecords (KurrentDB 26.1, semantics.md section 9): records in any order across streams,
+ * written atomically when every consistency check holds; checks may name streams that are not
+ * written; every failing check is reported with its actual state.
+ */
+class AppendRecordsTest extends StoreFixture {
+
+    private static AppendRecord record(String stream, EventData event) {
+        return new AppendRecord(name(stream), event);
+    }
+
+    private static ConsistencyCheck check(String stream, StreamState expected) {
+        return new ConsistencyCheck(name(stream), expected);
+    }
+
+    @Test
+    void interleavedRecordsGetConsecutiveRevisionsPerStreamInRequestOrder() {
+        seed("b", 2);
+        EventData a0 = event();
+        EventData b2 = event();
+        EventData a1 = event();
+        EventData c0 = event();
+        EventData b3 = event();
+
+        MultiAppendResult result = store.appendRecords(
+                List.of(record("a", a0), record("b", b2), record("a", a1), record("c", c0), record("b", b3)),
+                List.of());
+
+        assertThat(result.results()).extracting(AppendResult::stream, AppendResult::nextExpectedRevision)
+                .containsExactly(tuple(name("a"), 1L), tuple(name("b"), 3L), tuple(name("c"), 0L));
+        assertThat(recordedIds(read("a"))).containsExactly(a0.id(), a1.id());
+        assertThat(revisions(read("b"))).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(recordedIds(read("b")).subList(2, 4)).containsExactly(b2.id(), b3.id());
+        List<RecordedEvent> all = readAll();
+        List<RecordedEvent> written = all.subList(all.size() - 5, all.size());
+        assertThat(recordedIds(written)).containsExactly(a0.id(), b2.id(), a1.id(), c0.id(), b3.id());
+        assertThat(result.results().get(0).position()).isEqualTo(written.get(2).position());
+        assertThat(result.results().get(1).position()).isEqualTo(written.get(4).position());
+        assertThat(result.position()).isEqualTo(written.get(4).position());
+    }
+
+    @Test
+    void checksOnStreamsWrittenAndNotWrittenThatHoldLetTheAppendThrough() {
+        seed("written", 2);
+        seed("checked", 1);
+
+        MultiAppendResult result = store.appendRecords(
+                List.of(record("written", event()), record("fresh", event())),
+                List.of(check("written", StreamState.at(1)), check("checked", StreamState.streamExists()),
+                        check("fresh", StreamState.noStream()), check("absent", StreamState.noStream())));
+
+        assertThat(result.results()).as("check-only streams have no result")
+                .extracting(AppendResult::stream, AppendResult::nextExpectedRevision)
+                .containsExactly(tuple(name("written"), 2L), tuple(name("fresh"), 0L));
+        assertThat(read("checked")).hasSize(1);
+        assertThatThrownBy(() -> read("absent")).isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @Test
+    void everyFailingCheckIsReportedWithItsActualStateAndNothingIsWritten() {
+        seed("written", 2);
+        seed("checked", 1);
+        seed("fine", 1);
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> store.appendRecords(
+                List.of(record("written", event()), record("new", event())),
+                List.of(check("written", StreamState.at(5)), check("fine", StreamState.at(0)),
+                        check("checked", StreamState.noStream()), check("absent", StreamState.streamExists()),
+                        check("new", StreamState.at(0)))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .extracting(ConsistencyCheckException.Failure::index, ConsistencyCheckException.Failure::stream,
+                                ConsistencyCheckException.Failure::expected, ConsistencyCheckException.Failure::actual,
+                                ConsistencyCheckException.Failure::tombstoned)
+                        .containsExactly(
+                                tuple(0, name("written"), StreamState.at(5), StreamState.at(1), false),
+                                tuple(2, name("checked"), StreamState.noStream(), StreamState.at(0), false),
+                                tuple(3, name("absent"), StreamState.streamExists(), StreamState.noStream(), false),
+                                tuple(4, name("new"), StreamState.at(0), StreamState.noStream(), false)));
+
+        assertThat(store.headPosition()).isEqualTo(head);
+        assertThat(read("written")).hasSize(2);
+        assertThatThrownBy(() -> read("new")).isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @ParameterizedTest(name = "check {0} on a tombstoned stream fails")
+    @CsvSource({"no_stream", "stream_exists", "2"})
+    void checksOnATombstonedStreamFailAndSayTombstoned(String expected) {
+        seed("gone", 3);
+        store.tombstone(name("gone"), StreamState.any());
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("gone", ExpectedStateTest.state(expected)))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> {
+                    assertThat(e.failures()).hasSize(1);
+                    assertThat(e.failures().get(0).tombstoned()).isTrue();
+                });
+        assertThatThrownBy(() -> read("other")).isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @Test
+    void theMetastreamOfATombstonedStreamCanNeitherBeWrittenNorPassACheck() {
+        seed("gone", 1);
+        store.tombstone(name("gone"), StreamState.any());
+        Position head = store.headPosition();
+        EventData metadata = new EventData(java.util.UUID.randomUUID(), dev.cairn.api.EventType.METADATA,
+                dev.cairn.api.ContentType.JSON, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("$$gone", metadata)), List.of()))
+                .isInstanceOf(StreamDeletedException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("$$gone", StreamState.noStream()))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class,
+                        e -> assertThat(e.failures()).singleElement().satisfies(f -> assertThat(f.tombstoned()).isTrue()));
+
+        assertThat(store.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void recordsToTheMetastreamOfASoftDeletedStreamUndeleteIt() {
+        seed("deleted", 3);
+        store.delete(name("deleted"), StreamState.any());
+        EventData metadata = new EventData(java.util.UUID.randomUUID(), dev.cairn.api.EventType.METADATA,
+                dev.cairn.api.ContentType.JSON, "{\"$maxCount\":4}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                null);
+
+        store.appendRecords(List.of(record("$$deleted", metadata)), List.of());
+
+        assertThat(store.getStreamMetadata(name("deleted")).metadata())
+                .isEqualTo(dev.cairn.api.StreamMetadata.EMPTY.withMaxCount(4L).withTruncateBefore(3L));
+        assertThat(read("deleted")).isEmpty();
+    }
+
+    @Test
+    void writingToATombstonedStreamWithoutACheckFailsAndWritesNothing() {
+        store.tombstone(name("gone"), StreamState.any());
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event()), record("gone", event())),
+                List.of())).isInstanceOf(StreamDeletedException.class);
+
+        assertThat(store.headPosition()).isEqualTo(head);
+    }
+
+    @ParameterizedTest(name = "check {0} on a soft-deleted stream -> holds: {1}")
+    @CsvSource({"no_stream, true", "2, true", "stream_exists, false", "1, false"})
+    void checksOnASoftDeletedStream(String expected, boolean holds) {
+        seed("deleted", 3);
+        store.delete(name("deleted"), StreamState.any());
+        List<AppendRecord> records = List.of(record("deleted", event()));
+        List<ConsistencyCheck> checks = List.of(check("deleted", ExpectedStateTest.state(expected)));
+
+        if (holds) {
+            MultiAppendResult result = store.appendRecords(records, checks);
+            assertThat(result.results().get(0).nextExpectedRevision()).as("revisions continue after L").isEqualTo(3);
+            assertThat(revisions(read("deleted"))).containsExactly(3L);
+            List<RecordedEvent> all = readAll();
+            assertThat(all.get(all.size() - 1).dataAsString()).as("the undelete follows the events")
+                    .isEqualTo("{\"$tb\":3}");
+        } else {
+            assertThatThrownBy(() -> store.appendRecords(records, checks))
+                    .isInstanceOfSatisfying(ConsistencyCheckException.class,
+                            e -> assertThat(e.failures()).singleElement()
+                                    .satisfies(f -> assertThat(f.tombstoned()).isFalse()));
+            assertThatThrownBy(() -> read("deleted")).isInstanceOf(StreamNotFoundException.class);
+        }
+    }
+
+    /**
+     * AppendRecords runs KurrentDB's per-stream idempotency check (its checks acting as the expected
+     * revisions): a retry of the same records returns the original result, across a restart too.
+     */
+    @ParameterizedTest(name = "reopen={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aRetryOfTheSameRecordsReturnsTheOriginalResult(boolean reopen) {
+        List<AppendRecord> records = List.of(record("a", event()), record("b", event()), record("a", event()));
+        List<ConsistencyCheck> checks = List.of(check("b", StreamState.noStream()));
+        MultiAppendResult original = store.appendRecords(records, checks);
+        append("a", StreamState.any(), event());
+        if (reopen) {
+            reopen();
+        }
+        Position head = store.headPosition();
+
+        assertThat(store.appendRecords(records, checks)).isEqualTo(original);
+        assertThat(store.appendRecords(records, List.of())).isEqualTo(original);
+
+        assertThat(store.headPosition()).isEqualTo(head);
+        assertThat(read("a")).hasSize(3);
+        assertThat(read("b")).hasSize(1);
+    }
+
+    @Test
+    void aRetryMixingWrittenAndNewStreamsFails() {
+        EventData a = event();
+        store.appendRecords(List.of(record("a", a)), List.of());
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", a), record("new", event())), List.of()))
+                .isInstanceOf(dev.cairn.api.WrongExpectedVersionException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", a), record("a", event())), List.of()))
+                .as("first record known, a later one not").isInstanceOf(dev.cairn.api.WrongExpectedVersionException.class);
+
+        assertThat(store.headPosition()).isEqualTo(head);
+    }
+
+    @Test
+    void anAnyCheckIsRejected() {
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", event())),
+                List.of(check("a", StreamState.any())))).isInstanceOf(InvalidArgumentException.class);
+        assertThat(readAll()).isEmpty();
+    }
+
+    @Test
+    void aStreamMayBeCheckedOnlyOnce() {
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", event())),
+                List.of(check("a", StreamState.noStream()), check("a", StreamState.noStream()))))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThat(readAll()).isEmpty();
+    }
+
+    @Test
+    void recordsAreValidatedLikeAppends() {
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", event()), record("$all", event())),
+                List.of())).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("a", event()), record("a", event("$x"))),
+                List.of())).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> store.appendRecords(List.of(), List.of()))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThat(readAll()).isEmpty();
+    }
+}
