@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param writeQueueCapacity writes waiting for the writer before callers block (default 16384)
  * @param maxGroupSize most requests written with one fdatasync (default 4096)
  * @param streamCacheSize streams whose state is cached in memory (default 100,000)
- * @param indexFlushEvents events between index flushes; bounds what a restart replays (default 200,000)
+ * @param indexFlushEvents events between index flushes; bounds what a restart after a crash replays (default 50,000)
  * @param clock the time source for event timestamps and {@code $maxAge}
  * @param channels opens the log's files (tests inject faults here)
  */
@@ -44,7 +44,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         private int writeQueueCapacity = 16_384;
         private int maxGroupSize = 4096;
         private long streamCacheSize = 100_000;
-        private long indexFlushEvents = 200_000;
+        private long indexFlushEvents = 50_000;
         private Clock clock = Clock.systemUTC();
         private ChannelFactory channels = ChannelFactory.DEFAULT;
 

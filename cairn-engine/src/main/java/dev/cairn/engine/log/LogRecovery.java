@@ -29,7 +29,7 @@ public final class LogRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
 
-    /** A complete batch: its event records and its commit. */
+    /** A complete batch: its event records (header fields only: data and metadata come back empty) and its commit. */
     public record Batch(List<LogRecord.Event> events, LogRecord.Commit commit) {
     }
 
@@ -91,7 +91,7 @@ public final class LogRecovery {
                 problem = "invalid record (bad length, trailer or CRC)";
                 break;
             }
-            LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
+            LogRecord record = RecordCodec.decode(segment.buffer(), offset, position, false);
             if (record instanceof LogRecord.Event e) {
                 events.add(e);
                 position += length;

@@ -37,6 +37,8 @@ public final class RecordCodec {
     public static final int COMMIT_SIZE = FRAME + 8 + 4;
     public static final int MAX_NAME_BYTES = 0xFFFF;
 
+    private static final byte[] EMPTY = new byte[0];
+
     private RecordCodec() {
     }
 
@@ -117,6 +119,14 @@ public final class RecordCodec {
      * @param position the record's global log position
      */
     public static LogRecord decode(ByteBuffer buf, int offset, long position) {
+        return decode(buf, offset, position, true);
+    }
+
+    /**
+     * Decodes a validated record; without {@code payload}, an event's data and metadata come back
+     * empty (recovery and checks need only the header fields, and copying payloads dominated them).
+     */
+    public static LogRecord decode(ByteBuffer buf, int offset, long position, boolean payload) {
         ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.getInt(offset);
         byte kind = b.get(offset + 8);
@@ -130,6 +140,9 @@ public final class RecordCodec {
         UUID id = new UUID(b.getLong(), b.getLong());
         String stream = string(b, Short.toUnsignedInt(b.getShort()));
         String type = string(b, Short.toUnsignedInt(b.getShort()));
+        if (!payload) {
+            return new LogRecord.Event(position, length, stream, revision, id, type, json, created, EMPTY, EMPTY);
+        }
         byte[] data = bytes(b, b.getInt());
         byte[] metadata = bytes(b, b.getInt());
         return new LogRecord.Event(position, length, stream, revision, id, type, json, created, data, metadata);

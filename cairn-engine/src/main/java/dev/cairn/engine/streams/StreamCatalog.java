@@ -41,8 +41,10 @@ public final class StreamCatalog {
     public StreamCatalog(Log log, StreamIndex index, long cacheSize) {
         this.log = log;
         this.index = index;
-        this.streams = Caffeine.newBuilder().maximumSize(cacheSize).build();
-        this.metadata = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // Maintenance runs on the calling thread: handing it to the common pool cost the writer a
+        // thread wake-up on its hot path.
+        this.streams = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+        this.metadata = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
     }
 
     public Log log() {

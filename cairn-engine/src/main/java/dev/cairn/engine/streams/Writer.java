@@ -12,27 +12,28 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path, in two stages. The writer thread drains a group of requests, decides each
- * against the stream state ({@link WriteRules}) and encodes the accepted ones; the sync thread
- * writes and fdatasyncs the group once, updates the index, publishes the new committed end, and
- * only then are the callers' futures completed.
+ * The write path, in two stages. The writer thread decides requests as they arrive against the
+ * stream state ({@link WriteRules}) and encodes the accepted ones into the group being built; the
+ * sync thread writes and fdatasyncs a group once, updates the index, publishes the new committed
+ * end, and only then are the callers' futures completed (on a third thread, so that what callers
+ * chain onto them never delays a sync).
  *
  * <p>Design note: one thread decides every mutation, so checks need no locks and the outcome is a
  * deterministic function of the order of requests (timestamps and ids come with the requests).
- * The writer decides and encodes group N+1 while group N is being synced, seeing N's changes
- * through an overlay ({@link IndexUpdate#next()}); it hands N+1 over only once N is durable and
- * indexed, so at most one group is in flight and the order of groups on disk is the order of
- * decisions. The first storage failure is sticky: every request after it fails with
+ * The writer builds group N+1 while group N is being synced, seeing N's changes through an
+ * overlay ({@link IndexUpdate#next()}), and hands it over the moment N is durable and indexed: the
+ * longer a sync takes, the larger the next group. At most one group is in flight, and the order of
+ * groups on disk is the order of decisions. The first storage failure is sticky: every request after it fails with
  * {@link StoreUnavailableException} (fail-stop), because after a failed fdatasync nobody knows what
  * reached the disk.
  *
@@ -46,7 +47,10 @@ public final class Writer implements AutoCloseable {
     private final StreamIndex index;
     private final StreamCatalog catalog;
     private final LogWriter logWriter;
-    private final BlockingQueue<WriteRequest> queue;
+    /** Requests, and {@link #SYNCED} when the sync thread has finished a group. */
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Bounds the requests queued or in flight (back-pressure on callers). */
+    private final Semaphore capacity;
     private final int maxGroup;
     private final long indexFlushEvents;
     private final Thread thread;
@@ -55,7 +59,9 @@ public final class Writer implements AutoCloseable {
     /** Completes callers' futures, so that what callers chain onto them never delays the next sync. */
     private final ExecutorService completer = daemonExecutor("cairn-complete");
     private IndexUpdate update;
-    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private static final Object SYNCED = new Object();
+    /** Whether a group is with the sync thread (writer thread only). */
+    private boolean syncing;
     private volatile CairnException failure;
     private volatile boolean stopping;
     private long eventsSinceIndexFlush;
@@ -70,7 +76,7 @@ public final class Writer implements AutoCloseable {
         this.index = catalog.index();
         this.catalog = catalog;
         this.logWriter = logWriter;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.capacity = new Semaphore(queueCapacity);
         this.maxGroup = maxGroup;
         this.indexFlushEvents = indexFlushEvents;
         this.update = new IndexUpdate(index, catalog::info, index.nextStreamId());
@@ -91,7 +97,7 @@ public final class Writer implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues a request; blocks while the queue is full (back-pressure). */
+    /** Queues a request; blocks while too many are queued or in flight (back-pressure). */
     void submit(WriteRequest request) {
         CairnException failed = failure;
         if (failed != null) {
@@ -103,7 +109,9 @@ public final class Writer implements AutoCloseable {
             return;
         }
         try {
-            queue.put(request);
+            capacity.acquire();
+            request.future().whenComplete((result, error) -> capacity.release());
+            queue.add(request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.future().completeExceptionally(new StoreUnavailableException("interrupted while queueing a write", e));
@@ -120,47 +128,75 @@ public final class Writer implements AutoCloseable {
                 + cause.getMessage(), cause);
     }
 
+    /**
+     * The writer loop. Requests are decided as they arrive, into the group being built; the group
+     * is handed to the sync thread as soon as that thread is free, so the longer a sync takes, the
+     * larger the next group grows.
+     */
     private void run() {
+        List<WriteRequest> requests = new ArrayList<>();
+        List<Object> outcomes = new ArrayList<>();
+        List<Object> arrived = new ArrayList<>();
         while (true) {
-            List<WriteRequest> requests = new ArrayList<>(Math.min(maxGroup, 64));
             try {
-                WriteRequest first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    if (stopping) {
-                        inFlight.join();
+                    if (stopping && !syncing && requests.isEmpty()) {
                         return;
                     }
                     continue;
                 }
-                requests.add(first);
-                queue.drainTo(requests, maxGroup - 1);
+                arrived.add(first);
+                queue.drainTo(arrived, maxGroup);
             } catch (InterruptedException e) {
                 return;
             }
-            if (failure != null) {
-                failAll(requests);
-                continue;
-            }
             try {
-                List<Object> outcomes = new ArrayList<>(requests.size());
-                for (WriteRequest request : requests) {
+                for (Object item : arrived) {
+                    if (item == SYNCED) {
+                        syncing = false;
+                        continue;
+                    }
+                    WriteRequest request = (WriteRequest) item;
+                    if (failure != null) {
+                        request.future().completeExceptionally(unavailable(failure));
+                        continue;
+                    }
+                    requests.add(request);
                     outcomes.add(decide(request));
                 }
-                inFlight.join();
+                arrived.clear();
                 if (failure != null) {
                     failAll(requests);
-                    continue;
+                    requests.clear();
+                    outcomes.clear();
+                } else if (!syncing && !requests.isEmpty()) {
+                    handOff(requests, outcomes);
+                    requests = new ArrayList<>();
+                    outcomes = new ArrayList<>();
                 }
-                LogWriter.Group bytes = logWriter.takeGroup();
-                IndexUpdate built = update;
-                built.detachParent();
-                update = built.next();
-                Group group = new Group(requests, outcomes, bytes, built, rules.nextGroup(update));
-                inFlight = CompletableFuture.runAsync(() -> sync(group), syncer);
             } catch (IOException | RuntimeException e) {
+                arrived.stream().filter(o -> o != SYNCED).map(WriteRequest.class::cast).forEach(requests::add);
+                arrived.clear();
                 failStop(e, requests);
+                requests.clear();
+                outcomes.clear();
             }
         }
+    }
+
+    /** Gives the group built so far to the sync thread (which is idle) and starts the next one. */
+    private void handOff(List<WriteRequest> requests, List<Object> outcomes) {
+        LogWriter.Group bytes = logWriter.takeGroup();
+        IndexUpdate built = update;
+        built.detachParent();
+        update = built.next();
+        Group group = new Group(requests, outcomes, bytes, built, rules.nextGroup(update));
+        syncing = true;
+        syncer.execute(() -> {
+            sync(group);
+            queue.add(SYNCED);
+        });
     }
 
     private Object decide(WriteRequest request) throws IOException {
@@ -218,10 +254,8 @@ public final class Writer implements AutoCloseable {
             failure = cause;
             LOG.error("writer: storage failure, the store stops accepting writes (fail-stop); restart to recover", e);
         }
+        // Requests still queued are failed by the writer loop as it meets them.
         failAll(requests);
-        List<WriteRequest> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        failAll(rest);
     }
 
     /** Stops after the requests already queued are written. */
@@ -233,9 +267,10 @@ public final class Writer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<WriteRequest> rest = new ArrayList<>();
+        List<Object> rest = new ArrayList<>();
         queue.drainTo(rest);
-        rest.forEach(r -> r.future().completeExceptionally(new StoreUnavailableException("the store is closed")));
+        rest.stream().filter(WriteRequest.class::isInstance).map(WriteRequest.class::cast)
+                .forEach(r -> r.future().completeExceptionally(new StoreUnavailableException("the store is closed")));
         for (ExecutorService executor : List.of(syncer, completer)) {
             executor.shutdown();
             try {
