@@ -19,10 +19,7 @@ import dev.cairn.engine.index.EventRef;
 import dev.cairn.engine.index.IndexEntry;
 import dev.cairn.engine.index.IndexUpdate;
 import dev.cairn.engine.index.StreamInfo;
-import dev.cairn.engine.log.LogWriter;
-import dev.cairn.engine.log.RecordCodec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,38 +49,12 @@ final class WriteRules {
 
     private static final byte[] SOFT_DELETED = ("{\"$tb\":" + Long.MAX_VALUE + "}").getBytes(StandardCharsets.UTF_8);
 
-    private final StreamCatalog catalog;
-    private IndexUpdate update;
-    private final LogWriter logWriter;
-    /** Metadata written in the current group, ahead of the catalog. */
-    private Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
-    /** Metadata written in the group being synced, until it is committed. */
-    private Map<String, StreamCatalog.Metadata> syncingMetadata = Map.of();
+    private final GroupEncoder encoder;
     /** Whether the last wrong expected version was a retry matching only in part (CorruptedIdempotency). */
     private boolean corrupted;
-    private long batchStart = -1;
-    private int batchEvents;
-    private int groupEvents;
 
-    WriteRules(StreamCatalog catalog, IndexUpdate update, LogWriter logWriter) {
-        this.catalog = catalog;
-        this.update = update;
-        this.logWriter = logWriter;
-    }
-
-    /**
-     * Starts the next group: the one built so far goes to be synced (its metadata stays visible
-     * until then) and the one before it is committed.
-     *
-     * @return events encoded in the group just finished
-     */
-    int nextGroup(IndexUpdate next) {
-        int n = groupEvents;
-        groupEvents = 0;
-        syncingMetadata = pendingMetadata;
-        pendingMetadata = new HashMap<>();
-        update = next;
-        return n;
+    WriteRules(GroupEncoder encoder) {
+        this.encoder = encoder;
     }
 
     Object apply(WriteRequest request) throws IOException {
@@ -159,19 +130,19 @@ final class WriteRules {
 
     private AppendResult currentResult(StreamName stream, StreamInfo info) {
         long revision = info == null ? -1 : info.lastRevision();
-        IndexEntry entry = info == null || revision < 0 ? null : update.entry(info.id(), revision);
+        IndexEntry entry = info == null || revision < 0 ? null : update().entry(info.id(), revision);
         Position position = entry == null ? Position.START : Position.of(entry.position(), entry.position());
         return new AppendResult(stream, revision, position);
     }
 
     private Decision check(AppendRequest part) {
         String name = part.stream().value();
-        StreamInfo info = update.stream(name);
+        StreamInfo info = update().stream(name);
         if (info != null && info.tombstoned()) {
             throw new StreamDeletedException(part.stream());
         }
         if (part.stream().isMetadata()) {
-            StreamInfo base = update.stream(part.stream().metadataOf().value());
+            StreamInfo base = update().stream(part.stream().metadataOf().value());
             if (base != null && base.tombstoned()) {
                 throw new StreamDeletedException(part.stream());
             }
@@ -224,7 +195,7 @@ final class WriteRules {
         }
         long end = -1;
         for (int i = 0; i < part.events().size(); i++) {
-            EventRef ref = update.eventRef(part.events().get(i).id());
+            EventRef ref = update().eventRef(part.events().get(i).id());
             if (ref == null || ref.streamId() != info.id() || ref.revision() == Long.MAX_VALUE) {
                 if (i == 0) {
                     return null;
@@ -234,7 +205,7 @@ final class WriteRules {
             }
             end = ref.revision();
         }
-        IndexEntry entry = update.entry(info.id(), end);
+        IndexEntry entry = update().entry(info.id(), end);
         return new AppendResult(part.stream(), end, Position.of(entry.position(), entry.position()));
     }
 
@@ -254,7 +225,7 @@ final class WriteRules {
         if (part.events().isEmpty()) {
             throw wrongVersion(part, info);
         }
-        IndexEntry first = update.entry(info.id(), 0);
+        IndexEntry first = update().entry(info.id(), 0);
         if (first == null || !first.id().equals(part.events().get(0).id())) {
             return null;
         }
@@ -263,7 +234,7 @@ final class WriteRules {
 
     /** True when the stream's metastream {@code $$stream} has events (KurrentDB: the stream "exists"). */
     private boolean hasMetastream(String stream) {
-        StreamInfo metastream = update.stream("$$" + stream);
+        StreamInfo metastream = update().stream("$$" + stream);
         return metastream != null && metastream.lastRevision() >= 0;
     }
 
@@ -272,7 +243,7 @@ final class WriteRules {
         IndexEntry entry = null;
         for (int i = 0; i < events.size(); i++) {
             long revision = start + i;
-            entry = revision > info.lastRevision() ? null : update.entry(info.id(), revision);
+            entry = revision > info.lastRevision() ? null : update().entry(info.id(), revision);
             if (entry == null || !entry.id().equals(events.get(i).id())) {
                 corrupted = i > 0;
                 throw wrongVersion(part, info);
@@ -326,7 +297,7 @@ final class WriteRules {
         if (!stream.startsWith("$$")) {
             return false;
         }
-        StreamInfo base = update.stream(stream.substring(2));
+        StreamInfo base = update().stream(stream.substring(2));
         return base != null && base.tombstoned();
     }
 
@@ -347,7 +318,7 @@ final class WriteRules {
      */
     private void undeleteMetastream(String base, UUID cause, long micros) throws IOException {
         StreamCatalog.Metadata written = metadata(base);
-        StreamInfo info = update.stream(base);
+        StreamInfo info = update().stream(base);
         long first = info == null ? 0 : info.lastRevision() + 1;
         undelete(base, written == null ? StreamMetadata.EMPTY : written.value(), first, cause, micros);
     }
@@ -401,7 +372,7 @@ final class WriteRules {
         if (duplicates.size() < byStream.size()) {
             StreamName stream = duplicates.get(0).stream();
             throw new WrongExpectedVersionException(stream, expected.getOrDefault(stream.value(), StreamState.any()),
-                    actual(update.stream(stream.value())));
+                    actual(update().stream(stream.value())));
         }
         List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> !byStream.containsKey(name));
         if (!failures.isEmpty()) {
@@ -419,7 +390,7 @@ final class WriteRules {
             if (!include.test(name)) {
                 continue;
             }
-            StreamInfo info = update.stream(name);
+            StreamInfo info = update().stream(name);
             StreamCatalog.Metadata meta = metadata(name);
             boolean tombstoned = info != null && info.tombstoned() || baseTombstoned(name);
             boolean softDeleted = meta != null && meta.softDeleted();
@@ -443,7 +414,7 @@ final class WriteRules {
         for (AppendRecord record : r.records()) {
             String name = record.stream().value();
             if (!revisions.containsKey(name)) {
-                StreamInfo info = update.stream(name);
+                StreamInfo info = update().stream(name);
                 if (info != null && info.tombstoned() || baseTombstoned(name)) {
                     throw new StreamDeletedException(record.stream());
                 }
@@ -492,7 +463,7 @@ final class WriteRules {
 
     private DeleteResult delete(WriteRequest.Delete d) throws IOException {
         String name = d.stream().value();
-        StreamInfo info = update.stream(name);
+        StreamInfo info = update().stream(name);
         if (info != null && info.tombstoned()) {
             throw new StreamDeletedException(d.stream());
         }
@@ -531,7 +502,7 @@ final class WriteRules {
 
     private AppendResult setMetadata(WriteRequest.SetMetadata m) throws IOException {
         String name = m.stream().value();
-        StreamInfo info = update.stream(name);
+        StreamInfo info = update().stream(name);
         if (info != null && info.tombstoned()) {
             throw new StreamDeletedException(m.stream());
         }
@@ -546,65 +517,28 @@ final class WriteRules {
             position = undelete(name, m.metadata(), first, m.eventId(), m.createdMicros());
         }
         endBatch();
-        StreamInfo after = update.stream(metastream.value());
+        StreamInfo after = update().stream(metastream.value());
         return new AppendResult(d.part.stream(), after.lastRevision(), Position.of(position, position));
     }
 
-    /** Encodes a {@code $metadata} event to {@code $$stream} and records it as pending. */
     private long writeMetadata(String stream, byte[] json, UUID id, long micros) throws IOException {
-        String metastream = "$$" + stream;
-        StreamInfo info = update.stream(metastream);
-        long revision = info == null ? 0 : info.lastRevision() + 1;
-        return event(metastream, revision, id, EventType.METADATA.value(), true, json, new byte[0],
-                micros);
+        return encoder.writeMetadata(stream, json, id, micros);
     }
 
     private StreamCatalog.Metadata metadata(String stream) {
-        if (stream.startsWith("$$")) {
-            return null;
-        }
-        StreamCatalog.Metadata pending = pendingMetadata.get(stream);
-        if (pending == null) {
-            pending = syncingMetadata.get(stream);
-        }
-        return pending != null ? pending : catalog.metadata(stream);
+        return encoder.metadata(stream);
     }
-
-    // ---- encoding ----
 
     private long event(String stream, long revision, UUID id, String type, boolean json, byte[] data, byte[] metadata,
             long micros) throws IOException {
-        byte[] s = stream.getBytes(StandardCharsets.UTF_8);
-        byte[] t = type.getBytes(StandardCharsets.UTF_8);
-        if (s.length > RecordCodec.MAX_NAME_BYTES || t.length > RecordCodec.MAX_NAME_BYTES) {
-            // validated before queueing; failing here, mid-batch, would leave a partial batch behind
-            throw new IllegalStateException("stream name or event type longer than " + RecordCodec.MAX_NAME_BYTES
-                    + " bytes reached the writer");
-        }
-        int size = RecordCodec.eventSize(s, t, data.length, metadata.length);
-        ByteBuffer buffer = logWriter.reserve(size);
-        long position = logWriter.lastReserved();
-        if (batchStart < 0) {
-            batchStart = position;
-        }
-        RecordCodec.writeEvent(buffer, s, revision, id, t, json, micros, data, metadata);
-        update.event(stream, revision, position, id);
-        if (stream.startsWith("$$")) {
-            StreamMetadata value = json ? MetadataCodec.parse(data) : StreamMetadata.EMPTY;
-            pendingMetadata.put(stream.substring(2), new StreamCatalog.Metadata(value, revision));
-        }
-        batchEvents++;
-        groupEvents++;
-        return position;
+        return encoder.event(stream, revision, id, type, json, data, metadata, micros);
     }
 
     private void endBatch() throws IOException {
-        if (batchEvents == 0) {
-            return;
-        }
-        ByteBuffer buffer = logWriter.reserve(RecordCodec.COMMIT_SIZE);
-        RecordCodec.writeCommit(buffer, batchStart, batchEvents);
-        batchStart = -1;
-        batchEvents = 0;
+        encoder.endBatch();
+    }
+
+    private IndexUpdate update() {
+        return encoder.update();
     }
 }

@@ -54,6 +54,7 @@ public final class Writer implements AutoCloseable {
     private final int maxGroup;
     private final long indexFlushEvents;
     private final Thread thread;
+    private final GroupEncoder encoder;
     private final WriteRules rules;
     private final ExecutorService syncer = daemonExecutor("cairn-sync");
     /** Completes callers' futures, so that what callers chain onto them never delays the next sync. */
@@ -80,7 +81,8 @@ public final class Writer implements AutoCloseable {
         this.maxGroup = maxGroup;
         this.indexFlushEvents = indexFlushEvents;
         this.update = new IndexUpdate(index, catalog::info, index.nextStreamId());
-        this.rules = new WriteRules(catalog, update, logWriter);
+        this.encoder = new GroupEncoder(catalog, update, logWriter);
+        this.rules = new WriteRules(encoder);
         this.thread = new Thread(this::run, "cairn-writer");
         this.thread.setDaemon(true);
     }
@@ -112,6 +114,10 @@ public final class Writer implements AutoCloseable {
             capacity.acquire();
             request.future().whenComplete((result, error) -> capacity.release());
             queue.add(request);
+            if (stopping && !thread.isAlive()) {
+                // close() already drained the queue: nobody else will answer this request
+                failQueued(new StoreUnavailableException("the store is closed"));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.future().completeExceptionally(new StoreUnavailableException("interrupted while queueing a write", e));
@@ -191,7 +197,7 @@ public final class Writer implements AutoCloseable {
         IndexUpdate built = update;
         built.detachParent();
         update = built.next();
-        Group group = new Group(requests, outcomes, bytes, built, rules.nextGroup(update));
+        Group group = new Group(requests, outcomes, bytes, built, encoder.nextGroup(update));
         syncing = true;
         syncer.execute(() -> {
             sync(group);
@@ -258,6 +264,13 @@ public final class Writer implements AutoCloseable {
         failAll(requests);
     }
 
+    private void failQueued(StoreUnavailableException reason) {
+        List<Object> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        rest.stream().filter(WriteRequest.class::isInstance).map(WriteRequest.class::cast)
+                .forEach(r -> r.future().completeExceptionally(reason));
+    }
+
     /** Stops after the requests already queued are written. */
     @Override
     public void close() {
@@ -267,10 +280,7 @@ public final class Writer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<Object> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        rest.stream().filter(WriteRequest.class::isInstance).map(WriteRequest.class::cast)
-                .forEach(r -> r.future().completeExceptionally(new StoreUnavailableException("the store is closed")));
+        failQueued(new StoreUnavailableException("the store is closed"));
         for (ExecutorService executor : List.of(syncer, completer)) {
             executor.shutdown();
             try {

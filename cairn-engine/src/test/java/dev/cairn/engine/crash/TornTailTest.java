@@ -109,7 +109,8 @@ class TornTailTest {
         try (EventStore store = Cairn.open(LogFixture.options(dir))) {
             LogFixture.assertHolds(store, survivors);
             long head = store.headPosition().commit();
-            assertThat(head).as("head after recovery, %s", what).isGreaterThanOrEqualTo(acknowledged)
+            // a store left with no events reports Position.START as its head
+            assertThat(head).as("head after recovery, %s", what).isGreaterThanOrEqualTo(damaged == 0 ? 0 : acknowledged)
                     .isLessThanOrEqualTo(written.get(damaged).start());
             expected.addAll(LogFixture.writeBatches(store, new Random(from), 5));
             LogFixture.assertHolds(store, expected);
