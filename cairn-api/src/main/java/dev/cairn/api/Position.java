@@ -2,9 +2,8 @@ package dev.cairn.api;
 
 /**
  * A place in the global log ({@code $all}). Both parts are unsigned 64-bit; {@code commit >=
- * prepare}. In Cairn an event's prepare position is the byte offset of its record in the log and
- * its commit position is the offset of the end marker of the batch it was written in, so all
- * events of one append share the commit position and order by prepare position.
+ * prepare}. In Cairn, as in KurrentDB for ordinary appends, an event's commit and prepare positions
+ * are both the byte offset of its record in the log, so positions order events in {@code $all}.
  *
  * @param commit the commit position
  * @param prepare the prepare position
