@@ -1,0 +1,47 @@
+package dev.cairn.server.grpc;
+
+import dev.cairn.protocol.serverfeatures.ServerFeaturesGrpc;
+import dev.cairn.protocol.serverfeatures.SupportedMethod;
+import dev.cairn.protocol.serverfeatures.SupportedMethods;
+import dev.cairn.protocol.shared.Empty;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+
+/**
+ * {@code event_store.client.server_features.ServerFeatures}: tells clients which methods this node
+ * serves, so they never pick a code path (batch append, multi-stream append) that would fail.
+ *
+ * <p>Names are lower case, services by their full protobuf name, as KurrentDB reports them.
+ * List a method here only once it works end to end.
+ */
+public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeaturesImplBase {
+
+    /**
+     * The KurrentDB version whose v1 API Cairn answers like. Below 25.0, so clients do not try the
+     * v2 multi-stream append, which Cairn does not serve yet.
+     */
+    public static final String REPORTED_VERSION = "24.10.0";
+
+    private static final String STREAMS = "event_store.client.streams.streams";
+
+    static final List<SupportedMethod> METHODS = List.of(
+            method(STREAMS, "append"),
+            method(STREAMS, "read"),
+            method(STREAMS, "delete"),
+            method(STREAMS, "tombstone"),
+            method("event_store.client.gossip.gossip", "read"),
+            method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
+
+    @Override
+    public void getSupportedMethods(Empty request, StreamObserver<SupportedMethods> responses) {
+        responses.onNext(SupportedMethods.newBuilder()
+                .addAllMethods(METHODS)
+                .setEventStoreServerVersion(REPORTED_VERSION)
+                .build());
+        responses.onCompleted();
+    }
+
+    private static SupportedMethod method(String service, String method) {
+        return SupportedMethod.newBuilder().setServiceName(service).setMethodName(method).build();
+    }
+}
