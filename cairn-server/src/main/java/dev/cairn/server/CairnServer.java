@@ -35,6 +35,14 @@ public final class CairnServer implements AutoCloseable {
     /** Official clients ping every 10 s by default; an idle connection that pings is kept open. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    static {
+        // Cairn serves plain text only so far; skipping Armeria's BoringSSL probe saves seconds
+        // of startup. An explicit -Dcom.linecorp.armeria.useOpenSsl still wins.
+        if (System.getProperty("com.linecorp.armeria.useOpenSsl") == null) {
+            System.setProperty("com.linecorp.armeria.useOpenSsl", "false");
+        }
+    }
+
     private final EventStore store;
     private final Server server;
     private final AtomicBoolean stopped = new AtomicBoolean();

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -117,6 +119,16 @@ public final class Main implements Callable<Integer> {
                         + "for development");
                 return ExitCode.USAGE;
             }
+            // Handle SIGTERM/SIGINT from the start, so that a signal during startup also ends in
+            // an orderly stop instead of the JVM's default exit 143.
+            CompletableFuture<CairnServer> started = new CompletableFuture<>();
+            Runnable stop = () -> Thread.ofPlatform().name("cairn-stop").start(() -> {
+                if (!started.completeExceptionally(new CancellationException("stopped during startup"))) {
+                    started.join().stop();
+                }
+            });
+            Signal.handle(new Signal("TERM"), s -> stop.run());
+            Signal.handle(new Signal("INT"), s -> stop.run());
             CairnServer node;
             try {
                 node = CairnServer.start(Cairn.open(CairnOptions.builder(options.db()).build()), options.port());
@@ -124,9 +136,9 @@ public final class Main implements Callable<Integer> {
                 err.println("cairn start: " + e.getMessage());
                 return 1;
             }
-            Runnable stop = () -> Thread.ofPlatform().name("cairn-stop").start(node::stop);
-            Signal.handle(new Signal("TERM"), s -> stop.run());
-            Signal.handle(new Signal("INT"), s -> stop.run());
+            if (!started.complete(node)) {
+                node.stop();
+            }
             node.awaitTermination();
             return ExitCode.OK;
         }
