@@ -26,6 +26,7 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
 
     static final List<SupportedMethod> METHODS = List.of(
             method(STREAMS, "append"),
+            method(STREAMS, "batchappend"),
             method(STREAMS, "read"),
             method(STREAMS, "delete"),
             method(STREAMS, "tombstone"),

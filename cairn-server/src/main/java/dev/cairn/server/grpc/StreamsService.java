@@ -9,6 +9,8 @@ import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
 import dev.cairn.protocol.streams.AppendReq;
 import dev.cairn.protocol.streams.AppendResp;
+import dev.cairn.protocol.streams.BatchAppendReq;
+import dev.cairn.protocol.streams.BatchAppendResp;
 import dev.cairn.protocol.streams.DeleteReq;
 import dev.cairn.protocol.streams.DeleteResp;
 import dev.cairn.protocol.streams.ReadReq;
@@ -23,8 +25,8 @@ import java.util.List;
 
 /**
  * {@code event_store.client.streams.Streams}, KurrentDB's v1 streams service, over an
- * {@link EventStore}: Append, Read, Delete and Tombstone. BatchAppend answers UNIMPLEMENTED (the
- * generated base class does that). Thread-safe: each call keeps its own state.
+ * {@link EventStore}: Append, BatchAppend, Read, Delete and Tombstone. Read with the subscription
+ * option answers UNIMPLEMENTED. Thread-safe: each call keeps its own state.
  */
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
@@ -37,6 +39,11 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     @Override
     public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responses) {
         return new AppendCall(responses);
+    }
+
+    @Override
+    public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
+        return new BatchAppendCall(store, responses);
     }
 
     @Override

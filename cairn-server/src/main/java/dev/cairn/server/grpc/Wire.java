@@ -12,6 +12,7 @@ import dev.cairn.protocol.shared.Empty;
 import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.BatchAppendReq;
 import dev.cairn.protocol.streams.ReadResp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -68,7 +69,18 @@ final class Wire {
 
     /** One proposed message of an append; requires the {@code type} and {@code content-type} keys. */
     static EventData eventData(AppendReq.ProposedMessage message) {
-        Map<String, String> metadata = message.getMetadataMap();
+        return eventData(message.hasId() ? message.getId() : null, message.getMetadataMap(),
+                message.getCustomMetadata(), message.getData());
+    }
+
+    /** One proposed message of a batch append; the same rules as {@link #eventData(AppendReq.ProposedMessage)}. */
+    static EventData eventData(BatchAppendReq.ProposedMessage message) {
+        return eventData(message.hasId() ? message.getId() : null, message.getMetadataMap(),
+                message.getCustomMetadata(), message.getData());
+    }
+
+    private static EventData eventData(UUID wireId, Map<String, String> metadata, ByteString customMetadata,
+            ByteString data) {
         String type = metadata.get("type");
         if (type == null) {
             throw GrpcErrors.missingMetadata("type");
@@ -77,15 +89,15 @@ final class Wire {
         if (contentType == null) {
             throw GrpcErrors.missingMetadata("content-type");
         }
-        if (!message.hasId()) {
+        if (wireId == null) {
             throw GrpcErrors.invalidArgument("event id is required");
         }
-        java.util.UUID id = uuid(message.getId());
+        java.util.UUID id = uuid(wireId);
         if (id.getMostSignificantBits() == 0 && id.getLeastSignificantBits() == 0) {
             throw GrpcErrors.invalidArgument("event id must not be the nil UUID");
         }
         return new EventData(id, EventType.of(type), ContentType.ofMimeType(contentType),
-                message.getData().toByteArray(), message.getCustomMetadata().toByteArray());
+                data.toByteArray(), customMetadata.toByteArray());
     }
 
     /** The expected state of an append, delete or tombstone, from its oneof case. */
