@@ -8,6 +8,7 @@ import dev.cairn.api.EventStore;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
+import dev.cairn.server.grpc.V2StreamsService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +62,7 @@ public final class CairnServer implements AutoCloseable {
         try {
             GrpcService grpc = GrpcService.builder()
                     .addService(new StreamsService(store))
+                    .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))
                     // reads and appends touch the disk: keep them off the event loops

@@ -17,10 +17,10 @@ import java.util.List;
 public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeaturesImplBase {
 
     /**
-     * The KurrentDB version whose v1 API Cairn answers like. Below 25.0, so clients do not try the
-     * v2 multi-stream append, which Cairn does not serve yet.
+     * The KurrentDB version whose API Cairn answers like: 25.1 brought the v2 AppendSession
+     * (multi-stream append), which Cairn serves; 26.1's AppendRecords it does not yet.
      */
-    public static final String REPORTED_VERSION = "24.10.0";
+    public static final String REPORTED_VERSION = "25.1.0";
 
     private static final String STREAMS = "event_store.client.streams.streams";
 
@@ -30,6 +30,7 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(STREAMS, "read"),
             method(STREAMS, "delete"),
             method(STREAMS, "tombstone"),
+            method("kurrentdb.protocol.v2.streams.streamsservice", "appendsession"),
             method("event_store.client.gossip.gossip", "read"),
             method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
 

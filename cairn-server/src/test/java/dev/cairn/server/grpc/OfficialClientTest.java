@@ -248,7 +248,7 @@ class OfficialClientTest {
     @Test
     void reportsTheServerVersion() throws Exception {
         assertThat(client.getServerVersion().get(10, java.util.concurrent.TimeUnit.SECONDS)).isPresent()
-                .get().extracting(Object::toString).asString().contains("major=24", "minor=10", "patch=0");
+                .get().extracting(Object::toString).asString().contains("major=25", "minor=1", "patch=0");
     }
 
     @Test
