@@ -190,13 +190,14 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     static AppendResp success(AppendResult result) {
         AppendResp.Success.Builder s = AppendResp.Success.newBuilder();
         if (result.nextExpectedRevision() < 0) {
-            s.setNoStream(Wire.EMPTY);
+            // an append of no events to a stream that has none: nothing was written anywhere
+            s.setNoStream(Wire.EMPTY).setNoPosition(Wire.EMPTY);
         } else {
             s.setCurrentRevision(result.nextExpectedRevision());
+            s.setPosition(AppendResp.Position.newBuilder()
+                    .setCommitPosition(result.position().commit())
+                    .setPreparePosition(result.position().prepare()));
         }
-        s.setPosition(AppendResp.Position.newBuilder()
-                .setCommitPosition(result.position().commit())
-                .setPreparePosition(result.position().prepare()));
         return AppendResp.newBuilder().setSuccess(s).build();
     }
 

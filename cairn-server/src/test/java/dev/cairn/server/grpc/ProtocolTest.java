@@ -230,6 +230,18 @@ class ProtocolTest {
     }
 
     @Test
+    void anAppendWithoutEventsOnlyChecksTheExpectedState() {
+        String s = "empty-" + java.util.UUID.randomUUID();
+        AppendResp none = append(s);
+        assertThat(none.getSuccess().hasNoStream()).isTrue();
+        assertThat(none.getSuccess().hasNoPosition()).isTrue();
+        AppendResp one = append(s, "A");
+        AppendResp after = append(s);
+        assertThat(after.getSuccess().getCurrentRevision()).isZero();
+        assertThat(after.getSuccess().getPosition()).isEqualTo(one.getSuccess().getPosition());
+    }
+
+    @Test
     void malformedReadsAreInvalidArguments() {
         assertInvalid(() -> read(ReadReq.Options.newBuilder().setCount(1)));
         assertInvalid(() -> read(readAll().setAll(ReadReq.Options.AllOptions.newBuilder().setPosition(
