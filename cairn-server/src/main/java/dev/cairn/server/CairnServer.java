@@ -57,11 +57,13 @@ public final class CairnServer implements AutoCloseable {
     /**
      * Starts serving {@code store} on {@code port} (0 picks a free one). On failure the store is
      * closed and the exception rethrown.
+     *
+     * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
      */
-    public static CairnServer start(EventStore store, int port) {
+    public static CairnServer start(EventStore store, int port, long maxAppendSize) {
         try {
             GrpcService grpc = GrpcService.builder()
-                    .addService(new StreamsService(store))
+                    .addService(new StreamsService(store, maxAppendSize))
                     .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))

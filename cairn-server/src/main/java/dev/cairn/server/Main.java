@@ -131,7 +131,8 @@ public final class Main implements Callable<Integer> {
             Signal.handle(new Signal("INT"), s -> stop.run());
             CairnServer node;
             try {
-                node = CairnServer.start(Cairn.open(CairnOptions.builder(options.db()).build()), options.port());
+                CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize());
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;

@@ -17,10 +17,14 @@ public final class TestNode implements AutoCloseable {
         this.client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(connectionString()));
     }
 
+    /** Maximum append size of test nodes: small, so that limits are cheap to reach. */
+    public static final long MAX_APPEND_SIZE = 4L << 20;
+
     public static TestNode start(Path dir) {
         // small segments keep the pre-written log files cheap in tests
-        CairnOptions options = CairnOptions.builder(dir).segmentSize(4L << 20).maxEventSize(1L << 20).build();
-        return new TestNode(CairnServer.start(Cairn.open(options), 0));
+        CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20)
+                .maxAppendSize(MAX_APPEND_SIZE).build();
+        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
     }
 
     public String connectionString() {

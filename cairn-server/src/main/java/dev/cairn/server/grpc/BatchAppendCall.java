@@ -44,6 +44,7 @@ import java.util.concurrent.CompletionException;
 final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
 
     private final EventStore store;
+    private final long maxAppendSize;
     private final StreamObserver<BatchAppendResp> responses;
     private final Map<UUID, Batch> open = new HashMap<>();
     private int pending;
@@ -55,10 +56,12 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         StreamName stream;
         StreamState expected;
         final List<EventData> events = new ArrayList<>();
+        long size;
     }
 
-    BatchAppendCall(EventStore store, StreamObserver<BatchAppendResp> responses) {
+    BatchAppendCall(EventStore store, long maxAppendSize, StreamObserver<BatchAppendResp> responses) {
         this.store = store;
+        this.maxAppendSize = maxAppendSize;
         this.responses = responses;
     }
 
@@ -90,7 +93,13 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                     open.put(correlation, batch);
                 }
                 for (BatchAppendReq.ProposedMessage m : request.getProposedMessagesList()) {
-                    batch.events.add(Wire.eventData(m));
+                    EventData event = Wire.eventData(m);
+                    batch.size += StreamsService.sizeOf(event);
+                    if (batch.size > maxAppendSize) {
+                        // refused before the batch ends, so a huge batch is never buffered whole
+                        throw StreamsService.tooLarge(maxAppendSize);
+                    }
+                    batch.events.add(event);
                 }
             } catch (RuntimeException e) {
                 open.remove(correlation);

@@ -4,6 +4,7 @@ import dev.cairn.api.AppendResult;
 import dev.cairn.api.DeleteResult;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
@@ -31,9 +32,25 @@ import java.util.List;
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     private final EventStore store;
+    private final long maxAppendSize;
 
-    public StreamsService(EventStore store) {
+    /**
+     * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
+     *     Append call that streams more is refused at once instead of being buffered to the end
+     */
+    public StreamsService(EventStore store, long maxAppendSize) {
         this.store = store;
+        this.maxAppendSize = maxAppendSize;
+    }
+
+    /** KurrentDB's size of an event on disk for the append limits: data, metadata, 2 x type length. */
+    static long sizeOf(EventData event) {
+        return event.size() + 2L * event.type().value().length();
+    }
+
+    static MaximumAppendSizeExceededException tooLarge(long maxAppendSize) {
+        return new MaximumAppendSizeExceededException(maxAppendSize,
+                "Maximum Append Size of " + maxAppendSize + " Exceeded.");
     }
 
     @Override
@@ -43,7 +60,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
-        return new BatchAppendCall(store, responses);
+        return new BatchAppendCall(store, maxAppendSize, responses);
     }
 
     @Override
@@ -112,6 +129,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
         private StreamName stream;
         private StreamState expected;
         private final List<EventData> events = new ArrayList<>();
+        private long size;
         private boolean failed;
 
         AppendCall(StreamObserver<AppendResp> responses) {
@@ -138,7 +156,12 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                         if (stream == null) {
                             throw GrpcErrors.invalidArgument("append options must come before the events");
                         }
-                        events.add(Wire.eventData(request.getProposedMessage()));
+                        EventData event = Wire.eventData(request.getProposedMessage());
+                        size += sizeOf(event);
+                        if (size > maxAppendSize) {
+                            throw tooLarge(maxAppendSize);
+                        }
+                        events.add(event);
                     }
                     case CONTENT_NOT_SET -> throw GrpcErrors.invalidArgument("append request has no content");
                 }

@@ -246,6 +246,24 @@ class OfficialClientTest {
     }
 
     @Test
+    void anAppendOverTheMaximumSizeIsRefusedWithKurrentDbsTrailers() {
+        String s = stream();
+        EventData[] events = new EventData[5];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = EventDataBuilder.binary("Big", new byte[900_000]).build();
+        }
+        Throwable t = cause(() -> append(s, StreamState.any(), events));
+        assertThat(t).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).isEqualTo("Maximum Append Size of 4194304 Exceeded.");
+            assertThat(e.getTrailers().get(GrpcErrors.EXCEPTION)).isEqualTo("maximum-append-size-exceeded");
+            assertThat(e.getTrailers().get(GrpcErrors.MAXIMUM_APPEND_SIZE)).isEqualTo("4194304");
+        });
+        assertThat(cause(() -> client.readStream(s, ReadStreamOptions.get()).get()))
+                .isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @Test
     void reportsTheServerVersion() throws Exception {
         assertThat(client.getServerVersion().get(10, java.util.concurrent.TimeUnit.SECONDS)).isPresent()
                 .get().extracting(Object::toString).asString().contains("major=25", "minor=1", "patch=0");
