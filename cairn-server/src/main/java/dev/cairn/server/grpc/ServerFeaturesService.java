@@ -18,7 +18,9 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
 
     /**
      * The KurrentDB version whose API Cairn answers like: 25.1 brought the v2 AppendSession
-     * (multi-stream append), which Cairn serves; 26.1's AppendRecords it does not yet.
+     * (multi-stream append), which Cairn serves. It also serves 26.1's AppendRecords (listed
+     * below) but not all of it (no checks on the deleted or tombstoned states), so it does not
+     * claim 26.1: clients that gate on the version stay on AppendSession.
      */
     public static final String REPORTED_VERSION = "25.1.0";
 
@@ -31,6 +33,7 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(STREAMS, "delete"),
             method(STREAMS, "tombstone"),
             method("kurrentdb.protocol.v2.streams.streamsservice", "appendsession"),
+            method("kurrentdb.protocol.v2.streams.streamsservice", "appendrecords"),
             method("event_store.client.gossip.gossip", "read"),
             method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
 

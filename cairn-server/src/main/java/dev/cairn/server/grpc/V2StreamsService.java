@@ -7,6 +7,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Value;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.api.AppendRequest;
+import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsistencyCheckException;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
@@ -19,11 +21,15 @@ import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
 import dev.cairn.protocol.v2.streams.AppendRecord;
+import dev.cairn.protocol.v2.streams.AppendRecordsRequest;
+import dev.cairn.protocol.v2.streams.AppendRecordsResponse;
 import dev.cairn.protocol.v2.streams.AppendResponse;
 import dev.cairn.protocol.v2.streams.AppendSessionResponse;
 import dev.cairn.protocol.v2.streams.SchemaFormat;
 import dev.cairn.protocol.v2.streams.StreamsServiceGrpc;
+import dev.cairn.protocol.v2.streams.errors.AppendConsistencyViolationErrorDetails;
 import dev.cairn.protocol.v2.streams.errors.AppendRecordSizeExceededErrorDetails;
+import dev.cairn.protocol.v2.streams.errors.ConsistencyViolation;
 import dev.cairn.protocol.v2.streams.errors.StreamAlreadyInAppendSessionErrorDetails;
 import dev.cairn.protocol.v2.streams.errors.StreamRevisionConflictErrorDetails;
 import dev.cairn.protocol.v2.streams.errors.StreamTombstonedErrorDetails;
@@ -46,7 +52,9 @@ import java.util.regex.Pattern;
  * {@code kurrentdb.protocol.v2.streams.StreamsService}, KurrentDB's v2 append: AppendSession, an
  * atomic append to several streams. Errors are v2 rich errors: a {@code google.rpc.Status} in
  * {@code grpc-status-details-bin} whose details are an {@code ErrorInfo} (reason, domain
- * "streams") and the error's detail message. AppendRecords answers UNIMPLEMENTED for now.
+ * "streams") and the error's detail message. AppendRecords: records for any streams in any
+ * order, written atomically if every consistency check holds; failing checks are all reported.
+ * Checks on the deleted (-5) and tombstoned (-6) states are refused as not supported yet.
  * Thread-safe: each call keeps its own state.
  */
 public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImplBase {
@@ -122,6 +130,80 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
                 }
             }
         };
+    }
+
+    @Override
+    public void appendRecords(AppendRecordsRequest request, StreamObserver<AppendRecordsResponse> responses) {
+        try {
+            if (request.getRecordsCount() == 0) {
+                throw GrpcErrors.invalidArgument("AppendRecords needs at least one record");
+            }
+            List<dev.cairn.api.AppendRecord> records = new ArrayList<>(request.getRecordsCount());
+            for (AppendRecord record : request.getRecordsList()) {
+                if (!record.hasStream()) {
+                    throw GrpcErrors.invalidArgument("every record of AppendRecords needs a stream");
+                }
+                records.add(new dev.cairn.api.AppendRecord(StreamName.of(record.getStream()), eventData(record)));
+            }
+            List<ConsistencyCheck> checks = new ArrayList<>(request.getChecksCount());
+            Set<String> checked = new HashSet<>();
+            for (dev.cairn.protocol.v2.streams.ConsistencyCheck check : request.getChecksList()) {
+                if (!check.hasStreamState() || !check.getStreamState().hasStream()
+                        || !check.getStreamState().hasExpectedState()) {
+                    throw GrpcErrors.invalidArgument("a consistency check needs a stream and an expected state");
+                }
+                StreamName stream = StreamName.of(check.getStreamState().getStream());
+                if (!checked.add(stream.value())) {
+                    throw GrpcErrors.invalidArgument("stream '" + stream + "' is checked more than once");
+                }
+                checks.add(new ConsistencyCheck(stream, checkedState(check.getStreamState().getExpectedState())));
+            }
+            store.appendRecordsAsync(records, checks).whenComplete((result, failure) -> {
+                if (failure != null) {
+                    responses.onError(toStatus(failure));
+                } else {
+                    AppendRecordsResponse.Builder b = AppendRecordsResponse.newBuilder()
+                            .setPosition(result.position().commit());
+                    for (AppendResult r : result.results()) {
+                        b.addRevisions(dev.cairn.protocol.v2.streams.StreamRevision.newBuilder()
+                                .setStream(r.stream().value()).setRevision(r.nextExpectedRevision()));
+                    }
+                    responses.onNext(b.build());
+                    responses.onCompleted();
+                }
+            });
+        } catch (RuntimeException e) {
+            responses.onError(toStatus(e));
+        }
+    }
+
+    private static StreamState checkedState(long raw) {
+        if (raw >= 0) {
+            return StreamState.at(raw);
+        }
+        return switch ((int) raw) {
+            case -1 -> StreamState.noStream();
+            case -4 -> StreamState.streamExists();
+            case -5, -6 -> throw GrpcErrors.invalidArgument("consistency checks on the deleted (-5) or tombstoned (-6) "
+                    + "state are not supported by Cairn yet");
+            default -> throw GrpcErrors.invalidArgument("expected state of a consistency check must be a revision, "
+                    + "-1 (no stream) or -4 (exists), was " + raw);
+        };
+    }
+
+    private static StatusRuntimeException consistencyViolation(ConsistencyCheckException e) {
+        AppendConsistencyViolationErrorDetails.Builder details = AppendConsistencyViolationErrorDetails.newBuilder();
+        for (ConsistencyCheckException.Failure f : e.failures()) {
+            long actual = f.tombstoned() ? -6 : GrpcErrors.rawActual(f.actual());
+            details.addViolations(ConsistencyViolation.newBuilder()
+                    .setCheckIndex(f.index())
+                    .setStreamState(ConsistencyViolation.StreamStateViolation.newBuilder()
+                            .setStream(f.stream().value())
+                            .setExpectedState(GrpcErrors.rawExpected(f.expected()))
+                            .setActualState(actual)));
+        }
+        return error(io.grpc.Status.Code.FAILED_PRECONDITION, "APPEND_CONSISTENCY_VIOLATION", e.getMessage(),
+                details.build());
     }
 
     private static AppendSessionResponse response(MultiAppendResult result) {
@@ -217,6 +299,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
         }
         return switch (t) {
             case StatusRuntimeException sre -> sre;
+            case ConsistencyCheckException cc -> consistencyViolation(cc);
             case WrongExpectedVersionException wev -> error(io.grpc.Status.Code.FAILED_PRECONDITION,
                     "STREAM_REVISION_CONFLICT", wev.getMessage(), StreamRevisionConflictErrorDetails.newBuilder()
                             .setStream(wev.stream().value())

@@ -268,6 +268,7 @@ class ProtocolTest {
                         "event_store.client.streams.streams/delete",
                         "event_store.client.streams.streams/tombstone",
                         "kurrentdb.protocol.v2.streams.streamsservice/appendsession",
+                        "kurrentdb.protocol.v2.streams.streamsservice/appendrecords",
                         "event_store.client.gossip.gossip/read",
                         "event_store.client.server_features.serverfeatures/getsupportedmethods");
     }
