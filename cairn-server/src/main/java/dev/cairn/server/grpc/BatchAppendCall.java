@@ -18,6 +18,7 @@ import dev.cairn.protocol.shared.AllStreamPosition;
 import dev.cairn.protocol.shared.BadRequest;
 import dev.cairn.protocol.shared.MaximumAppendSizeExceeded;
 import dev.cairn.protocol.shared.StreamDeleted;
+import dev.cairn.protocol.shared.Timeout;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.shared.WrongExpectedVersion;
 import dev.cairn.protocol.streams.BatchAppendReq;
@@ -28,7 +29,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One BatchAppend call (the Node and .NET clients' append): requests carry a correlation id; the
@@ -39,7 +44,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Appends of different correlation ids run concurrently; responses are serialized on this
  * object. The call completes when the client has half-closed and every append has answered.
- * The options' deadline is not enforced yet: appends answer when durable.
+ * A batch whose deadline passes before it is durable answers Timeout (DEADLINE_EXCEEDED).
  */
 final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
 
@@ -115,7 +120,13 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         Batch toWrite = batch;
         UUID correlation = request.getCorrelationId();
         try {
-            store.appendAsync(toWrite.stream, toWrite.expected, toWrite.events).whenComplete((result, failure) ->
+            CompletableFuture<AppendResult> append = store.appendAsync(toWrite.stream, toWrite.expected, toWrite.events);
+            long timeoutMillis = timeoutMillis(toWrite.options);
+            if (timeoutMillis >= 0) {
+                // the client stops waiting then; as in KurrentDB, the append itself may still be written
+                append = append.copy().orTimeout(Math.max(timeoutMillis, 1), TimeUnit.MILLISECONDS);
+            }
+            append.whenComplete((result, failure) ->
                     answered(failure == null ? success(correlation, toWrite.options, result)
                             : error(correlation, toWrite.options, failure)));
         } catch (RuntimeException e) {
@@ -158,6 +169,20 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         responses.onError(e);
     }
 
+    /** Milliseconds left until the batch's deadline, or -1 when it has none. */
+    private static long timeoutMillis(BatchAppendReq.Options options) {
+        if (options.hasDeadline()) {
+            com.google.protobuf.Duration d = options.getDeadline();
+            return Math.max(0, Math.addExact(Math.multiplyExact(d.getSeconds(), 1000L), d.getNanos() / 1_000_000));
+        }
+        if (options.hasDeadline21100()) {
+            com.google.protobuf.Timestamp t = options.getDeadline21100();
+            Instant deadline = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+            return Math.max(0, Instant.now().until(deadline, java.time.temporal.ChronoUnit.MILLIS));
+        }
+        return -1;
+    }
+
     private static BatchAppendResp.Builder response(UUID correlation, BatchAppendReq.Options options) {
         BatchAppendResp.Builder b = BatchAppendResp.newBuilder().setCorrelationId(correlation);
         if (options != null) {
@@ -193,6 +218,8 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                     wrongExpectedVersion(wev));
             case StreamDeletedException sd -> status(Code.FAILED_PRECONDITION, sd.getMessage(),
                     StreamDeleted.newBuilder().setStreamIdentifier(Wire.streamIdentifier(sd.stream())).build());
+            case TimeoutException timeout -> status(Code.DEADLINE_EXCEEDED, "the batch's deadline passed",
+                    Timeout.getDefaultInstance());
             case MaximumAppendSizeExceededException m -> status(Code.INVALID_ARGUMENT, m.getMessage(),
                     MaximumAppendSizeExceeded.newBuilder()
                             .setMaxAppendSize((int) Math.min(m.maxAppendSize(), 0xFFFF_FFFFL)).build());

@@ -130,6 +130,31 @@ class BatchAppendTest {
     }
 
     @Test
+    void aGenerousDeadlineLetsTheBatchThroughAndAnExpiredOneAnswersTimeout() throws Exception {
+        String stream = "batch-deadline-" + java.util.UUID.randomUUID();
+        UUID generous = correlation();
+        List<BatchAppendResp> ok = call(List.of(BatchAppendReq.newBuilder().setCorrelationId(generous)
+                .setOptions(options(stream).setAny(com.google.protobuf.Empty.getDefaultInstance())
+                        .setDeadline(com.google.protobuf.Duration.newBuilder().setSeconds(30)))
+                .addProposedMessages(message("A")).setIsFinal(true).build()));
+        assertThat(ok).singleElement().satisfies(r -> assertThat(r.hasSuccess()).isTrue());
+
+        List<BatchAppendResp> late = call(List.of(BatchAppendReq.newBuilder().setCorrelationId(correlation())
+                .setOptions(options(stream).setAny(com.google.protobuf.Empty.getDefaultInstance())
+                        .setDeadline21100(com.google.protobuf.Timestamp.newBuilder().setSeconds(1)))
+                .addProposedMessages(message("B")).setIsFinal(true).build()));
+        // an already expired deadline either beats the write (Timeout) or the write is quicker
+        assertThat(late).singleElement().satisfies(r -> {
+            if (r.hasError()) {
+                assertThat(r.getError().getCode()).isEqualTo(Code.DEADLINE_EXCEEDED.getNumber());
+                assertThat(r.getError().getDetails(0).is(dev.cairn.protocol.shared.Timeout.class)).isTrue();
+            } else {
+                assertThat(r.hasSuccess()).isTrue();
+            }
+        });
+    }
+
+    @Test
     void malformedBatchesAnswerBadRequestAndTheCallGoesOn() throws Exception {
         UUID bad = correlation();
         UUID good = correlation();
