@@ -1,11 +1,16 @@
 package dev.cairn.server;
 
+import dev.cairn.api.CairnException;
+import dev.cairn.engine.Cairn;
+import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -13,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
  * The {@code cairn} command line: parses arguments and dispatches to a subcommand.
@@ -66,16 +72,76 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** {@code cairn start}: will run a node; refuses honestly until the gRPC server exists. */
-    @Command(name = "start", description = "Start a Cairn node (not built yet).")
+    /**
+     * {@code cairn start}: runs a node until SIGTERM or SIGINT, then stops accepting calls, lets
+     * in-flight calls finish, closes the store and exits 0. Every option can also come from a
+     * {@code CAIRN_*} environment variable or the YAML file given with {@code --config}; flags win
+     * over the environment, which wins over the file.
+     */
+    @Command(name = "start", description = "Start a Cairn node (gRPC and HTTP on one port).")
     static final class StartCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Option(names = "--db", paramLabel = "DIR",
+                description = "The data directory (env CAIRN_DB; default ./data).")
+        Path db;
+
+        @Option(names = "--port", paramLabel = "N",
+                description = "The port for gRPC and HTTP (env CAIRN_PORT; default 2113).")
+        Integer port;
+
+        @Option(names = "--insecure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+                description = "Serve without TLS (env CAIRN_INSECURE). Required for now: TLS is not "
+                        + "configurable yet.")
+        Boolean insecure;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "A YAML file with any of: db, port, insecure.")
+        Path config;
+
         @Override
         public Integer call() {
-            spec.commandLine().getErr().println("cairn start: the gRPC server is not built yet (issue #3)");
-            return ExitCode.USAGE;
+            PrintWriter err = spec.commandLine().getErr();
+            ServerConfig options;
+            try {
+                options = ServerConfig.resolve(db, port, insecure, config, System.getenv());
+            } catch (IllegalArgumentException e) {
+                err.println("cairn start: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+            if (!options.insecure()) {
+                err.println("cairn start: TLS is not configured yet (Cairn cannot serve TLS at this stage); "
+                        + "start with --insecure (or CAIRN_INSECURE=true) to serve plain-text HTTP/2 "
+                        + "for development");
+                return ExitCode.USAGE;
+            }
+            // Handle SIGTERM/SIGINT from the start, so that a signal during startup also ends in
+            // an orderly stop instead of the JVM's default exit 143.
+            CompletableFuture<CairnServer> started = new CompletableFuture<>();
+            Runnable stop = () -> Thread.ofPlatform().name("cairn-stop").start(() -> {
+                if (!started.completeExceptionally(new CancellationException("stopped during startup"))) {
+                    started.join().stop();
+                }
+            });
+            Signal.handle(new Signal("TERM"), s -> stop.run());
+            Signal.handle(new Signal("INT"), s -> stop.run());
+            CairnServer node;
+            try {
+                CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize());
+            } catch (CairnException e) {
+                err.println("cairn start: " + e.getMessage());
+                return 1;
+            }
+            if (!started.complete(node)) {
+                node.stop();
+            }
+            node.awaitTermination();
+            return ExitCode.OK;
         }
     }
 

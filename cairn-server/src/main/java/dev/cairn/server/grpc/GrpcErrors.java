@@ -1,0 +1,148 @@
+package dev.cairn.server.grpc;
+
+import dev.cairn.api.CairnException;
+import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamNotFoundException;
+import dev.cairn.api.StreamState;
+import dev.cairn.api.WrongExpectedVersionException;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps every error the engine raises to the gRPC status and the trailers KurrentDB sends, so the
+ * official clients raise their usual exceptions. This is the one place where that mapping lives.
+ *
+ * <p>Trailer keys (KurrentDB's {@code RpcExceptions}): {@code exception} names the error;
+ * {@code stream-name}, {@code expected-version}, {@code actual-version},
+ * {@code maximum-append-size} carry its details. Thread-safe (stateless).
+ */
+public final class GrpcErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+
+    static final Metadata.Key<String> EXCEPTION = key("exception");
+    static final Metadata.Key<String> STREAM_NAME = key("stream-name");
+    static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
+    static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
+    static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+
+    private GrpcErrors() {
+    }
+
+    private static Metadata.Key<String> key(String name) {
+        return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    }
+
+    /** The status for any failure of a call; unwraps completion wrappers first. */
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (t instanceof CairnException e) {
+            return fromCairn(e);
+        }
+        if (t instanceof IllegalArgumentException e) {
+            return invalidArgument(e.getMessage());
+        }
+        LOG.error("unexpected failure in a gRPC call", t);
+        return Status.INTERNAL.withDescription("internal error: " + t).asRuntimeException();
+    }
+
+    /** INVALID_ARGUMENT with a message saying which rule the request broke. */
+    public static StatusRuntimeException invalidArgument(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    /** INVALID_ARGUMENT with KurrentDB's {@code missing-required-metadata-property} trailer. */
+    public static StatusRuntimeException missingMetadata(String property) {
+        Metadata trailers = new Metadata();
+        trailers.put(EXCEPTION, "missing-required-metadata-property");
+        trailers.put(key("required-properties"), property);
+        return Status.INVALID_ARGUMENT.withDescription("Missing required metadata property: " + property)
+                .asRuntimeException(trailers);
+    }
+
+    /** UNIMPLEMENTED for a part of the protocol Cairn does not serve yet. */
+    public static StatusRuntimeException unimplemented(String what) {
+        return Status.UNIMPLEMENTED.withDescription(what + " is not implemented by Cairn yet").asRuntimeException();
+    }
+
+    private static StatusRuntimeException fromCairn(CairnException e) {
+        Metadata trailers = new Metadata();
+        return switch (e.code()) {
+            case WRONG_EXPECTED_VERSION -> {
+                trailers.put(EXCEPTION, "wrong-expected-version");
+                if (e instanceof WrongExpectedVersionException wev) {
+                    trailers.put(STREAM_NAME, wev.stream().value());
+                    trailers.put(EXPECTED_VERSION, Long.toString(rawExpected(wev.expected())));
+                    trailers.put(ACTUAL_VERSION, Long.toString(rawActual(wev.actual())));
+                }
+                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case STREAM_DELETED -> {
+                trailers.put(EXCEPTION, "stream-deleted");
+                if (e instanceof StreamDeletedException sd) {
+                    trailers.put(STREAM_NAME, sd.stream().value());
+                }
+                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case STREAM_NOT_FOUND -> {
+                trailers.put(EXCEPTION, "stream-not-found");
+                if (e instanceof StreamNotFoundException nf) {
+                    trailers.put(STREAM_NAME, nf.stream().value());
+                }
+                yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case MAXIMUM_APPEND_SIZE_EXCEEDED -> {
+                trailers.put(EXCEPTION, "maximum-append-size-exceeded");
+                if (e instanceof MaximumAppendSizeExceededException m) {
+                    trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
+                }
+                yield Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case INVALID_ARGUMENT -> invalidArgument(e.getMessage());
+            case ACCESS_DENIED -> {
+                trailers.put(EXCEPTION, "access-denied");
+                yield Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+            case CORRUPTED -> {
+                LOG.error("corrupted store while serving a call", e);
+                yield Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException();
+            }
+            case STORAGE_FAILURE -> {
+                LOG.error("storage failure while serving a call", e);
+                yield Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+            }
+        };
+    }
+
+    /** KurrentDB's raw expected version: -2 any, -1 no stream, -4 stream exists, else the revision. */
+    static long rawExpected(StreamState expected) {
+        return switch (expected) {
+            case StreamState.Any a -> -2;
+            case StreamState.NoStream n -> -1;
+            case StreamState.StreamExists s -> -4;
+            case StreamState.AtRevision r -> r.revision();
+        };
+    }
+
+    /** KurrentDB's raw current version: the last revision, or -1 when there is no stream. */
+    static long rawActual(StreamState actual) {
+        return actual instanceof StreamState.AtRevision r ? r.revision() : -1;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

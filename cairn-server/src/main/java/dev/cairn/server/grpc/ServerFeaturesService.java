@@ -1,0 +1,52 @@
+package dev.cairn.server.grpc;
+
+import dev.cairn.protocol.serverfeatures.ServerFeaturesGrpc;
+import dev.cairn.protocol.serverfeatures.SupportedMethod;
+import dev.cairn.protocol.serverfeatures.SupportedMethods;
+import dev.cairn.protocol.shared.Empty;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+
+/**
+ * {@code event_store.client.server_features.ServerFeatures}: tells clients which methods this node
+ * serves, so they never pick a code path (batch append, multi-stream append) that would fail.
+ *
+ * <p>Names are lower case, services by their full protobuf name, as KurrentDB reports them.
+ * List a method here only once it works end to end.
+ */
+public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeaturesImplBase {
+
+    /**
+     * The KurrentDB version whose API Cairn answers like: 25.1 brought the v2 AppendSession
+     * (multi-stream append), which Cairn serves. It also serves 26.1's AppendRecords (listed
+     * below) but not all of it (no checks on the deleted or tombstoned states), so it does not
+     * claim 26.1: clients that gate on the version stay on AppendSession.
+     */
+    public static final String REPORTED_VERSION = "25.1.0";
+
+    private static final String STREAMS = "event_store.client.streams.streams";
+
+    static final List<SupportedMethod> METHODS = List.of(
+            method(STREAMS, "append"),
+            method(STREAMS, "batchappend"),
+            method(STREAMS, "read"),
+            method(STREAMS, "delete"),
+            method(STREAMS, "tombstone"),
+            method("kurrentdb.protocol.v2.streams.streamsservice", "appendsession"),
+            method("kurrentdb.protocol.v2.streams.streamsservice", "appendrecords"),
+            method("event_store.client.gossip.gossip", "read"),
+            method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
+
+    @Override
+    public void getSupportedMethods(Empty request, StreamObserver<SupportedMethods> responses) {
+        responses.onNext(SupportedMethods.newBuilder()
+                .addAllMethods(METHODS)
+                .setEventStoreServerVersion(REPORTED_VERSION)
+                .build());
+        responses.onCompleted();
+    }
+
+    private static SupportedMethod method(String service, String method) {
+        return SupportedMethod.newBuilder().setServiceName(service).setMethodName(method).build();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.cairn.server.grpc;
+
+import dev.cairn.api.AppendResult;
+import dev.cairn.api.DeleteResult;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamState;
+import dev.cairn.api.WrongExpectedVersionException;
+import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.AppendResp;
+import dev.cairn.protocol.streams.BatchAppendReq;
+import dev.cairn.protocol.streams.BatchAppendResp;
+import dev.cairn.protocol.streams.DeleteReq;
+import dev.cairn.protocol.streams.DeleteResp;
+import dev.cairn.protocol.streams.ReadReq;
+import dev.cairn.protocol.streams.ReadResp;
+import dev.cairn.protocol.streams.StreamsGrpc;
+import dev.cairn.protocol.streams.TombstoneReq;
+import dev.cairn.protocol.streams.TombstoneResp;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code event_store.client.streams.Streams}, KurrentDB's v1 streams service, over an
+ * {@link EventStore}: Append, BatchAppend, Read, Delete and Tombstone. Read with the subscription
+ * option answers UNIMPLEMENTED. Thread-safe: each call keeps its own state.
+ */
+public final class StreamsService extends StreamsGrpc.StreamsImplBase {
+
+    private final EventStore store;
+    private final long maxAppendSize;
+
+    /**
+     * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
+     *     Append call that streams more is refused at once instead of being buffered to the end
+     */
+    public StreamsService(EventStore store, long maxAppendSize) {
+        this.store = store;
+        this.maxAppendSize = maxAppendSize;
+    }
+
+    /** KurrentDB's size of an event on disk for the append limits: data, metadata, 2 x type length. */
+    static long sizeOf(EventData event) {
+        return event.size() + 2L * event.type().value().length();
+    }
+
+    static MaximumAppendSizeExceededException tooLarge(long maxAppendSize) {
+        return new MaximumAppendSizeExceededException(maxAppendSize,
+                "Maximum Append Size of " + maxAppendSize + " Exceeded.");
+    }
+
+    @Override
+    public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responses) {
+        return new AppendCall(responses);
+    }
+
+    @Override
+    public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
+        return new BatchAppendCall(store, maxAppendSize, responses);
+    }
+
+    @Override
+    public void read(ReadReq request, StreamObserver<ReadResp> responses) {
+        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses);
+    }
+
+    @Override
+    public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
+        try {
+            DeleteReq.Options o = request.getOptions();
+            StreamName stream = Wire.streamName(o.getStreamIdentifier());
+            StreamState expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
+                    o.hasStreamExists());
+            store.deleteAsync(stream, expected).whenComplete((result, failure) -> {
+                if (failure != null) {
+                    responses.onError(GrpcErrors.toStatus(failure));
+                } else {
+                    responses.onNext(deleteResp(result));
+                    responses.onCompleted();
+                }
+            });
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void tombstone(TombstoneReq request, StreamObserver<TombstoneResp> responses) {
+        try {
+            TombstoneReq.Options o = request.getOptions();
+            StreamName stream = Wire.streamName(o.getStreamIdentifier());
+            StreamState expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
+                    o.hasStreamExists());
+            store.tombstoneAsync(stream, expected).whenComplete((result, failure) -> {
+                if (failure != null) {
+                    responses.onError(GrpcErrors.toStatus(failure));
+                } else {
+                    responses.onNext(tombstoneResp(result));
+                    responses.onCompleted();
+                }
+            });
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private static DeleteResp deleteResp(DeleteResult result) {
+        return DeleteResp.newBuilder().setPosition(DeleteResp.Position.newBuilder()
+                .setCommitPosition(result.position().commit())
+                .setPreparePosition(result.position().prepare())).build();
+    }
+
+    private static TombstoneResp tombstoneResp(DeleteResult result) {
+        return TombstoneResp.newBuilder().setPosition(TombstoneResp.Position.newBuilder()
+                .setCommitPosition(result.position().commit())
+                .setPreparePosition(result.position().prepare())).build();
+    }
+
+    /**
+     * One Append call: the options message first, then the proposed messages; the append is made
+     * when the client half-closes. Calls on one observer are serialized by gRPC.
+     */
+    private final class AppendCall implements StreamObserver<AppendReq> {
+        private final StreamObserver<AppendResp> responses;
+        private StreamName stream;
+        private StreamState expected;
+        private final List<EventData> events = new ArrayList<>();
+        private long size;
+        private boolean failed;
+
+        AppendCall(StreamObserver<AppendResp> responses) {
+            this.responses = responses;
+        }
+
+        @Override
+        public void onNext(AppendReq request) {
+            if (failed) {
+                return;
+            }
+            try {
+                switch (request.getContentCase()) {
+                    case OPTIONS -> {
+                        if (stream != null) {
+                            throw GrpcErrors.invalidArgument("append options must be sent once, first");
+                        }
+                        AppendReq.Options o = request.getOptions();
+                        stream = Wire.streamName(o.getStreamIdentifier());
+                        expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
+                                o.hasStreamExists());
+                    }
+                    case PROPOSED_MESSAGE -> {
+                        if (stream == null) {
+                            throw GrpcErrors.invalidArgument("append options must come before the events");
+                        }
+                        EventData event = Wire.eventData(request.getProposedMessage());
+                        size += sizeOf(event);
+                        if (size > maxAppendSize) {
+                            throw tooLarge(maxAppendSize);
+                        }
+                        events.add(event);
+                    }
+                    case CONTENT_NOT_SET -> throw GrpcErrors.invalidArgument("append request has no content");
+                }
+            } catch (RuntimeException e) {
+                failed = true;
+                responses.onError(GrpcErrors.toStatus(e));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true; // the client cancelled; nothing was written
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) {
+                return;
+            }
+            if (stream == null) {
+                responses.onError(GrpcErrors.invalidArgument("append options are required"));
+                return;
+            }
+            try {
+                store.appendAsync(stream, expected, events).whenComplete((result, failure) -> {
+                    if (failure == null) {
+                        responses.onNext(success(result));
+                        responses.onCompleted();
+                    } else if (unwrap(failure) instanceof WrongExpectedVersionException wev) {
+                        responses.onNext(wrongExpectedVersion(wev));
+                        responses.onCompleted();
+                    } else {
+                        responses.onError(GrpcErrors.toStatus(failure));
+                    }
+                });
+            } catch (RuntimeException e) {
+                responses.onError(GrpcErrors.toStatus(e));
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static AppendResp success(AppendResult result) {
+        AppendResp.Success.Builder s = AppendResp.Success.newBuilder();
+        if (result.nextExpectedRevision() < 0) {
+            // an append of no events to a stream that has none: nothing was written anywhere
+            s.setNoStream(Wire.EMPTY).setNoPosition(Wire.EMPTY);
+        } else {
+            s.setCurrentRevision(result.nextExpectedRevision());
+            s.setPosition(AppendResp.Position.newBuilder()
+                    .setCommitPosition(result.position().commit())
+                    .setPreparePosition(result.position().prepare()));
+        }
+        return AppendResp.newBuilder().setSuccess(s).build();
+    }
+
+    /** A wrong expected version as KurrentDB answers it: a normal response, legacy fields too. */
+    static AppendResp wrongExpectedVersion(WrongExpectedVersionException e) {
+        AppendResp.WrongExpectedVersion.Builder w = AppendResp.WrongExpectedVersion.newBuilder();
+        switch (e.expected()) {
+            case StreamState.Any a -> w.setExpectedAny(Wire.EMPTY).setAny2060(Wire.EMPTY);
+            case StreamState.StreamExists s -> w.setExpectedStreamExists(Wire.EMPTY).setStreamExists2060(Wire.EMPTY);
+            case StreamState.NoStream n -> w.setExpectedNoStream(Wire.EMPTY).setExpectedRevision2060(-1L);
+            case StreamState.AtRevision r -> w.setExpectedRevision(r.revision()).setExpectedRevision2060(r.revision());
+        }
+        if (e.actual() instanceof StreamState.AtRevision r) {
+            w.setCurrentRevision(r.revision()).setCurrentRevision2060(r.revision());
+        } else {
+            w.setCurrentNoStream(Wire.EMPTY).setNoStream2060(Wire.EMPTY);
+        }
+        return AppendResp.newBuilder().setWrongExpectedVersion(w).build();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn start} as a real process: it refuses to run without TLS or {@code --insecure},
+ * serves when ready, refuses a data directory another node holds, and stops on SIGTERM with exit
+ * code 0 within 5 seconds.
+ */
+class StartCommandTest {
+
+    private static final Pattern READY = Pattern.compile("Cairn is ready: .*:(\\d+) ");
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A {@code cairn} process started with the test's classpath, its output going to a file
+     * (not a pipe: {@link Process#destroy()} closes the pipes, losing what the node logs while it
+     * stops).
+     */
+    private record Node(Process process, Path log) {
+
+        static Node start(Path dir, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            command.addAll(List.of(args));
+            Path log = Files.createTempFile(dir, "node", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+            return new Node(builder.start(), log);
+        }
+
+        /** Waits for the ready line and returns the port it names. */
+        int awaitReady() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Matcher m = READY.matcher(output());
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("node did not become ready; output: " + output());
+        }
+
+        int awaitExit() throws InterruptedException {
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited; output: %s", output()).isTrue();
+            return process.exitValue();
+        }
+
+        String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void withoutInsecureItRefusesToStartBecauseTlsIsNotConfigured() throws Exception {
+        Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0");
+        assertThat(node.awaitExit()).isEqualTo(2);
+        assertThat(node.output()).contains("TLS is not configured yet").contains("--insecure");
+        assertThat(tmp.resolve("db")).doesNotExist();
+    }
+
+    @Test
+    void servesUntilSigtermThenExitsZeroAndASecondNodeOnTheSameDbFailsFast() throws Exception {
+        Path db = tmp.resolve("db");
+        Node node = Node.start(tmp, "start", "--insecure", "--db", db.toString(), "--port", "0");
+        try {
+            int port = node.awaitReady();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<Void> live = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/health/live")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(live.statusCode()).isEqualTo(204);
+            }
+
+            Node second = Node.start(tmp, "start", "--insecure", "--db", db.toString(), "--port", "0");
+            assertThat(second.awaitExit()).isEqualTo(1);
+            assertThat(second.output()).contains("is in use by another Cairn process");
+
+            long stopAt = System.nanoTime();
+            node.process().destroy(); // SIGTERM
+            assertThat(node.awaitExit()).isZero();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAt)).isLessThan(5_000);
+            assertThat(node.output()).contains("Cairn stopped");
+        } finally {
+            node.process().destroyForcibly();
+        }
+        // the lock was released: the store opens again
+        assertThat(Files.exists(db.resolve("LOCK"))).isTrue();
+        Node again = Node.start(tmp, "start", "--insecure", "--db", db.toString(), "--port", "0");
+        try {
+            again.awaitReady();
+            again.process().destroy();
+            assertThat(again.awaitExit()).isZero();
+        } finally {
+            again.process().destroyForcibly();
+        }
+    }
+}

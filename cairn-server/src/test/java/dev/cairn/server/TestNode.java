@@ -1,0 +1,46 @@
+package dev.cairn.server;
+
+import dev.cairn.engine.Cairn;
+import dev.cairn.engine.CairnOptions;
+import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBConnectionString;
+import java.nio.file.Path;
+
+/** A node started in this process on a free port over a temp directory, with a client for it. */
+public final class TestNode implements AutoCloseable {
+
+    public final CairnServer server;
+    public final KurrentDBClient client;
+
+    private TestNode(CairnServer server) {
+        this.server = server;
+        this.client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(connectionString()));
+    }
+
+    /** Maximum append size of test nodes: small, so that limits are cheap to reach. */
+    public static final long MAX_APPEND_SIZE = 4L << 20;
+
+    public static TestNode start(Path dir) {
+        // small segments keep the pre-written log files cheap in tests
+        CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20)
+                .maxAppendSize(MAX_APPEND_SIZE).build();
+        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
+    }
+
+    public String connectionString() {
+        return "kurrentdb://127.0.0.1:" + server.port() + "?tls=false";
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.shutdown().join();
+        } finally {
+            server.stop();
+        }
+    }
+}
