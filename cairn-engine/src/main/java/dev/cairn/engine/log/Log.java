@@ -137,11 +137,6 @@ public final class Log implements AutoCloseable {
         return segment(position / segmentSize);
     }
 
-    public Segment lastSegment() {
-        Segment[] s = segments;
-        return s[s.length - 1];
-    }
-
     /** Appends the next segment (waiting for the allocator) and starts preparing the one after. */
     Segment addSegment() throws IOException {
         long index = segments.length;

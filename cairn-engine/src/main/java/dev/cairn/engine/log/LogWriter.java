@@ -17,8 +17,8 @@ import java.util.List;
  * encodes group N+1 while group N is flushed; the writer takes group N+1 only after group N's flush
  * has finished, which is what makes reusing N's buffer safe.
  *
- * <p>Thread-safety: {@link #reserve}, {@link #lastReserved}, {@link #takeGroup} and {@link #tail}
- * belong to the writer thread; {@link #flush} may run on another thread, one group at a time.
+ * <p>Thread-safety: {@link #reserve}, {@link #lastReserved} and {@link #takeGroup} belong to the
+ * writer thread; {@link #flush} may run on another thread, one group at a time.
  */
 public final class LogWriter {
 
@@ -60,11 +60,6 @@ public final class LogWriter {
 
     private static ByteBuffer newBuffer(int capacity) {
         return ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Where the next record will go, if it fits in the current segment. */
-    public long tail() {
-        return tail;
     }
 
     /** The largest record a segment can hold. */

@@ -148,11 +148,6 @@ public final class RecordCodec {
         return new LogRecord.Event(position, length, stream, revision, id, type, json, created, data, metadata);
     }
 
-    /** The kind byte of a validated record. */
-    public static byte kind(ByteBuffer buf, int offset) {
-        return buf.get(offset + 8);
-    }
-
     private static String string(ByteBuffer b, int length) {
         byte[] bytes = bytes(b, length);
         return new String(bytes, StandardCharsets.UTF_8);
