@@ -57,6 +57,16 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<AppendResult> setStreamMetadataAsync(StreamName stream, StreamState expectedMetastreamState,
             StreamMetadata metadata);
 
+    /**
+     * Subscribes to one stream: its events after {@code options.after()}, then live ones as they
+     * become durable, delivered to {@code listener} on the subscription's own thread. The stream
+     * need not exist yet. Ends with {@link StreamDeletedException} if the stream is tombstoned.
+     */
+    Subscription subscribeToStream(StreamName stream, SubscribeToStreamOptions options, SubscriptionListener listener);
+
+    /** Subscribes to the global log {@code $all}, optionally filtered; see {@link #subscribeToStream}. */
+    Subscription subscribeToAll(SubscribeToAllOptions options, SubscriptionListener listener);
+
     /** The position after the last durable event ({@link Position#START} when empty). */
     Position headPosition();
 

@@ -21,6 +21,10 @@ import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamMetadataResult;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
+import dev.cairn.api.SubscribeToAllOptions;
+import dev.cairn.api.SubscribeToStreamOptions;
+import dev.cairn.api.Subscription;
+import dev.cairn.api.SubscriptionListener;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.DirectoryLock;
 import dev.cairn.engine.index.StreamIndex;
@@ -58,6 +62,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final Writer writer;
     private final StreamReader streamReader;
     private final AllReader allReader;
+    private final Subscriptions subscriptions;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -68,11 +73,13 @@ public final class EmbeddedEventStore implements EventStore {
         this.checkpoint = checkpoint;
         this.index = index;
         this.catalog = new StreamCatalog(log, index, options.streamCacheSize());
-        this.writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()),
-                options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents());
         Reads reads = new Reads(catalog, options.clock());
         this.streamReader = new StreamReader(reads);
         this.allReader = new AllReader(reads);
+        this.subscriptions = new Subscriptions(reads, streamReader);
+        this.writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()),
+                options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents(),
+                subscriptions::published);
         writer.start();
     }
 
@@ -312,6 +319,24 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     @Override
+    public Subscription subscribeToStream(StreamName stream, SubscribeToStreamOptions options,
+            SubscriptionListener listener) {
+        requireOpen();
+        return subscriptions.subscribeToStream(stream, options, listener);
+    }
+
+    @Override
+    public Subscription subscribeToAll(SubscribeToAllOptions options, SubscriptionListener listener) {
+        requireOpen();
+        return subscriptions.subscribeToAll(options, listener);
+    }
+
+    /** How many catch-up subscriptions are running. */
+    public int subscriptionCount() {
+        return subscriptions.count();
+    }
+
+    @Override
     public CompletableFuture<StreamMetadataResult> getStreamMetadataAsync(StreamName stream) {
         try {
             requireOpen();
@@ -350,6 +375,7 @@ public final class EmbeddedEventStore implements EventStore {
         }
         closed = true;
         writer.close();
+        subscriptions.close();
         try {
             if (writer.failure() == null) {
                 index.flush(true);

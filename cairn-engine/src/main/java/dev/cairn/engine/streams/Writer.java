@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,8 @@ public final class Writer implements AutoCloseable {
     private final Semaphore capacity;
     private final int maxGroup;
     private final long indexFlushEvents;
+    /** Told each new committed end, after it is published (subscriptions). */
+    private final LongConsumer published;
     private final Thread thread;
     private final GroupEncoder encoder;
     private final WriteRules rules;
@@ -72,7 +75,8 @@ public final class Writer implements AutoCloseable {
             IndexUpdate update, int events) {
     }
 
-    public Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents) {
+    public Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents,
+            LongConsumer published) {
         this.log = catalog.log();
         this.index = catalog.index();
         this.catalog = catalog;
@@ -80,6 +84,7 @@ public final class Writer implements AutoCloseable {
         this.capacity = new Semaphore(queueCapacity);
         this.maxGroup = maxGroup;
         this.indexFlushEvents = indexFlushEvents;
+        this.published = published;
         this.update = new IndexUpdate(index, catalog::info, index.nextStreamId());
         this.encoder = new GroupEncoder(catalog, update, logWriter);
         this.rules = new WriteRules(encoder);
@@ -224,6 +229,7 @@ public final class Writer implements AutoCloseable {
                     catalog.committed(e.getKey(), e.getValue());
                 }
                 log.publish(end);
+                published.accept(end);
                 eventsSinceIndexFlush += group.events;
                 if (eventsSinceIndexFlush >= indexFlushEvents) {
                     index.flush(false);
