@@ -11,6 +11,7 @@ import dev.cairn.server.grpc.StreamsService;
 import dev.cairn.server.grpc.V2StreamsService;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -49,9 +50,12 @@ public final class CairnServer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private CairnServer(EventStore store, Server server) {
+    private final StreamsService streams;
+
+    private CairnServer(EventStore store, Server server, StreamsService streams) {
         this.store = store;
         this.server = server;
+        this.streams = streams;
     }
 
     /**
@@ -62,8 +66,9 @@ public final class CairnServer implements AutoCloseable {
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize) {
         try {
+            StreamsService streams = new StreamsService(store, maxAppendSize);
             GrpcService grpc = GrpcService.builder()
-                    .addService(new StreamsService(store, maxAppendSize))
+                    .addService(streams)
                     .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))
@@ -83,13 +88,18 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server);
+            CairnServer node = new CairnServer(store, server, streams);
             LOG.info("Cairn is ready: gRPC and HTTP on {} (plain text, --insecure)", node.address());
             return node;
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /** The store this node serves. */
+    public EventStore store() {
+        return store;
     }
 
     /** The port actually bound. */
@@ -110,7 +120,10 @@ public final class CairnServer implements AutoCloseable {
         }
         try {
             LOG.info("Cairn is stopping: finishing in-flight calls");
-            server.stop().join();
+            CompletableFuture<Void> stopping = server.stop();
+            // subscriptions never finish by themselves: end them so the drain does not wait for them
+            streams.shutDownSubscriptions();
+            stopping.join();
         } catch (RuntimeException e) {
             LOG.warn("stopping the server failed; closing the store anyway", e);
         } finally {

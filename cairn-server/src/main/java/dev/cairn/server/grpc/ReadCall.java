@@ -14,9 +14,10 @@ import dev.cairn.protocol.streams.ReadReq;
 import dev.cairn.protocol.streams.ReadResp;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
+import java.util.Set;
 
 /**
- * One Read call (stream or {@code $all}): opens an {@link EventIterator} and sends its events only
+ * One Read call (stream or {@code $all}; with the subscription option see {@link SubscribeCall}): opens an {@link EventIterator} and sends its events only
  * while the client's transport is ready ({@link ServerCallStreamObserver#isReady()}), resuming from
  * the on-ready handler, so a huge read never buffers more than the transport's window.
  *
@@ -39,14 +40,18 @@ final class ReadCall {
         this.structuredIds = structuredIds;
     }
 
-    static void start(EventStore store, ReadReq request, ServerCallStreamObserver<ReadResp> responses) {
+    static void start(EventStore store, ReadReq request, ServerCallStreamObserver<ReadResp> responses,
+            Set<SubscribeCall> subscriptions) {
         ReadReq.Options o = request.getOptions();
         StreamName stream = null;
         EventIterator events;
         long count;
         try {
             switch (o.getCountOptionCase()) {
-                case SUBSCRIPTION -> throw GrpcErrors.unimplemented("subscriptions (Read with the subscription option)");
+                case SUBSCRIPTION -> {
+                    SubscribeCall.start(store, o, responses, subscriptions);
+                    return;
+                }
                 case COUNT -> count = o.getCount() < 0 ? Long.MAX_VALUE : o.getCount();
                 default -> throw GrpcErrors.invalidArgument("read count is required");
             }
@@ -133,7 +138,7 @@ final class ReadCall {
         };
     }
 
-    private static EventFilter filter(ReadReq.Options.FilterOptions f) {
+    static EventFilter filter(ReadReq.Options.FilterOptions f) {
         EventFilter.Target target;
         ReadReq.Options.FilterOptions.Expression e;
         switch (f.getFilterCase()) {

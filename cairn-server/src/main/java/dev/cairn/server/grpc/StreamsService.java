@@ -23,16 +23,19 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code event_store.client.streams.Streams}, KurrentDB's v1 streams service, over an
- * {@link EventStore}: Append, BatchAppend, Read, Delete and Tombstone. Read with the subscription
- * option answers UNIMPLEMENTED. Thread-safe: each call keeps its own state.
+ * {@link EventStore}: Append, BatchAppend, Read (with the subscription option: a catch-up
+ * subscription), Delete and Tombstone. Thread-safe: each call keeps its own state.
  */
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     private final EventStore store;
     private final long maxAppendSize;
+    private final Set<SubscribeCall> subscriptions = ConcurrentHashMap.newKeySet();
 
     /**
      * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
@@ -41,6 +44,14 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     public StreamsService(EventStore store, long maxAppendSize) {
         this.store = store;
         this.maxAppendSize = maxAppendSize;
+    }
+
+    /**
+     * Ends every subscription call with UNAVAILABLE, so that a stopping node does not wait for
+     * calls that never end by themselves.
+     */
+    public void shutDownSubscriptions() {
+        subscriptions.forEach(SubscribeCall::shutDown);
     }
 
     /** KurrentDB's size of an event on disk for the append limits: data, metadata, 2 x type length. */
@@ -65,7 +76,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
-        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses);
+        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions);
     }
 
     @Override

@@ -1,0 +1,226 @@
+package dev.cairn.server.grpc;
+
+import com.google.protobuf.Timestamp;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.Position;
+import dev.cairn.api.ResolvedEvent;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamRevision;
+import dev.cairn.api.SubscribeToAllOptions;
+import dev.cairn.api.SubscribeToStreamOptions;
+import dev.cairn.api.Subscription;
+import dev.cairn.api.SubscriptionListener;
+import dev.cairn.protocol.streams.ReadReq;
+import dev.cairn.protocol.streams.ReadResp;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One {@code Read} call with the subscription option: a catch-up subscription of the store whose
+ * deliveries become {@code ReadResp} messages. First the confirmation, then events, {@code
+ * caught_up} once history is done, and for filtered {@code $all} subscriptions checkpoints.
+ *
+ * <p>Flow control: the subscription's thread sends an event only while the client's transport is
+ * ready, and otherwise waits for the on-ready callback. A slow client therefore stops its own
+ * subscription reading, and the node buffers nothing for it beyond the transport's window.
+ *
+ * <p>Thread-safety: after the confirmation, which the handler thread sends before the
+ * subscription starts, only the subscription's thread talks to {@code responses}; the gRPC
+ * callbacks only set flags and wake it.
+ */
+final class SubscribeCall implements SubscriptionListener {
+
+    /** KurrentDB scans this many events per page; a checkpoint every multiplier x this many. */
+    static final int DEFAULT_CHECKPOINT_WINDOW = 32;
+
+    private final ServerCallStreamObserver<ReadResp> responses;
+    private final boolean structuredIds;
+    private final Set<SubscribeCall> registry;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private volatile boolean cancelled;
+    private volatile boolean shuttingDown;
+    private volatile Subscription subscription;
+    private Long lastRevision;
+    private Position lastPosition;
+
+    private SubscribeCall(ServerCallStreamObserver<ReadResp> responses, boolean structuredIds,
+            Set<SubscribeCall> registry) {
+        this.responses = responses;
+        this.structuredIds = structuredIds;
+        this.registry = registry;
+    }
+
+    /** Validates the request, confirms, and starts the subscription; errors end the call at once. */
+    static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<ReadResp> responses,
+            Set<SubscribeCall> registry) {
+        if (o.getReadDirection() != ReadReq.Options.ReadDirection.Forwards) {
+            throw GrpcErrors.invalidArgument("a subscription reads forwards");
+        }
+        boolean structured = !o.hasUuidOption() || o.getUuidOption().hasStructured();
+        SubscribeCall call = new SubscribeCall(responses, structured, registry);
+        SubscribeToStreamOptions streamOptions = null;
+        SubscribeToAllOptions allOptions = null;
+        StreamName stream = null;
+        switch (o.getStreamOptionCase()) {
+            case STREAM -> {
+                stream = Wire.streamName(o.getStream().getStreamIdentifier());
+                ReadReq.Options.StreamOptions s = o.getStream();
+                StreamRevision after = switch (s.getRevisionOptionCase()) {
+                    case REVISION -> StreamRevision.of(s.getRevision());
+                    case START -> null;
+                    case END -> StreamRevision.END;
+                    case REVISIONOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a start revision");
+                };
+                streamOptions = new SubscribeToStreamOptions(after, o.getResolveLinks());
+            }
+            case ALL -> {
+                ReadReq.Options.AllOptions a = o.getAll();
+                Position after = switch (a.getAllOptionCase()) {
+                    case POSITION -> Position.of(a.getPosition().getCommitPosition(), a.getPosition().getPreparePosition());
+                    case START -> null;
+                    case END -> Position.END;
+                    case ALLOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a start position");
+                };
+                int interval = SubscribeToAllOptions.DEFAULT_CHECKPOINT_INTERVAL;
+                if (o.hasFilter()) {
+                    ReadReq.Options.FilterOptions f = o.getFilter();
+                    long window = f.hasMax() && f.getMax() > 0 ? f.getMax() : DEFAULT_CHECKPOINT_WINDOW;
+                    long multiplier = Math.max(1, Integer.toUnsignedLong(f.getCheckpointIntervalMultiplier()));
+                    interval = (int) Math.min(Integer.MAX_VALUE, window * multiplier);
+                }
+                allOptions = new SubscribeToAllOptions(after, o.getResolveLinks(),
+                        o.hasFilter() ? ReadCall.filter(o.getFilter()) : null, interval);
+            }
+            case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a stream or $all");
+        }
+        // KurrentDB confirms before it delivers anything; the id is ours
+        String id = UUID.randomUUID().toString();
+        responses.onNext(ReadResp.newBuilder()
+                .setConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(id)).build());
+        responses.setOnReadyHandler(call::wake);
+        responses.setOnCancelHandler(call::cancel);
+        registry.add(call);
+        try {
+            call.subscription = stream != null
+                    ? store.subscribeToStream(stream, streamOptions, call)
+                    : store.subscribeToAll(allOptions, call);
+        } catch (RuntimeException e) {
+            registry.remove(call);
+            throw e;
+        }
+        if (call.cancelled) {
+            call.subscription.stop();
+        }
+    }
+
+    private void wake() {
+        lock.lock();
+        try {
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancel() {
+        cancelled = true;
+        stopSubscription();
+        wake();
+    }
+
+    /** The node is stopping: end the call with UNAVAILABLE (clients resubscribe elsewhere). */
+    void shutDown() {
+        shuttingDown = true;
+        stopSubscription();
+        wake();
+    }
+
+    private void stopSubscription() {
+        Subscription s = subscription;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** Waits until the transport takes more; false if the call ended meanwhile. */
+    private boolean awaitReady() {
+        if (responses.isReady()) {
+            return true;
+        }
+        lock.lock();
+        try {
+            while (!responses.isReady() && !cancelled && !shuttingDown) {
+                ready.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        return !cancelled && !shuttingDown;
+    }
+
+    @Override
+    public void onEvent(Subscription s, ResolvedEvent event) {
+        if (!awaitReady()) {
+            return;
+        }
+        responses.onNext(ReadResp.newBuilder().setEvent(Wire.readEvent(event, structuredIds)).build());
+        lastRevision = event.originalEvent().revision();
+        lastPosition = event.position();
+    }
+
+    @Override
+    public void onCheckpoint(Subscription s, Position position) {
+        if (!awaitReady()) {
+            return;
+        }
+        lastPosition = position;
+        responses.onNext(ReadResp.newBuilder().setCheckpoint(ReadResp.Checkpoint.newBuilder()
+                .setCommitPosition(position.commit()).setPreparePosition(position.prepare())
+                .setTimestamp(now())).build());
+    }
+
+    @Override
+    public void onCaughtUp(Subscription s) {
+        if (!awaitReady()) {
+            return;
+        }
+        ReadResp.CaughtUp.Builder caughtUp = ReadResp.CaughtUp.newBuilder().setTimestamp(now());
+        if (lastRevision != null && lastPosition != null) {
+            caughtUp.setStreamRevision(lastRevision);
+        }
+        if (lastPosition != null) {
+            caughtUp.setPosition(ReadResp.Position.newBuilder().setCommitPosition(lastPosition.commit())
+                    .setPreparePosition(lastPosition.prepare()));
+        }
+        responses.onNext(ReadResp.newBuilder().setCaughtUp(caughtUp).build());
+    }
+
+    @Override
+    public void onStopped(Subscription s, Throwable error) {
+        registry.remove(this);
+        if (cancelled) {
+            return;
+        }
+        if (error != null) {
+            responses.onError(GrpcErrors.toStatus(error));
+        } else if (shuttingDown) {
+            responses.onError(Status.UNAVAILABLE.withDescription("the node is shutting down").asRuntimeException());
+        } else {
+            responses.onCompleted();
+        }
+    }
+
+    private static Timestamp now() {
+        Instant t = Instant.now();
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}
