@@ -177,14 +177,28 @@ abstract sealed class CatchUpSubscription implements Subscription
         @Override
         Batch read(long end) {
             Reads reads = hub.reads();
-            LogCursor cursor = reads.catalog().log().forwards(next, end);
+            TailCache cache = hub.tailCache();
+            LogCursor cursor = null;
             List<Object> items = new ArrayList<>();
             int events = 0;
             long bytes = 0;
-            while (events < Subscriptions.BATCH_EVENTS && bytes < Subscriptions.BATCH_BYTES) {
-                LogRecord record = cursor.next();
-                if (record == null) {
-                    break;
+            while (events < Subscriptions.BATCH_EVENTS && bytes < Subscriptions.BATCH_BYTES && next < end) {
+                LogRecord record;
+                TailCache.Entry cached = cache.get(next);
+                if (cached != null) {
+                    record = cached.record();
+                    next = cached.next();
+                } else {
+                    if (cursor == null || cursor.position() != next) {
+                        cursor = reads.catalog().log().forwards(next, end);
+                    }
+                    record = cursor.next();
+                    if (record == null) {
+                        next = cursor.position();
+                        break;
+                    }
+                    next = cursor.position();
+                    cache.put(record, next);
                 }
                 if (!(record instanceof LogRecord.Event e)
                         || (skipThrough >= 0 && Long.compareUnsigned(e.position(), skipThrough) <= 0)) {
@@ -200,7 +214,6 @@ abstract sealed class CatchUpSubscription implements Subscription
                     items.add(Position.of(e.position(), e.position()));
                 }
             }
-            next = cursor.position();
             return new Batch(items, next >= end);
         }
     }

@@ -34,6 +34,7 @@ public final class Subscriptions implements AutoCloseable {
     private final Reads reads;
     private final StreamReader streamReader;
     private final CommitSignal signal;
+    private final TailCache tailCache = new TailCache();
     private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
     private final Set<CatchUpSubscription> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -89,6 +90,10 @@ public final class Subscriptions implements AutoCloseable {
 
     StreamReader streamReader() {
         return streamReader;
+    }
+
+    TailCache tailCache() {
+        return tailCache;
     }
 
     CommitSignal signal() {
