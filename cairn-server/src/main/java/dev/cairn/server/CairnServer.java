@@ -3,12 +3,15 @@ package dev.cairn.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.cairn.api.EventStore;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
 import dev.cairn.server.grpc.V2StreamsService;
+import dev.cairn.server.tls.TlsSettings;
+import io.netty.handler.ssl.ClientAuth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running node's network face: KurrentDB's gRPC services and the HTTP endpoints on one port
- * (HTTP/2 cleartext and HTTP/1.1), over an {@link EventStore} it owns and closes on stop.
+ * (HTTP/2 and HTTP/1.1, over TLS or, with {@code --insecure}, in plain text), over an
+ * {@link EventStore} it owns and closes on stop.
  *
  * <p>Stopping stops accepting calls, lets in-flight calls finish (up to {@link #DRAIN_TIMEOUT}),
  * then closes the store. Thread-safe; {@link #stop()} is idempotent.
@@ -38,8 +42,8 @@ public final class CairnServer implements AutoCloseable {
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     static {
-        // Cairn serves plain text only so far; skipping Armeria's BoringSSL probe saves seconds
-        // of startup. An explicit -Dcom.linecorp.armeria.useOpenSsl still wins.
+        // The JDK's TLS serves well enough; skipping Armeria's BoringSSL probe saves seconds of
+        // startup. An explicit -Dcom.linecorp.armeria.useOpenSsl still wins.
         if (System.getProperty("com.linecorp.armeria.useOpenSsl") == null) {
             System.setProperty("com.linecorp.armeria.useOpenSsl", "false");
         }
@@ -52,10 +56,13 @@ public final class CairnServer implements AutoCloseable {
 
     private final StreamsService streams;
 
-    private CairnServer(EventStore store, Server server, StreamsService streams) {
+    private final boolean tls;
+
+    private CairnServer(EventStore store, Server server, StreamsService streams, boolean tls) {
         this.store = store;
         this.server = server;
         this.streams = streams;
+        this.tls = tls;
     }
 
     /**
@@ -65,6 +72,19 @@ public final class CairnServer implements AutoCloseable {
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize) {
+        return start(store, port, maxAppendSize, null);
+    }
+
+    /**
+     * Starts serving {@code store} on {@code port} (0 picks a free one), over TLS when {@code tls}
+     * is given, in plain text otherwise. With trusted roots in {@code tls}, clients may present a
+     * certificate signed by one of them. On failure the store is closed and the exception
+     * rethrown.
+     *
+     * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param tls the node's checked TLS material, or null to serve plain text ({@code --insecure})
+     */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, TlsSettings.Material tls) {
         try {
             StreamsService streams = new StreamsService(store, maxAppendSize);
             GrpcService grpc = GrpcService.builder()
@@ -77,8 +97,17 @@ public final class CairnServer implements AutoCloseable {
                     .maxRequestMessageLength(MAX_MESSAGE_BYTES)
                     .maxResponseMessageLength(Integer.MAX_VALUE)
                     .build();
-            Server server = Server.builder()
-                    .http(port)
+            ServerBuilder builder = Server.builder();
+            if (tls == null) {
+                builder.http(port);
+            } else {
+                builder.https(port).tls(tls.key(), tls.chain());
+                if (!tls.trustedRoots().isEmpty()) {
+                    // asked for, not required: callers without a certificate use basic auth
+                    builder.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.OPTIONAL).trustManager(tls.trustedRoots()));
+                }
+            }
+            Server server = builder
                     .service(grpc)
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
@@ -88,8 +117,9 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams);
-            LOG.info("Cairn is ready: gRPC and HTTP on {} (plain text, --insecure)", node.address());
+            CairnServer node = new CairnServer(store, server, streams, tls != null);
+            LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
+                    tls == null ? "plain text, --insecure" : "TLS");
             return node;
         } catch (RuntimeException e) {
             store.close();
@@ -109,7 +139,7 @@ public final class CairnServer implements AutoCloseable {
 
     /** The address as a client would write it. */
     public String address() {
-        return "http://0.0.0.0:" + port();
+        return (tls ? "https" : "http") + "://0.0.0.0:" + port();
     }
 
     /** Stops accepting calls, waits for in-flight ones, closes the store. Idempotent. */

@@ -5,9 +5,11 @@ import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,8 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An event-store database that speaks KurrentDB's protocol.",
-        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CertsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for a command that failed with an exception rather than a finding. */
@@ -95,28 +98,42 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         @Option(names = "--insecure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-                description = "Serve without TLS (env CAIRN_INSECURE). Required for now: TLS is not "
-                        + "configurable yet.")
+                description = "Serve plain text without TLS and without authentication, for development "
+                        + "(env CAIRN_INSECURE).")
         Boolean insecure;
 
+        @Option(names = "--certificate-file", paramLabel = "FILE",
+                description = "The node's PEM certificate (env CAIRN_CERTIFICATE_FILE); required unless insecure.")
+        Path certificateFile;
+
+        @Option(names = "--certificate-private-key-file", paramLabel = "FILE",
+                description = "The node's PEM private key (env CAIRN_CERTIFICATE_PRIVATE_KEY_FILE); required "
+                        + "unless insecure.")
+        Path certificatePrivateKeyFile;
+
+        @Option(names = "--trusted-root-certificates-path", paramLabel = "PATH",
+                description = "PEM root certificates, a file or a directory (env "
+                        + "CAIRN_TRUSTED_ROOT_CERTIFICATES_PATH): the node's certificate must chain to one, and "
+                        + "client certificates signed by one authenticate their user.")
+        Path trustedRootCertificatesPath;
+
         @Option(names = "--config", paramLabel = "FILE",
-                description = "A YAML file with any of: db, port, insecure.")
+                description = "A YAML file with any of: db, port, insecure, certificate-file, "
+                        + "certificate-private-key-file, trusted-root-certificates-path.")
         Path config;
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
+            TlsSettings.Material tls;
             try {
-                options = ServerConfig.resolve(db, port, insecure, config, System.getenv());
+                options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
+                        certificatePrivateKeyFile, trustedRootCertificatesPath), config, System.getenv());
+                TlsSettings settings = options.tls();
+                tls = settings == null ? null : settings.load(Instant.now());
             } catch (IllegalArgumentException e) {
                 err.println("cairn start: " + e.getMessage());
-                return ExitCode.USAGE;
-            }
-            if (!options.insecure()) {
-                err.println("cairn start: TLS is not configured yet (Cairn cannot serve TLS at this stage); "
-                        + "start with --insecure (or CAIRN_INSECURE=true) to serve plain-text HTTP/2 "
-                        + "for development");
                 return ExitCode.USAGE;
             }
             // Handle SIGTERM/SIGINT from the start, so that a signal during startup also ends in
@@ -132,7 +149,7 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize());
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(), tls);
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;
