@@ -23,4 +23,10 @@ public enum ErrorCode {
     CORRUPTED,
     /** A storage operation failed. */
     STORAGE_FAILURE,
+    /** The caller's credentials are wrong, or name a disabled or unknown user. */
+    NOT_AUTHENTICATED,
+    /** No user has that login name. */
+    USER_NOT_FOUND,
+    /** A user with that login name exists already, or was changed concurrently. */
+    USER_CONFLICT,
 }

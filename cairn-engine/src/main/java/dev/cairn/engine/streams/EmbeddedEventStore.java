@@ -63,6 +63,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final StreamReader streamReader;
     private final AllReader allReader;
     private final Subscriptions subscriptions;
+    private final SystemAccess system;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -81,6 +82,7 @@ public final class EmbeddedEventStore implements EventStore {
                 options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents(),
                 subscriptions::published);
         writer.start();
+        this.system = new SystemAccess(catalog, writer, options);
     }
 
     /** Opens the store described by {@code options}: lock, recover, replay, start the writer. */
@@ -118,6 +120,11 @@ public final class EmbeddedEventStore implements EventStore {
 
     public CairnOptions options() {
         return options;
+    }
+
+    /** Stored state and reserved writes for the engine's own subsystems (security); checks no access. */
+    public SystemAccess system() {
+        return system;
     }
 
     private void requireOpen() {
