@@ -3,13 +3,20 @@ package dev.cairn.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.cairn.api.EventStore;
+import dev.cairn.engine.security.Security;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
+import dev.cairn.server.grpc.UsersService;
 import dev.cairn.server.grpc.V2StreamsService;
+import dev.cairn.server.security.CallAuthentication;
+import dev.cairn.server.security.CallerEventStore;
+import dev.cairn.server.security.LoginThrottle;
 import dev.cairn.server.tls.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Clock;
@@ -85,13 +92,33 @@ public final class CairnServer implements AutoCloseable {
      * @param tls the node's checked TLS material, or null to serve plain text ({@code --insecure})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, TlsSettings.Material tls) {
+        return start(store, port, maxAppendSize, tls, null, null);
+    }
+
+    /**
+     * Starts serving {@code store} as {@link #start(EventStore, int, long, TlsSettings.Material)}
+     * does, and with {@code security} authenticates every gRPC call ({@link CallAuthentication})
+     * and serves it as its caller ({@link CallerEventStore}: stream ACLs apply), and serves user
+     * management. Without {@code security} every caller has full access, as KurrentDB's insecure
+     * mode gives.
+     *
+     * @param security users and access control, or null for none
+     * @param throttle slows down password guessing; null for {@link LoginThrottle#defaults}
+     */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, TlsSettings.Material tls,
+            Security security, LoginThrottle throttle) {
         try {
-            StreamsService streams = new StreamsService(store, maxAppendSize);
-            GrpcService grpc = GrpcService.builder()
+            EventStore served = security == null ? store : new CallerEventStore(security);
+            StreamsService streams = new StreamsService(served, maxAppendSize);
+            GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
-                    .addService(new V2StreamsService(store))
-                    .addService(new ServerFeaturesService())
-                    .addService(new GossipService(Clock.systemUTC()))
+                    .addService(new V2StreamsService(served))
+                    .addService(new ServerFeaturesService(security != null))
+                    .addService(new GossipService(Clock.systemUTC()));
+            if (security != null) {
+                services.addService(new UsersService(security));
+            }
+            GrpcService grpc = services
                     // reads and appends touch the disk: keep them off the event loops
                     .useBlockingTaskExecutor(true)
                     .maxRequestMessageLength(MAX_MESSAGE_BYTES)
@@ -107,8 +134,10 @@ public final class CairnServer implements AutoCloseable {
                     builder.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.OPTIONAL).trustManager(tls.trustedRoots()));
                 }
             }
+            DecoratingHttpServiceFunction authentication = security == null ? null
+                    : new CallAuthentication(security, throttle != null ? throttle : LoginThrottle.defaults(Clock.systemUTC()));
             Server server = builder
-                    .service(grpc)
+                    .service(grpc, service -> authentication == null ? service : service.decorate(authentication))
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
                     .requestTimeout(Duration.ZERO)
@@ -120,6 +149,10 @@ public final class CairnServer implements AutoCloseable {
             CairnServer node = new CairnServer(store, server, streams, tls != null);
             LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
+            if (security != null) {
+                LOG.info("every call is authenticated (basic credentials{}); stream ACLs apply",
+                        tls != null && !tls.trustedRoots().isEmpty() ? " or a client certificate" : "");
+            }
             return node;
         } catch (RuntimeException e) {
             store.close();

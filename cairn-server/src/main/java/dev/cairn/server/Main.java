@@ -1,10 +1,13 @@
 package dev.cairn.server;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.EventStore;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.engine.security.Security;
+import dev.cairn.engine.security.SecurityOptions;
 import dev.cairn.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -119,7 +123,8 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--config", paramLabel = "FILE",
                 description = "A YAML file with any of: db, port, insecure, certificate-file, "
-                        + "certificate-private-key-file, trusted-root-certificates-path.")
+                        + "certificate-private-key-file, trusted-root-certificates-path, default-admin-password, "
+                        + "default-ops-password.")
         Path config;
 
         @Override
@@ -149,7 +154,20 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(), tls);
+                EventStore store = Cairn.open(storeOptions);
+                Security security = null;
+                if (!options.insecure()) {
+                    try {
+                        security = Security.open(store, securityOptions(options));
+                    } catch (CairnException e) {
+                        store.close();
+                        throw e;
+                    }
+                }
+                node = CairnServer.start(store, options.port(), storeOptions.maxAppendSize(), tls, security, null);
+                if (security != null) {
+                    warnWhileDefaultPasswordsAreInUse(security);
+                }
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;
@@ -160,6 +178,36 @@ public final class Main implements Callable<Integer> {
             node.awaitTermination();
             return ExitCode.OK;
         }
+    }
+
+    private static SecurityOptions securityOptions(ServerConfig options) {
+        SecurityOptions.Builder b = SecurityOptions.builder();
+        if (options.defaultAdminPassword() != null) {
+            b.initialAdminPassword(options.defaultAdminPassword());
+        }
+        if (options.defaultOpsPassword() != null) {
+            b.initialOpsPassword(options.defaultOpsPassword());
+        }
+        return b.build();
+    }
+
+    /**
+     * Checks in the background (a slow hash per user) whether {@code admin} or {@code ops} still
+     * has the default password, and warns if so.
+     */
+    private static void warnWhileDefaultPasswordsAreInUse(Security security) {
+        Thread.ofVirtual().name("cairn-default-password-check").start(() -> {
+            try {
+                for (String login : security.defaultPasswordsInUse()) {
+                    LoggerFactory.getLogger(Main.class).warn("the user '{}' still has the default password "
+                            + "'changeit': change it (Users ChangePassword or ResetPassword), or set "
+                            + "CAIRN_DEFAULT_{}_PASSWORD before the first start", login,
+                            login.toUpperCase(java.util.Locale.ROOT));
+                }
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Main.class).debug("default password check ended: {}", e.toString());
+            }
+        });
     }
 
     /**

@@ -21,15 +21,20 @@ import java.util.Map;
  * @param certificateFile the node's PEM certificate (chain), required unless insecure
  * @param certificatePrivateKeyFile the node's PEM private key, required unless insecure
  * @param trustedRootCertificatesPath PEM root certificates (a file or a directory), optional
+ * @param defaultAdminPassword the password {@code admin} gets when first created; null for
+ *     {@code changeit}. From the environment or the file only, never a flag (flags show in process
+ *     lists)
+ * @param defaultOpsPassword the same for {@code ops}
  */
 public record ServerConfig(Path db, int port, boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
-        Path trustedRootCertificatesPath) {
+        Path trustedRootCertificatesPath, String defaultAdminPassword, String defaultOpsPassword) {
 
     public static final Path DEFAULT_DB = Path.of("data");
     public static final int DEFAULT_PORT = 2113;
 
     private static final List<String> YAML_KEYS = List.of("db", "port", "insecure", "certificate-file",
-            "certificate-private-key-file", "trusted-root-certificates-path");
+            "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
+            "default-ops-password");
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -39,7 +44,17 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
 
     /** Options without TLS files. */
     public ServerConfig(Path db, int port, boolean insecure) {
-        this(db, port, insecure, null, null, null);
+        this(db, port, insecure, null, null, null, null, null);
+    }
+
+    /** Never shows the passwords. */
+    @Override
+    public String toString() {
+        return "ServerConfig[db=" + db + ", port=" + port + ", insecure=" + insecure + ", certificateFile="
+                + certificateFile + ", certificatePrivateKeyFile=" + certificatePrivateKeyFile
+                + ", trustedRootCertificatesPath=" + trustedRootCertificatesPath + ", defaultAdminPassword="
+                + (defaultAdminPassword == null ? "(default)" : "(set)") + ", defaultOpsPassword="
+                + (defaultOpsPassword == null ? "(default)" : "(set)") + "]";
     }
 
     /**
@@ -78,8 +93,11 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
                 "certificate-private-key-file", (v, src) -> Path.of(v));
         Path roots = s.pick(flags.trustedRootCertificatesPath(), "CAIRN_TRUSTED_ROOT_CERTIFICATES_PATH",
                 "trusted-root-certificates-path", (v, src) -> Path.of(v));
+        String adminPassword = s.pick(null, "CAIRN_DEFAULT_ADMIN_PASSWORD", "default-admin-password",
+                ServerConfig::password);
+        String opsPassword = s.pick(null, "CAIRN_DEFAULT_OPS_PASSWORD", "default-ops-password", ServerConfig::password);
         return new ServerConfig(db, port == null ? DEFAULT_PORT : port, insecure != null && insecure, certificate, key,
-                roots);
+                roots, adminPassword, opsPassword);
     }
 
     /**
@@ -144,6 +162,13 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
             }
         }
         return root;
+    }
+
+    private static String password(String value, String source) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(source + " must not be empty");
+        }
+        return value;
     }
 
     private static Integer parsePort(String value, String source) {

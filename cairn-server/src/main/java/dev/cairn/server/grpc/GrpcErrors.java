@@ -5,6 +5,8 @@ import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
+import dev.cairn.api.UserConflictException;
+import dev.cairn.api.UserNotFoundException;
 import dev.cairn.api.WrongExpectedVersionException;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Trailer keys (KurrentDB's {@code RpcExceptions}): {@code exception} names the error;
  * {@code stream-name}, {@code expected-version}, {@code actual-version},
- * {@code maximum-append-size} carry its details. Thread-safe (stateless).
+ * {@code maximum-append-size}, {@code login-name} carry its details. Thread-safe (stateless).
  */
 public final class GrpcErrors {
 
@@ -31,6 +33,7 @@ public final class GrpcErrors {
     static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
     static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
     static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+    static final Metadata.Key<String> LOGIN_NAME = key("login-name");
 
     private GrpcErrors() {
     }
@@ -111,6 +114,21 @@ public final class GrpcErrors {
             case ACCESS_DENIED -> {
                 trailers.put(EXCEPTION, "access-denied");
                 yield Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case NOT_AUTHENTICATED -> Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
+            case USER_NOT_FOUND -> {
+                trailers.put(EXCEPTION, "user-not-found");
+                if (e instanceof UserNotFoundException nf) {
+                    trailers.put(LOGIN_NAME, nf.login());
+                }
+                yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case USER_CONFLICT -> {
+                trailers.put(EXCEPTION, "user-conflict");
+                if (e instanceof UserConflictException c) {
+                    trailers.put(LOGIN_NAME, c.login());
+                }
+                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
             }
             case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
             case CORRUPTED -> {

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -93,10 +96,10 @@ public final class PemFiles {
                 JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
                 switch (object) {
                     case PrivateKeyInfo info -> {
-                        return converter.getPrivateKey(info);
+                        return jdkKey(info, converter);
                     }
                     case PEMKeyPair pair -> {
-                        return converter.getKeyPair(pair).getPrivate();
+                        return jdkKey(pair.getPrivateKeyInfo(), converter);
                     }
                     case PKCS8EncryptedPrivateKeyInfo encrypted -> throw encrypted(file, what);
                     case PEMEncryptedKeyPair encrypted -> throw encrypted(file, what);
@@ -109,6 +112,22 @@ public final class PemFiles {
             throw new IllegalArgumentException(what + " " + file + " is not a PEM private key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException(what + " " + file + " holds no private key");
+    }
+
+    /**
+     * The key as the JDK's own providers make it, so that TLS and signatures never depend on
+     * whether a Bouncy Castle provider happens to be installed; Bouncy Castle's otherwise.
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info, JcaPEMKeyConverter converter) throws IOException {
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(info.getEncoded());
+        for (String algorithm : List.of("EC", "RSA", "Ed25519", "Ed448")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (GeneralSecurityException e) {
+                // not this algorithm
+            }
+        }
+        return converter.getPrivateKey(info);
     }
 
     private static IllegalArgumentException encrypted(Path file, String what) {

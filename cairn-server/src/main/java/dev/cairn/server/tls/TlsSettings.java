@@ -79,7 +79,7 @@ public record TlsSettings(Path certificateFile, Path privateKeyFile, Path truste
 
     private void requireKeyMatches(X509Certificate certificate, PrivateKey key) {
         String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> null;
