@@ -318,7 +318,9 @@ public final class EmbeddedEventStore implements EventStore {
             requireWritable(stream);
             StreamInfo info = catalog.info(stream.value());
             if (info != null && info.tombstoned()) {
-                throw new StreamDeletedException(stream);
+                // metadata is read from the metadata stream, deleted with the stream: name it, as
+                // KurrentDB does when a client reads it
+                throw new StreamDeletedException(stream.metadataStream());
             }
             StreamCatalog.Metadata meta = catalog.metadata(stream.value());
             return CompletableFuture.completedFuture(meta == null
