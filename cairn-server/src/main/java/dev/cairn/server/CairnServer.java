@@ -59,11 +59,12 @@ public final class CairnServer implements AutoCloseable {
      * closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize) {
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
         try {
             GrpcService grpc = GrpcService.builder()
-                    .addService(new StreamsService(store, maxAppendSize))
+                    .addService(new StreamsService(store, maxAppendSize, maxEventSize))
                     .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))

@@ -32,7 +32,8 @@ public final class TestNode implements AutoCloseable {
 
     public static TestNode start(Path dir) {
         CairnOptions options = options(dir);
-        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
+        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(),
+                options.maxEventSize()));
     }
 
     public String connectionString() {

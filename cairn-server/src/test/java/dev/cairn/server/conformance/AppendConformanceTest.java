@@ -149,6 +149,46 @@ class AppendConformanceTest extends ConformanceFixture {
     }
 
     @Scenario
+    void anEventOverTheMaximumEventSizeIsRefusedWithItsIdAndSize(Face face) {
+        String s = stream("event-too-large");
+        // KurrentDB counts data, metadata and twice the type's length
+        EventData big = EventData.binary("Big", new byte[(int) TestNode.MAX_EVENT_SIZE]);
+        assertThat(failure(() -> face.append(s, any(), List.of(event("Small"), big))))
+                .isEqualTo(new Failure.MaximumAppendEventSizeExceeded(big.id(), TestNode.MAX_EVENT_SIZE + 6,
+                        TestNode.MAX_EVENT_SIZE));
+        // an event over both limits is refused as an event too large
+        EventData huge = EventData.binary("Huge", new byte[(int) TestNode.MAX_APPEND_SIZE + 1]);
+        assertThat(failure(() -> face.append(s, any(), List.of(huge))))
+                .isEqualTo(new Failure.MaximumAppendEventSizeExceeded(huge.id(), TestNode.MAX_APPEND_SIZE + 9,
+                        TestNode.MAX_EVENT_SIZE));
+        assertThat(failure(() -> face.readStream(s, ReadStreamOptions.forwards())))
+                .isEqualTo(new Failure.StreamNotFound(s));
+    }
+
+    @Scenario
+    void aMultiStreamAppendOverEitherSizeLimitWritesNothing(Face face) {
+        String a = stream("multi-too-large-a");
+        String b = stream("multi-too-large-b");
+        EventData big = EventData.binary("Big", new byte[(int) TestNode.MAX_EVENT_SIZE]);
+        assertThat(failure(() -> face.appendMulti(List.of(
+                new AppendRequest(StreamName.of(a), any(), events("A0")),
+                new AppendRequest(StreamName.of(b), any(), List.of(big))))))
+                .isEqualTo(new Failure.MaximumAppendEventSizeExceeded(big.id(), TestNode.MAX_EVENT_SIZE + 6,
+                        TestNode.MAX_EVENT_SIZE));
+
+        List<EventData> large = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            large.add(EventData.binary("Big", new byte[900_000]));
+        }
+        assertThat(failure(() -> face.appendMulti(List.of(
+                new AppendRequest(StreamName.of(a), any(), large),
+                new AppendRequest(StreamName.of(b), any(), large)))))
+                .isEqualTo(new Failure.MaximumAppendSizeExceeded(TestNode.MAX_APPEND_SIZE));
+        assertThat(failure(() -> face.readStream(a, ReadStreamOptions.forwards())))
+                .isEqualTo(new Failure.StreamNotFound(a));
+    }
+
+    @Scenario
     void anAppendOfNoEventsChecksTheStateAndWritesNothing(Face face) {
         String s = stream("empty");
         assertThat(face.append(s, noStream(), List.of())).isEqualTo(new Written(-1, null));

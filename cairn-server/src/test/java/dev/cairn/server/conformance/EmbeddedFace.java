@@ -4,6 +4,7 @@ import dev.cairn.api.AppendRequest;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.MultiAppendResult;
 import dev.cairn.api.Position;
@@ -119,6 +120,8 @@ final class EmbeddedFace implements Face {
             throw new FaceFailure(new Failure.StreamDeleted(e.stream().value()), e);
         } catch (StreamNotFoundException e) {
             throw new FaceFailure(new Failure.StreamNotFound(e.stream().value()), e);
+        } catch (MaximumAppendEventSizeExceededException e) {
+            throw new FaceFailure(new Failure.MaximumAppendEventSizeExceeded(e.eventId(), e.size(), e.maxEventSize()), e);
         } catch (MaximumAppendSizeExceededException e) {
             throw new FaceFailure(new Failure.MaximumAppendSizeExceeded(e.maxAppendSize()), e);
         }

@@ -1,6 +1,7 @@
 package dev.cairn.server.conformance;
 
 import dev.cairn.api.StreamState;
+import java.util.UUID;
 
 /**
  * A failure as a scenario expects it, whichever face raised it: the kind and the details both faces
@@ -22,5 +23,9 @@ sealed interface Failure {
 
     /** The append was larger than the limit, in bytes. */
     record MaximumAppendSizeExceeded(long limit) implements Failure {
+    }
+
+    /** One event of the append was larger than the per-event limit; sizes in bytes. */
+    record MaximumAppendEventSizeExceeded(UUID eventId, long size, long limit) implements Failure {
     }
 }

@@ -22,11 +22,13 @@ import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.MultiStreamAppendResponse;
+import io.kurrent.dbclient.RecordSizeExceededException;
 import io.kurrent.dbclient.RecordedEvent;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamDeletedException;
 import io.kurrent.dbclient.StreamNotFoundException;
 import io.kurrent.dbclient.StreamTombstonedException;
+import io.kurrent.dbclient.TransactionMaxSizeExceededException;
 import io.kurrent.dbclient.WriteResult;
 import io.kurrent.dbclient.WrongExpectedVersionException;
 import io.kurrent.dbclient.proto.shared.Shared;
@@ -64,6 +66,9 @@ final class OfficialClientFace implements Face {
     private static final Metadata.Key<String> EXCEPTION = trailer("exception");
     private static final Metadata.Key<String> STREAM_NAME = trailer("stream-name");
     private static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = trailer("maximum-append-size");
+    private static final Metadata.Key<String> MAXIMUM_APPEND_EVENT_SIZE = trailer("maximum-append-event-size");
+    private static final Metadata.Key<String> EVENT_ID = trailer("event-id");
+    private static final Metadata.Key<String> PROPOSED_APPEND_EVENT_SIZE = trailer("proposed-append-event-size");
 
     private final TestNode node;
     private final KurrentDBClient client;
@@ -356,6 +361,10 @@ final class OfficialClientFace implements Face {
             case StreamDeletedException e -> new Failure.StreamDeleted(e.getStreamName());
             case StreamTombstonedException e -> new Failure.StreamDeleted(e.getStreamName());
             case StreamNotFoundException e -> new Failure.StreamNotFound(e.getStreamName());
+            case RecordSizeExceededException e ->
+                    new Failure.MaximumAppendEventSizeExceeded(UUID.fromString(e.getRecordId()), e.getSize(),
+                            e.getMaxSize());
+            case TransactionMaxSizeExceededException e -> new Failure.MaximumAppendSizeExceeded(e.getMaxSize());
             case StatusRuntimeException e -> fromTrailers(e);
             default -> null;
         };
@@ -376,6 +385,9 @@ final class OfficialClientFace implements Face {
             case "stream-deleted" -> new Failure.StreamDeleted(trailers.get(STREAM_NAME));
             case "maximum-append-size-exceeded" ->
                     new Failure.MaximumAppendSizeExceeded(Long.parseLong(trailers.get(MAXIMUM_APPEND_SIZE)));
+            case "maximum-append-event-size-exceeded" -> new Failure.MaximumAppendEventSizeExceeded(
+                    UUID.fromString(trailers.get(EVENT_ID)), Long.parseLong(trailers.get(PROPOSED_APPEND_EVENT_SIZE)),
+                    Long.parseLong(trailers.get(MAXIMUM_APPEND_EVENT_SIZE)));
             default -> null;
         };
     }

@@ -121,6 +121,24 @@ class OfficialClientTest {
     }
 
     @Test
+    void anEventOverTheEventSizeLimitIsRefusedWithKurrentDbsTrailers() {
+        EventData big = EventDataBuilder.binary("Big", new byte[(int) TestNode.MAX_EVENT_SIZE]).build();
+        Throwable t = cause(() -> append(stream(), StreamState.any(), big));
+        assertThat(t).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).isEqualTo("Event with Id: " + big.getEventId() + ", Size: "
+                    + (TestNode.MAX_EVENT_SIZE + 6) + ", exceeds Maximum Append Event Size of "
+                    + TestNode.MAX_EVENT_SIZE + ".");
+            assertThat(e.getTrailers().get(GrpcErrors.EXCEPTION)).isEqualTo("maximum-append-event-size-exceeded");
+            assertThat(e.getTrailers().get(GrpcErrors.MAXIMUM_APPEND_EVENT_SIZE))
+                    .isEqualTo(Long.toString(TestNode.MAX_EVENT_SIZE));
+            assertThat(e.getTrailers().get(GrpcErrors.EVENT_ID)).isEqualTo(big.getEventId().toString());
+            assertThat(e.getTrailers().get(GrpcErrors.PROPOSED_APPEND_EVENT_SIZE))
+                    .isEqualTo(Long.toString(TestNode.MAX_EVENT_SIZE + 6));
+        });
+    }
+
+    @Test
     void reportsTheServerVersion() throws Exception {
         assertThat(client.getServerVersion().get(10, java.util.concurrent.TimeUnit.SECONDS)).isPresent()
                 .get().extracting(Object::toString).asString().contains("major=25", "minor=1", "patch=0");
