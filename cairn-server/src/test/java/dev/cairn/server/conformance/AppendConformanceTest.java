@@ -246,6 +246,19 @@ class AppendConformanceTest extends ConformanceFixture {
     }
 
     @Scenario
+    void aMultiStreamRetryWithTheSameIdsReturnsTheFirstResult(Face face) {
+        String a = stream("multi-retry-a");
+        String b = stream("multi-retry-b");
+        List<AppendRequest> requests = List.of(
+                new AppendRequest(StreamName.of(a), noStream(), events("A0", "A1")),
+                new AppendRequest(StreamName.of(b), noStream(), events("B0")));
+        Face.MultiWritten first = face.appendMulti(requests);
+        assertThat(face.appendMulti(requests)).isEqualTo(first);
+        assertThat(types(face, a)).containsExactly("A0", "A1");
+        assertThat(types(face, b)).containsExactly("B0");
+    }
+
+    @Scenario
     void aMultiStreamAppendWithOneConflictWritesNothing(Face face) {
         String a = stream("multi-c");
         String b = stream("multi-d");
