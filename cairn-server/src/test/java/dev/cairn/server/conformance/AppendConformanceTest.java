@@ -122,7 +122,8 @@ class AppendConformanceTest extends ConformanceFixture {
         assertThat(read).extracting(r -> r.event().data()).startsWith("{\"n\":0}", "{\"n\":1}");
         // nothing else lies between a batch's events in $all
         List<Read> all = face.readAll(ReadAllOptions.forwards().fromPosition(read.get(0).position()).maxCount(100));
-        assertThat(all).extracting(Read::position).containsExactlyElementsOf(read.stream().map(Read::position).toList());
+        assertThat(all).extracting(Read::position)
+                .containsExactlyElementsOf(read.stream().map(Read::position).toList());
         assertThat(written.position()).isEqualTo(read.get(99).position());
     }
 

@@ -53,7 +53,8 @@ final class EmbeddedFace implements Face {
         return call(() -> {
             MultiAppendResult result = store.append(requests);
             return new MultiWritten(result.results().stream()
-                    .map(r -> r.stream().value() + "@" + r.nextExpectedRevision()).toList(), result.position().commit());
+                    .map(r -> r.stream().value() + "@" + r.nextExpectedRevision()).toList(),
+                    result.position().commit());
         });
     }
 
@@ -121,7 +122,8 @@ final class EmbeddedFace implements Face {
         } catch (StreamNotFoundException e) {
             throw new FaceFailure(new Failure.StreamNotFound(e.stream().value()), e);
         } catch (MaximumAppendEventSizeExceededException e) {
-            throw new FaceFailure(new Failure.MaximumAppendEventSizeExceeded(e.eventId(), e.size(), e.maxEventSize()), e);
+            throw new FaceFailure(
+                    new Failure.MaximumAppendEventSizeExceeded(e.eventId(), e.size(), e.maxEventSize()), e);
         } catch (MaximumAppendSizeExceededException e) {
             throw new FaceFailure(new Failure.MaximumAppendSizeExceeded(e.maxAppendSize()), e);
         }

@@ -57,8 +57,8 @@ import java.util.concurrent.TimeoutException;
  * events from the response as the client would.
  *
  * <p>Failures are normalised from the client's exceptions, or from KurrentDB's {@code exception}
- * trailer where the client passes the gRPC status through (a read of a tombstoned stream, an append
- * over the size limit).
+ * trailer where the client passes the gRPC status through (a read of a tombstoned stream, a v1
+ * append over a size limit).
  */
 final class OfficialClientFace implements Face {
 
@@ -261,7 +261,8 @@ final class OfficialClientFace implements Face {
         Event event = wire.hasEvent() ? event(wire.getEvent()) : null;
         Event link = wire.hasLink() ? event(wire.getLink()) : null;
         // the client's ResolvedEvent takes the commit position for both parts, as here
-        Position position = wire.hasNoPosition() ? null : Position.of(wire.getCommitPosition(), wire.getCommitPosition());
+        Position position = wire.hasNoPosition() ? null
+                : Position.of(wire.getCommitPosition(), wire.getCommitPosition());
         return new Read(event, link, position);
     }
 

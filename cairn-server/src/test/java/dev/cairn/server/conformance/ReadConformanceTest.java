@@ -106,7 +106,8 @@ class ReadConformanceTest extends ConformanceFixture {
                 .containsExactly("0@" + a, "1@" + a, "0@" + b, "1@" + b);
         assertThat(backwards.apply(EventFilter.streamNamePrefix(prefix + "-")))
                 .containsExactly("1@" + b, "0@" + b, "1@" + a, "0@" + a);
-        assertThat(forwards.apply(EventFilter.streamNameRegex("^" + prefix + "-b$"))).containsExactly("0@" + b, "1@" + b);
+        assertThat(forwards.apply(EventFilter.streamNameRegex("^" + prefix + "-b$")))
+                .containsExactly("0@" + b, "1@" + b);
         assertThat(forwards.apply(EventFilter.eventTypePrefix(type))).containsExactly("0@" + a, "0@" + other, "0@" + b);
         assertThat(forwards.apply(EventFilter.eventTypeRegex("^" + type + "(Deleted|Renamed)$")))
                 .containsExactly("0@" + b);
