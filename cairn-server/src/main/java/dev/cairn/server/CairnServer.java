@@ -63,10 +63,11 @@ public final class CairnServer implements AutoCloseable {
      * closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize) {
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
         try {
-            StreamsService streams = new StreamsService(store, maxAppendSize);
+            StreamsService streams = new StreamsService(store, maxAppendSize, maxEventSize);
             GrpcService grpc = GrpcService.builder()
                     .addService(streams)
                     .addService(new V2StreamsService(store))

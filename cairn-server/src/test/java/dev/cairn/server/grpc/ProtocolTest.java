@@ -265,6 +265,31 @@ class ProtocolTest {
     }
 
     @Test
+    void aWrongExpectedVersionFillsTheCurrentAndTheLegacyFields() {
+        String s = "wev-" + java.util.UUID.randomUUID();
+        append(s, "A", "B");
+        AppendResp.WrongExpectedVersion noStream = append(List.of(
+                AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder().setStreamIdentifier(id(s))
+                        .setNoStream(Empty.getDefaultInstance())).build(),
+                AppendReq.newBuilder().setProposedMessage(message("C")).build())).getWrongExpectedVersion();
+        // the Java client 1.1.0 reads expected_revision here (0), KurrentDB and Cairn send expected_no_stream
+        assertThat(noStream.hasExpectedNoStream()).isTrue();
+        assertThat(noStream.getExpectedRevision2060()).isEqualTo(-1L); // ulong.MaxValue
+        assertThat(noStream.getCurrentRevision()).isEqualTo(1);
+        assertThat(noStream.getCurrentRevision2060()).isEqualTo(1);
+
+        String missing = "wev-missing-" + java.util.UUID.randomUUID();
+        AppendResp.WrongExpectedVersion exists = append(List.of(
+                AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder().setStreamIdentifier(id(missing))
+                        .setStreamExists(Empty.getDefaultInstance())).build(),
+                AppendReq.newBuilder().setProposedMessage(message("C")).build())).getWrongExpectedVersion();
+        assertThat(exists.hasExpectedStreamExists()).isTrue();
+        assertThat(exists.hasStreamExists2060()).isTrue();
+        assertThat(exists.hasCurrentNoStream()).isTrue();
+        assertThat(exists.hasNoStream2060()).isTrue();
+    }
+
+    @Test
     void malformedReadsAreInvalidArguments() {
         assertInvalid(() -> read(ReadReq.Options.newBuilder().setCount(1)));
         assertInvalid(() -> read(readAll().setAll(ReadReq.Options.AllOptions.newBuilder().setPosition(
