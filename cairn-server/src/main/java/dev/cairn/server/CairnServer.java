@@ -77,9 +77,10 @@ public final class CairnServer implements AutoCloseable {
      * closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize) {
-        return start(store, port, maxAppendSize, null);
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
+        return start(store, port, maxAppendSize, maxEventSize, null);
     }
 
     /**
@@ -89,14 +90,16 @@ public final class CairnServer implements AutoCloseable {
      * rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      * @param tls the node's checked TLS material, or null to serve plain text ({@code --insecure})
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize, TlsSettings.Material tls) {
-        return start(store, port, maxAppendSize, tls, null, null);
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls) {
+        return start(store, port, maxAppendSize, maxEventSize, tls, null, null);
     }
 
     /**
-     * Starts serving {@code store} as {@link #start(EventStore, int, long, TlsSettings.Material)}
+     * Starts serving {@code store} as {@link #start(EventStore, int, long, long, TlsSettings.Material)}
      * does, and with {@code security} authenticates every gRPC call ({@link CallAuthentication})
      * and serves it as its caller ({@link CallerEventStore}: stream ACLs apply), and serves user
      * management. Without {@code security} every caller has full access, as KurrentDB's insecure
@@ -105,11 +108,11 @@ public final class CairnServer implements AutoCloseable {
      * @param security users and access control, or null for none
      * @param throttle slows down password guessing; null for {@link LoginThrottle#defaults}
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize, TlsSettings.Material tls,
-            Security security, LoginThrottle throttle) {
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls, Security security, LoginThrottle throttle) {
         try {
             EventStore served = security == null ? store : new CallerEventStore(security);
-            StreamsService streams = new StreamsService(served, maxAppendSize);
+            StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize);
             GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
                     .addService(new V2StreamsService(served))

@@ -164,7 +164,8 @@ public final class Main implements Callable<Integer> {
                         throw e;
                     }
                 }
-                node = CairnServer.start(store, options.port(), storeOptions.maxAppendSize(), tls, security, null);
+                node = CairnServer.start(store, options.port(), storeOptions.maxAppendSize(),
+                        storeOptions.maxEventSize(), tls, security, null);
                 if (security != null) {
                     warnWhileDefaultPasswordsAreInUse(security);
                 }

@@ -53,8 +53,8 @@ public final class SecureTestNode implements AutoCloseable {
         var store = Cairn.open(options);
         Security security = Security.open(store, SecurityOptions.builder()
                 .passwordIterations(SecurityOptions.MIN_PASSWORD_ITERATIONS).build());
-        CairnServer server = CairnServer.start(store, 0, options.maxAppendSize(), certs.settings().load(Instant.now()),
-                security, throttle);
+        CairnServer server = CairnServer.start(store, 0, options.maxAppendSize(), options.maxEventSize(),
+                certs.settings().load(Instant.now()), security, throttle);
         return new SecureTestNode(server, security, certs);
     }
 

@@ -10,6 +10,7 @@ import dev.cairn.api.EventData;
 import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.MultiAppendResult;
 import dev.cairn.api.Position;
@@ -183,8 +184,7 @@ public final class EmbeddedEventStore implements EventStore {
             }
             long size = e.size() + 2L * e.type().value().length();
             if (size > options.maxEventSize()) {
-                throw new MaximumAppendSizeExceededException(options.maxEventSize(), "Event with Id: " + e.id()
-                        + ", Size: " + size + ", exceeds Maximum Append Event Size of " + options.maxEventSize() + ".");
+                throw new MaximumAppendEventSizeExceededException(stream, e.id(), size, options.maxEventSize());
             }
             total[0] += size;
         }
@@ -350,7 +350,9 @@ public final class EmbeddedEventStore implements EventStore {
             requireWritable(stream);
             StreamInfo info = catalog.info(stream.value());
             if (info != null && info.tombstoned()) {
-                throw new StreamDeletedException(stream);
+                // metadata is read from the metadata stream, deleted with the stream: name it, as
+                // KurrentDB does when a client reads it
+                throw new StreamDeletedException(stream.metadataStream());
             }
             StreamCatalog.Metadata meta = catalog.metadata(stream.value());
             return CompletableFuture.completedFuture(meta == null

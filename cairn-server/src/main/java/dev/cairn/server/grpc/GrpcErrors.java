@@ -1,6 +1,7 @@
 package dev.cairn.server.grpc;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamNotFoundException;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Trailer keys (KurrentDB's {@code RpcExceptions}): {@code exception} names the error;
  * {@code stream-name}, {@code expected-version}, {@code actual-version},
- * {@code maximum-append-size}, {@code login-name} carry its details. Thread-safe (stateless).
+ * {@code maximum-append-size}, {@code maximum-append-event-size}, {@code event-id},
+ * {@code proposed-append-event-size}, {@code login-name} carry its details. Thread-safe (stateless).
  */
 public final class GrpcErrors {
 
@@ -33,6 +35,9 @@ public final class GrpcErrors {
     static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
     static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
     static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+    static final Metadata.Key<String> MAXIMUM_APPEND_EVENT_SIZE = key("maximum-append-event-size");
+    static final Metadata.Key<String> EVENT_ID = key("event-id");
+    static final Metadata.Key<String> PROPOSED_APPEND_EVENT_SIZE = key("proposed-append-event-size");
     static final Metadata.Key<String> LOGIN_NAME = key("login-name");
 
     private GrpcErrors() {
@@ -104,9 +109,16 @@ public final class GrpcErrors {
                 yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
             }
             case MAXIMUM_APPEND_SIZE_EXCEEDED -> {
-                trailers.put(EXCEPTION, "maximum-append-size-exceeded");
-                if (e instanceof MaximumAppendSizeExceededException m) {
-                    trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
+                if (e instanceof MaximumAppendEventSizeExceededException m) {
+                    trailers.put(EXCEPTION, "maximum-append-event-size-exceeded");
+                    trailers.put(MAXIMUM_APPEND_EVENT_SIZE, Long.toString(m.maxEventSize()));
+                    trailers.put(EVENT_ID, m.eventId().toString());
+                    trailers.put(PROPOSED_APPEND_EVENT_SIZE, Long.toString(m.size()));
+                } else {
+                    trailers.put(EXCEPTION, "maximum-append-size-exceeded");
+                    if (e instanceof MaximumAppendSizeExceededException m) {
+                        trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
+                    }
                 }
                 yield Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(trailers);
             }

@@ -52,7 +52,8 @@ public class TlsRoundTripTest {
         certs = TestCerts.create(dir.resolve("certs"));
         CairnOptions options = CairnOptions.builder(dir.resolve("db")).segmentSize(8L << 20).maxEventSize(1L << 20)
                 .build();
-        server = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(), certs.settings().load(Instant.now()));
+        server = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(), options.maxEventSize(),
+                certs.settings().load(Instant.now()));
     }
 
     @AfterAll
