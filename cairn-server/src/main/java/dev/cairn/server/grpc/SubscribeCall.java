@@ -17,6 +17,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ready, and otherwise waits for the on-ready callback. A slow client therefore stops its own
  * subscription reading, and the node buffers nothing for it beyond the transport's window.
  *
- * <p>Thread-safety: after the confirmation, which the handler thread sends before the
- * subscription starts, only the subscription's thread talks to {@code responses}; the gRPC
- * callbacks only set flags and wake it.
+ * <p>Thread-safety: the handler thread sends the confirmation once the store has accepted the
+ * subscription (so a refused caller gets only the error); the subscription's thread waits for it,
+ * and from then on only that thread talks to {@code responses}; the gRPC callbacks only set flags
+ * and wake it.
  */
 final class SubscribeCall implements SubscriptionListener {
 
@@ -46,6 +48,8 @@ final class SubscribeCall implements SubscriptionListener {
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private volatile Subscription subscription;
+    /** Opened once the confirmation is sent; the subscription's thread sends nothing before. */
+    private final CountDownLatch confirmed = new CountDownLatch(1);
     private Long lastRevision;
     private Position lastPosition;
 
@@ -99,20 +103,26 @@ final class SubscribeCall implements SubscriptionListener {
             }
             case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a stream or $all");
         }
-        // KurrentDB confirms before it delivers anything; the id is ours
-        String id = UUID.randomUUID().toString();
-        responses.onNext(ReadResp.newBuilder()
-                .setConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(id)).build());
         responses.setOnReadyHandler(call::wake);
         responses.setOnCancelHandler(call::cancel);
         registry.add(call);
         try {
+            // first, so that a caller the store refuses (access denied) gets the error alone
             call.subscription = stream != null
                     ? store.subscribeToStream(stream, streamOptions, call)
                     : store.subscribeToAll(allOptions, call);
         } catch (RuntimeException e) {
             registry.remove(call);
             throw e;
+        }
+        // KurrentDB confirms before it delivers anything (the subscription's thread waits for
+        // this); the id is ours
+        String id = UUID.randomUUID().toString();
+        try {
+            responses.onNext(ReadResp.newBuilder()
+                    .setConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(id)).build());
+        } finally {
+            call.confirmed.countDown();
         }
         if (call.cancelled) {
             call.subscription.stop();
@@ -148,8 +158,17 @@ final class SubscribeCall implements SubscriptionListener {
         }
     }
 
-    /** Waits until the transport takes more; false if the call ended meanwhile. */
+    private void awaitConfirmed() {
+        try {
+            confirmed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the confirmation is out and the transport takes more; false if the call ended meanwhile. */
     private boolean awaitReady() {
+        awaitConfirmed();
         if (responses.isReady()) {
             return true;
         }
@@ -206,6 +225,7 @@ final class SubscribeCall implements SubscriptionListener {
 
     @Override
     public void onStopped(Subscription s, Throwable error) {
+        awaitConfirmed();
         registry.remove(this);
         if (cancelled) {
             return;
