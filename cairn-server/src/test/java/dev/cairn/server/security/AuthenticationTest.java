@@ -183,4 +183,20 @@ class AuthenticationTest {
             assertThat(throttle.delayFor(java.net.InetAddress.getLoopbackAddress())).isZero();
         }
     }
+
+    @Test
+    void aClientCertificateAuthenticatesTheUserItNames(@TempDir Path dir) throws Exception {
+        for (String login : List.of("bob", "zed")) {
+            dev.cairn.server.TestCerts.run("certs", "create-user", "--ca-dir", node.certs.caCertificate().getParent()
+                    .toString(), "--out", dir.toString(), "--name", login);
+        }
+        KurrentDBClient asBob = node.certificateClient(dir.resolve("user-bob.crt"), dir.resolve("user-bob.key"));
+        asBob.appendToStream(stream(), event()).get();
+        assertThat(status(asBob.appendToStream("$" + stream(), event())).getStatus().getCode())
+                .as("bob, not an administrator").isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        KurrentDBClient asZed = node.certificateClient(dir.resolve("user-zed.crt"), dir.resolve("user-zed.key"));
+        assertThat(status(asZed.appendToStream(stream(), event())).getStatus().getCode())
+                .as("no such user").isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
 }
