@@ -38,7 +38,7 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An event-store database that speaks KurrentDB's protocol.",
-        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CertsCommand.class,
+        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CertsCommand.class, UsersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
