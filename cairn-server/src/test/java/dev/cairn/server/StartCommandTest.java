@@ -164,6 +164,14 @@ class StartCommandTest {
                         HttpResponse.BodyHandlers.discarding());
                 assertThat(live.statusCode()).isEqualTo(204);
             }
+            // no initial passwords were given: admin and ops have changeit, and the node says so
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!node.output().contains("'ops' still has the default password") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(node.output()).contains("created the default user 'admin'")
+                    .contains("the user 'admin' still has the default password 'changeit'")
+                    .contains("the user 'ops' still has the default password 'changeit'");
             node.process().destroy();
             assertThat(node.awaitExit()).isZero();
         } finally {

@@ -49,6 +49,13 @@ public final class UsersClient implements AutoCloseable {
         }
     }
 
+    static {
+        // as the server does: the JDK's TLS is enough, and skipping the BoringSSL probe is faster
+        if (System.getProperty("com.linecorp.armeria.useOpenSsl") == null) {
+            System.setProperty("com.linecorp.armeria.useOpenSsl", "false");
+        }
+    }
+
     private final ClientFactory factory;
     private final UsersGrpc.UsersBlockingStub users;
 
