@@ -186,7 +186,7 @@ abstract sealed class CatchUpSubscription implements Subscription
                 if (record == null) {
                     break;
                 }
-                if (!(record instanceof LogRecord.Event e)
+                if (!(record instanceof LogRecord.Event e) || FilterMatcher.hiddenFromAll(e)
                         || (skipThrough >= 0 && Long.compareUnsigned(e.position(), skipThrough) <= 0)) {
                     continue;
                 }
