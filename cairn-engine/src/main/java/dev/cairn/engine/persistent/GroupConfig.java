@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -187,8 +186,7 @@ final class GroupConfig {
     private static Map<String, JsonNode> fields(JsonNode node) {
         Map<String, JsonNode> map = new HashMap<>();
         if (node != null && node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 map.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
             }
         }

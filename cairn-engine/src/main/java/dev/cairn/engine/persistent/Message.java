@@ -20,20 +20,28 @@ final class Message {
     final SourcePosition position;
     /** Where the event read before it stands, or the checkpoint the group resumed from; null if none. */
     final SourcePosition previous;
+    /** The replay that sent a parked event again; null for events read from the source. */
+    final ParkedReplay replay;
     /** Deliveries so far beyond the first. */
     int retryCount;
 
     Message(ResolvedEvent event, long sequence, SourcePosition position, SourcePosition previous) {
+        this(event, sequence, position, previous, null);
+    }
+
+    private Message(ResolvedEvent event, long sequence, SourcePosition position, SourcePosition previous,
+            ParkedReplay replay) {
         this.event = event;
         this.id = event.originalEvent().id();
         this.sequence = sequence;
         this.position = position;
         this.previous = previous;
+        this.replay = replay;
     }
 
     /** A parked event sent again: outside the source's order, so it takes no part in checkpoints. */
-    static Message replayed(ResolvedEvent event) {
-        return new Message(event, -1, null, null);
+    static Message replayed(ResolvedEvent event, ParkedReplay replay) {
+        return new Message(event, -1, null, null, replay);
     }
 
     boolean isReplayed() {

@@ -58,7 +58,6 @@ final class SubscriptionGroup {
     private final GroupSource source;
     private final EventFilter filter;
     private final PersistentSubscriptionSettings settings;
-    private final EventStore store;
     private final Clock clock;
     private final Executor callbacks;
     private final CheckpointStream checkpoints;
@@ -79,7 +78,8 @@ final class SubscriptionGroup {
     private boolean live;
     private boolean stopped;
     private Throwable fault;
-    private Replay replay;
+    /** The replay or truncate of parked messages under way, or null. */
+    private ParkedReplay replay;
     /** The checkpoint write in flight (completes after the tracker heard of its end), or null. */
     private CompletableFuture<?> checkpointWrite;
     /** Events matched by a filtered {@code $all} reader since its last checkpoint notice. */
@@ -88,15 +88,6 @@ final class SubscriptionGroup {
     private long measuredItems;
     private long measuredMillis;
 
-    /** A replay of parked messages under way. */
-    private static final class Replay {
-        /** Replayed messages not yet handled. */
-        int outstanding;
-        /** Every parked message below {@link #end} was read and queued. */
-        boolean allRead;
-        long end;
-    }
-
     private SubscriptionGroup(GroupKey key, GroupSource source, EventFilter filter,
             PersistentSubscriptionSettings settings, EventStore store, SystemAppender appender, Clock clock,
             Executor callbacks) {
@@ -104,7 +95,6 @@ final class SubscriptionGroup {
         this.source = source;
         this.filter = filter;
         this.settings = settings;
-        this.store = store;
         this.clock = clock;
         this.callbacks = callbacks;
         this.checkpoints = new CheckpointStream(store, appender, key, source);
@@ -451,9 +441,8 @@ final class SubscriptionGroup {
 
     private void handled(Message m) {
         tracker.handled(m);
-        if (m.isReplayed() && replay != null) {
-            replay.outstanding--;
-            finishReplayIfDone();
+        if (m.replay != null) {
+            m.replay.handled();
         }
         room.signalAll();
     }
@@ -484,32 +473,29 @@ final class SubscriptionGroup {
 
     /** Starts replaying parked messages below {@code stopAt} (all when null); fails if one runs. */
     void replayParked(Long stopAt) {
-        lock.lock();
-        try {
-            if (stopped) {
-                throw PersistentSubscriptionException.dropped(key.source(), key.group());
-            }
-            if (replay != null) {
-                throw PersistentSubscriptionException.failed(key.source(), key.group(),
-                        "A replay or truncate is already in progress.");
-            }
-            replay = new Replay();
-        } finally {
-            lock.unlock();
-        }
+        ParkedReplay r = beginParkedOperation();
         long end;
         try {
             end = parked.end();
         } catch (RuntimeException e) {
-            clearReplay();
+            replayEnded(r);
             throw e;
         }
-        long stop = stopAt == null ? end : Math.min(stopAt, end);
-        Thread.ofVirtual().name("cairn-persistent-" + key + "-replay").start(() -> runReplay(stop));
+        r.start(stopAt == null ? end : Math.min(stopAt, end));
     }
 
     /** Drops parked messages below {@code stopAt} (all when null) unreplayed; returns once durable. */
     void truncateParked(Long stopAt) {
+        ParkedReplay r = beginParkedOperation();
+        try {
+            long end = parked.end();
+            EventStore.await(parked.truncateBefore(stopAt == null ? end : Math.min(stopAt, end)));
+        } finally {
+            replayEnded(r);
+        }
+    }
+
+    private ParkedReplay beginParkedOperation() {
         lock.lock();
         try {
             if (stopped) {
@@ -519,66 +505,25 @@ final class SubscriptionGroup {
                 throw PersistentSubscriptionException.failed(key.source(), key.group(),
                         "A replay or truncate is already in progress.");
             }
-            replay = new Replay();
+            replay = new ParkedReplay(this, parked, settings.readBatchSize(), callbacks);
+            return replay;
         } finally {
             lock.unlock();
         }
-        try {
-            long end = parked.end();
-            EventStore.await(parked.truncateBefore(stopAt == null ? end : Math.min(stopAt, end)));
-        } finally {
-            clearReplay();
-        }
     }
 
-    private void runReplay(long stop) {
-        try {
-            long next = 0;
-            reading:
-            while (next < stop) {
-                List<ResolvedEvent> page = parked.read(next, settings.readBatchSize());
-                if (page.isEmpty()) {
-                    break;
-                }
-                for (ResolvedEvent e : page) {
-                    long revision = ParkedMessages.revisionOf(e);
-                    if (revision >= stop) {
-                        break reading;
-                    }
-                    next = revision + 1;
-                    // a link whose target is gone has nothing left to deliver
-                    if (e.event() != null && !enqueueReplayed(e)) {
-                        return;
-                    }
-                }
-            }
-            lock.lock();
-            try {
-                if (replay != null) {
-                    replay.allRead = true;
-                    replay.end = stop;
-                    finishReplayIfDone();
-                }
-            } finally {
-                lock.unlock();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("persistent subscription {}: replaying parked messages failed", key, e);
-            clearReplay();
-        }
-    }
-
-    private boolean enqueueReplayed(ResolvedEvent event) {
+    /** Queues a replayed event, waiting while the replay queue is full; false once that is pointless. */
+    boolean enqueueReplayed(ParkedReplay r, ResolvedEvent event) {
         lock.lock();
         try {
             while (!stopped && replayed.size() >= settings.historyBufferSize()) {
                 room.awaitUninterruptibly();
             }
-            if (stopped || replay == null) {
+            if (stopped || replay != r) {
                 return false;
             }
-            replayed.addLast(Message.replayed(event));
-            replay.outstanding++;
+            replayed.addLast(Message.replayed(event, r));
+            r.queued();
             dispatch();
             return true;
         } finally {
@@ -586,26 +531,25 @@ final class SubscriptionGroup {
         }
     }
 
-    /** Once every replayed message is handled, hides the replayed ones in the parked stream. */
-    private void finishReplayIfDone() {
-        Replay r = replay;
-        if (r == null || !r.allRead || r.outstanding > 0 || stopped) {
-            return;
-        }
-        r.allRead = false;
-        parked.truncateBefore(r.end).whenCompleteAsync((result, error) -> {
-            if (error != null) {
-                LOG.warn("persistent subscription {}: removing replayed messages from {} failed: {}", key,
-                        parked.stream(), error.toString());
-            }
-            clearReplay();
-        }, callbacks);
+    /** Whether {@code r} is the group's replay under way (the lock is held). */
+    boolean isReplaying(ParkedReplay r) {
+        return replay == r && !stopped;
     }
 
-    private void clearReplay() {
+    /** Another replay or truncate may start. */
+    void replayEnded(ParkedReplay r) {
+        locked(() -> {
+            if (replay == r) {
+                replay = null;
+            }
+        });
+    }
+
+    /** Runs {@code action} under the group's lock. */
+    void locked(Runnable action) {
         lock.lock();
         try {
-            replay = null;
+            action.run();
         } finally {
             lock.unlock();
         }
@@ -709,10 +653,5 @@ final class SubscriptionGroup {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The text of a start position of this group's source kind (for configuration and statistics). */
-    String formatStart() {
-        return source.format(settings.startFrom());
     }
 }

@@ -127,10 +127,15 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
             responses.onError(GrpcErrors.toStatus(e));
             return;
         }
-        responses.onNext(ReadResp.newBuilder()
-                .setSubscriptionConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(consumer.id()))
-                .build());
-        confirmed.countDown();
+        try {
+            responses.onNext(ReadResp.newBuilder().setSubscriptionConfirmation(
+                    ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(consumer.id())).build());
+        } catch (RuntimeException e) {
+            // the call ended meanwhile: the consumer leaves, its events go to the others
+            cancelled = true;
+        } finally {
+            confirmed.countDown();
+        }
         if (cancelled || shuttingDown) {
             consumer.stop();
         }
