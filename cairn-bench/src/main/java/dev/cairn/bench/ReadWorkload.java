@@ -65,7 +65,7 @@ final class ReadWorkload {
     }
 
     /** Keeps the JIT from dropping the data reads. */
-    private static long blackhole(long count, long bytes) {
+    static long blackhole(long count, long bytes) {
         if (bytes == Long.MIN_VALUE) {
             System.out.print("");
         }
