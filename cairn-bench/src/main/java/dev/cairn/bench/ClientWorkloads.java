@@ -77,7 +77,7 @@ final class ClientWorkloads {
             streams++;
         }
         long nanos = System.nanoTime() - start;
-        return new ReadWorkload.Result(Fmt.f("stream reads (%,d streams read fully, forwards)", streams),
+        return new ReadWorkload.Result(Fmt.f("stream reads (%,d calls, %,d streams found and read fully)", events.streamCount(), streams),
                 ReadWorkload.blackhole(count, bytes), nanos);
     }
 

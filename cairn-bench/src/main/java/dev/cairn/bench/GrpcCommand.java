@@ -223,8 +223,8 @@ final class GrpcCommand implements Callable<Integer> {
                     rounds.add(results);
                 }
                 System.out.println("best round of each side:");
-                printBest("$all forwards", rounds, 0);
-                printBest("every stream fully", rounds, 2);
+                printBest("$all forwards", rounds, 0, 1);
+                printBest("every stream fully", rounds, 2, events.streamCount());
             } finally {
                 GrpcNode.shutdown(client);
             }
@@ -235,25 +235,31 @@ final class GrpcCommand implements Callable<Integer> {
         String[] sides = {"embedded", "grpc", "embedded", "grpc"};
         for (int i = 0; i < results.size(); i++) {
             ReadWorkload.Result r = results.get(i);
-            System.out.println(Fmt.f("  round %d %-9s %-48s %,12d events in %6.2f s = %12s events/s", round, sides[i],
+            System.out.println(Fmt.f("  round %d %-9s %-62s %,12d events in %6.2f s = %12s events/s", round, sides[i],
                     r.what(), r.events(), r.nanos() / 1e9, Fmt.rate(r.eventsPerSecond())));
         }
     }
 
-    /** The best embedded (index {@code at}) and gRPC (index {@code at + 1}) figures over the rounds. */
-    private static void printBest(String what, List<List<ReadWorkload.Result>> rounds, int at) {
-        double embedded = best(rounds, at);
-        double grpc = best(rounds, at + 1);
+    /**
+     * The best embedded (index {@code at}) and gRPC (index {@code at + 1}) figures over the rounds;
+     * with more than one read call per round, the calls per second too.
+     */
+    private static void printBest(String what, List<List<ReadWorkload.Result>> rounds, int at, int calls) {
+        ReadWorkload.Result embedded = best(rounds, at);
+        ReadWorkload.Result grpc = best(rounds, at + 1);
         // both sides read the same store, so they must see the same events
         boolean same = rounds.stream().allMatch(r -> r.get(at).events() == r.get(at + 1).events());
-        System.out.println(Fmt.f("  %-20s embedded %12s events/s, grpc %12s events/s, grpc/emb %s%s", what,
-                Fmt.rate(embedded), Fmt.rate(grpc), Fmt.percent(grpc / embedded),
+        String perCall = calls == 1 ? "" : Fmt.f(" (%s and %s read calls/s)", Fmt.rate(calls * 1e9 / embedded.nanos()),
+                Fmt.rate(calls * 1e9 / grpc.nanos()));
+        System.out.println(Fmt.f("  %-20s embedded %12s events/s, grpc %12s events/s, grpc/emb %s%s%s", what,
+                Fmt.rate(embedded.eventsPerSecond()), Fmt.rate(grpc.eventsPerSecond()),
+                Fmt.percent(grpc.eventsPerSecond() / embedded.eventsPerSecond()), perCall,
                 same ? "" : "  (MISMATCH: the sides read different numbers of events)"));
     }
 
-    private static double best(List<List<ReadWorkload.Result>> rounds, int at) {
+    private static ReadWorkload.Result best(List<List<ReadWorkload.Result>> rounds, int at) {
         return rounds.stream().map(r -> r.get(at)).max(Comparator.comparingDouble(ReadWorkload.Result::eventsPerSecond))
-                .orElseThrow().eventsPerSecond();
+                .orElseThrow();
     }
 
     private static String loadAverage() {

@@ -46,7 +46,7 @@ final class ReadWorkload {
             }
         }
         long nanos = System.nanoTime() - start;
-        return new Result(Fmt.f("stream reads (%,d streams read fully, forwards)", streams), blackhole(count, bytes), nanos);
+        return new Result(Fmt.f("stream reads (%,d calls, %,d streams found and read fully)", events.streamCount(), streams), blackhole(count, bytes), nanos);
     }
 
     /** Reads {@code $all} forwards from the start to the end. */

@@ -26,7 +26,7 @@ class GrpcCommandTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             exit = new CommandLine(new Main()).execute("grpc", "--dir", dir.toString(), "--seconds", "0.3",
-                    "--warmup", "0.1", "--jvm-warmup", "0", "--connections", "2", "--batches", "1,3", "--streams", "5",
+                    "--warmup", "0.1", "--jvm-warmup", "0", "--connections", "1,2", "--batches", "3", "--streams", "5",
                     "--segment-mib", "1", "--read-rounds", "1");
         } finally {
             System.setOut(stdout);
@@ -36,8 +36,8 @@ class GrpcCommandTest {
 
         assertThat(exit).isZero();
         // one line per side and workload: connections, events per append, side, events/s, ...
-        assertThat(report).containsPattern("(?m)^2 +1 +embedded +[\\d,]+ ")
-                .containsPattern("(?m)^2 +1 +grpc +[\\d,]+ ")
+        assertThat(report).containsPattern("(?m)^1 +3 +embedded +[\\d,]+ ")
+                .containsPattern("(?m)^1 +3 +grpc +[\\d,]+ ")
                 .containsPattern("(?m)^2 +3 +embedded +[\\d,]+ ")
                 .containsPattern("(?m)^2 +3 +grpc +[\\d,]+ ")
                 .contains("$all forwards", "every stream fully")
