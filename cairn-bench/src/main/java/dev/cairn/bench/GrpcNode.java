@@ -29,7 +29,7 @@ final class GrpcNode implements AutoCloseable {
 
     static GrpcNode start(CairnOptions options) {
         EventStore store = Cairn.open(options);
-        return new GrpcNode(store, CairnServer.start(store, 0, options.maxAppendSize()));
+        return new GrpcNode(store, CairnServer.start(store, 0, options.maxAppendSize(), options.maxEventSize()));
     }
 
     /** The store the server serves, for reading it embedded in the same state. */
