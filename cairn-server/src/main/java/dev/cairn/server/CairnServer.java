@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.cairn.api.EventStore;
 import dev.cairn.engine.security.Security;
 import dev.cairn.server.grpc.GossipService;
+import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
 import dev.cairn.server.grpc.UsersService;
@@ -62,13 +63,16 @@ public final class CairnServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final StreamsService streams;
+    private final PersistentSubscriptionsService persistent;
 
     private final boolean tls;
 
-    private CairnServer(EventStore store, Server server, StreamsService streams, boolean tls) {
+    private CairnServer(EventStore store, Server server, StreamsService streams,
+            PersistentSubscriptionsService persistent, boolean tls) {
         this.store = store;
         this.server = server;
         this.streams = streams;
+        this.persistent = persistent;
         this.tls = tls;
     }
 
@@ -113,8 +117,10 @@ public final class CairnServer implements AutoCloseable {
         try {
             EventStore served = security == null ? store : new CallerEventStore(security);
             StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize);
+            PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(served);
             GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
+                    .addService(persistent)
                     .addService(new V2StreamsService(served))
                     .addService(new ServerFeaturesService(security != null))
                     .addService(new GossipService(Clock.systemUTC()));
@@ -149,7 +155,7 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams, tls != null);
+            CairnServer node = new CairnServer(store, server, streams, persistent, tls != null);
             LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
             if (security != null) {
@@ -189,6 +195,7 @@ public final class CairnServer implements AutoCloseable {
             CompletableFuture<Void> stopping = server.stop();
             // subscriptions never finish by themselves: end them so the drain does not wait for them
             streams.shutDownSubscriptions();
+            persistent.shutDownConsumers();
             stopping.join();
         } catch (RuntimeException e) {
             LOG.warn("stopping the server failed; closing the store anyway", e);

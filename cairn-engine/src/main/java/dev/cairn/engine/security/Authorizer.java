@@ -12,9 +12,9 @@ import java.util.function.Function;
 /**
  * Decides what a {@link Principal} may do, as KurrentDB's default ("acl") authorization policy
  * does. This is the one place access rules live; the embedded view ({@link Security#as}) and the
- * server's services ask it, and so should anything else that acts for a caller (persistent
- * subscriptions: {@link #check(Principal, Operation)} for managing groups, {@link
- * #checkStream(Principal, StreamAccess, StreamName)} with {@code READ} for consuming one).
+ * server's services ask it, and so should anything else that acts for a caller
+ * ({@link #check(Principal, Operation)} for operations that are not about one stream, such as
+ * managing persistent subscription groups).
  *
  * <p>Streams: administrators ({@code admin}, {@code $admins}) may do anything. Other callers must
  * be authenticated (unless anonymous stream access is allowed) and named, directly or by a group,
@@ -79,6 +79,7 @@ public final class Authorizer {
         PERSISTENT_SUBSCRIPTIONS_DELETE(Rule.OPS_OR_ADMIN),
         PERSISTENT_SUBSCRIPTIONS_RESTART(Rule.OPS_OR_ADMIN),
         PERSISTENT_SUBSCRIPTIONS_REPLAY_PARKED(Rule.OPS_OR_ADMIN),
+        PERSISTENT_SUBSCRIPTIONS_TRUNCATE_PARKED(Rule.OPS_OR_ADMIN),
         /** Listing groups and their statistics. */
         PERSISTENT_SUBSCRIPTIONS_STATISTICS(Rule.AUTHENTICATED),
         /**

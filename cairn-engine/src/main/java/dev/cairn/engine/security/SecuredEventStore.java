@@ -11,6 +11,7 @@ import dev.cairn.api.EventData;
 import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.PersistentSubscriptions;
 import dev.cairn.api.Position;
 import dev.cairn.api.Principal;
 import dev.cairn.api.ReadAllOptions;
@@ -37,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * AppendRecords call the write right on each stream written and the read right on each stream
  * only checked. Subscriptions check again before each delivery, so one whose access is taken away
  * (new {@code $acl} or {@code $settings}) ends with {@link AccessDeniedException}, as KurrentDB
- * drops it.
+ * drops it. Persistent subscriptions follow {@link SecuredPersistentSubscriptions}.
  *
  * <p>A view: {@link #close()} does not close the store. Thread-safe.
  */
@@ -207,6 +208,11 @@ final class SecuredEventStore implements EventStore {
                 listener.onStopped(subscription, error);
             }
         };
+    }
+
+    @Override
+    public PersistentSubscriptions persistentSubscriptions() {
+        return new SecuredPersistentSubscriptions(store.persistentSubscriptions(), authorizer, principal);
     }
 
     @Override

@@ -196,6 +196,29 @@ class AccessControlTest extends SecurityFixture {
         s.stop();
     }
 
+    @Test
+    void persistentSubscriptionsAreManagedByOpsAndConsumedByReaders() {
+        Principal bob = user("bob");
+        var asBob = security.as(bob).persistentSubscriptions();
+        var asOps = security.as(security.authenticate("ops", "changeit")).persistentSubscriptions();
+        var settings = dev.cairn.api.PersistentSubscriptionSettings.defaults();
+        assertThatThrownBy(() -> asBob.createToStream(name("orders"), "g", settings))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> security.as(Principal.ANONYMOUS).persistentSubscriptions().list())
+                .isInstanceOf(AccessDeniedException.class);
+        asOps.createToStream(name("orders"), "g", settings);
+        asOps.createToStream(name("$audit"), "g", settings);
+        assertThat(asBob.list()).hasSize(2);
+        assertThatThrownBy(() -> asBob.delete(name("orders"), "g")).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> asBob.restart()).isInstanceOf(AccessDeniedException.class);
+
+        dev.cairn.api.PersistentSubscriptionListener ignore = (subscription, event, retryCount) -> { };
+        asBob.subscribe(name("orders"), "g", dev.cairn.api.ConsumerOptions.bufferSize(10), ignore).stop();
+        assertThatThrownBy(() -> asBob.subscribe(name("$audit"), "g", dev.cairn.api.ConsumerOptions.bufferSize(10),
+                ignore)).isInstanceOf(AccessDeniedException.class);
+        assertThat(store.persistentSubscriptions().list()).hasSize(2);
+    }
+
     private static final class Listener implements SubscriptionListener {
         final List<ResolvedEvent> events = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> caughtUp = new CompletableFuture<>();

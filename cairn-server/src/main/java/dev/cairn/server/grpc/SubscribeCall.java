@@ -27,8 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * caught_up} once history is done, and for filtered {@code $all} subscriptions checkpoints.
  *
  * <p>Flow control: the subscription's thread sends an event only while the client's transport is
- * ready, and otherwise waits for the on-ready callback. A slow client therefore stops its own
- * subscription reading, and the node buffers nothing for it beyond the transport's window.
+ * ready (give or take a few, see {@link ReadCall#SLACK}), and otherwise waits for the on-ready
+ * callback. A slow client therefore stops its own subscription reading, and the node buffers
+ * nothing for it beyond the transport's window and those few messages.
  *
  * <p>Thread-safety: the handler thread sends the confirmation once the store has accepted the
  * subscription (so a refused caller gets only the error); the subscription's thread waits for it,
@@ -50,6 +51,8 @@ final class SubscribeCall implements SubscriptionListener {
     private volatile Subscription subscription;
     /** Opened once the confirmation is sent; the subscription's thread sends nothing before. */
     private final CountDownLatch confirmed = new CountDownLatch(1);
+    /** Messages sent since the transport last reported ready (subscription thread only). */
+    private int unready;
     private Long lastRevision;
     private Position lastPosition;
 
@@ -166,17 +169,27 @@ final class SubscribeCall implements SubscriptionListener {
         }
     }
 
-    /** Waits until the confirmation is out and the transport takes more; false if the call ended meanwhile. */
+    /**
+     * Waits until the confirmation is out and the transport takes more, allowing
+     * {@link ReadCall#SLACK} messages past the moment it stops reporting ready; false if the call
+     * ended meanwhile.
+     */
     private boolean awaitReady() {
         awaitConfirmed();
         if (responses.isReady()) {
+            unready = 0;
             return true;
+        }
+        if (unready < ReadCall.SLACK) {
+            unready++;
+            return !cancelled && !shuttingDown;
         }
         lock.lock();
         try {
             while (!responses.isReady() && !cancelled && !shuttingDown) {
                 ready.await();
             }
+            unready = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

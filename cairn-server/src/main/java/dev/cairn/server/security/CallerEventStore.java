@@ -4,11 +4,18 @@ import dev.cairn.api.AppendRecord;
 import dev.cairn.api.AppendRequest;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsumerOptions;
 import dev.cairn.api.DeleteResult;
+import dev.cairn.api.EventFilter;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.PersistentSubscription;
+import dev.cairn.api.PersistentSubscriptionInfo;
+import dev.cairn.api.PersistentSubscriptionListener;
+import dev.cairn.api.PersistentSubscriptionSettings;
+import dev.cairn.api.PersistentSubscriptions;
 import dev.cairn.api.Position;
 import dev.cairn.api.ReadAllOptions;
 import dev.cairn.api.ReadStreamOptions;
@@ -22,6 +29,7 @@ import dev.cairn.api.Subscription;
 import dev.cairn.api.SubscriptionListener;
 import dev.cairn.engine.security.Security;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -100,6 +108,75 @@ public final class CallerEventStore implements EventStore {
     @Override
     public Subscription subscribeToAll(SubscribeToAllOptions options, SubscriptionListener listener) {
         return caller().subscribeToAll(options, listener);
+    }
+
+    /**
+     * Persistent subscriptions for the caller of each call: every method asks for the principal
+     * when it is called, so this view may be kept.
+     */
+    @Override
+    public PersistentSubscriptions persistentSubscriptions() {
+        return new PersistentSubscriptions() {
+            private PersistentSubscriptions groups() {
+                return caller().persistentSubscriptions();
+            }
+
+            @Override
+            public void createToStream(StreamName stream, String group, PersistentSubscriptionSettings settings) {
+                groups().createToStream(stream, group, settings);
+            }
+
+            @Override
+            public void createToAll(String group, PersistentSubscriptionSettings settings, EventFilter filter) {
+                groups().createToAll(group, settings, filter);
+            }
+
+            @Override
+            public void update(StreamName source, String group, PersistentSubscriptionSettings settings) {
+                groups().update(source, group, settings);
+            }
+
+            @Override
+            public void delete(StreamName source, String group) {
+                groups().delete(source, group);
+            }
+
+            @Override
+            public Optional<PersistentSubscriptionInfo> getInfo(StreamName source, String group) {
+                return groups().getInfo(source, group);
+            }
+
+            @Override
+            public List<PersistentSubscriptionInfo> list() {
+                return groups().list();
+            }
+
+            @Override
+            public List<PersistentSubscriptionInfo> list(StreamName source) {
+                return groups().list(source);
+            }
+
+            @Override
+            public void replayParked(StreamName source, String group, Long stopAt) {
+                groups().replayParked(source, group, stopAt);
+            }
+
+            @Override
+            public void truncateParked(StreamName source, String group, Long stopAt) {
+                groups().truncateParked(source, group, stopAt);
+            }
+
+            @Override
+            public void restart() {
+                groups().restart();
+            }
+
+            @Override
+            public PersistentSubscription subscribe(StreamName source, String group, ConsumerOptions options,
+                    PersistentSubscriptionListener listener) {
+                return groups().subscribe(source, group, options, listener);
+            }
+        };
     }
 
     @Override

@@ -215,7 +215,7 @@ class ProtocolTest {
     void unknownServicesAnswerUnimplemented() {
         MethodDescriptor<Empty, Empty> unknown = MethodDescriptor.<Empty, Empty>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("event_store.client.persistent_subscriptions.PersistentSubscriptions/List")
+                .setFullMethodName("event_store.client.no_such_service.NoSuchService/List")
                 .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(Empty.getDefaultInstance()))
                 .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(Empty.getDefaultInstance()))
                 .build();
@@ -317,6 +317,15 @@ class ProtocolTest {
                         "event_store.client.streams.streams/tombstone",
                         "kurrentdb.protocol.v2.streams.streamsservice/appendsession",
                         "kurrentdb.protocol.v2.streams.streamsservice/appendrecords",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/create",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/update",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/delete",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/read",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/getinfo",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/replayparked",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/truncateparked",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/list",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/restartsubsystem",
                         "event_store.client.gossip.gossip/read",
                         "event_store.client.server_features.serverfeatures/getsupportedmethods");
     }

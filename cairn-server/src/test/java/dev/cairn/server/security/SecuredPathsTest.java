@@ -29,6 +29,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.KurrentDBClient;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscriptionListener;
 import io.kurrent.dbclient.Subscription;
 import io.kurrent.dbclient.SubscriptionListener;
 import java.nio.charset.StandardCharsets;
@@ -191,5 +193,49 @@ class SecuredPathsTest {
         assertThat(seen).containsExactly("First");
         assertThatThrownBy(() -> olivia.readStream(stream, io.kurrent.dbclient.ReadStreamOptions.get()).get())
                 .hasRootCauseInstanceOf(StatusRuntimeException.class);
+    }
+
+    /** The gRPC status a call ended with, or OK when it succeeded. */
+    private static Status.Code code(java.util.concurrent.Future<?> call) {
+        try {
+            call.get(20, TimeUnit.SECONDS);
+            return Status.Code.OK;
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StatusRuntimeException sre) {
+                    return sre.getStatus().getCode();
+                }
+            }
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void persistentSubscriptionsFollowKurrentDbsRules() throws Exception {
+        String stream = "ps-" + java.util.UUID.randomUUID();
+        String system = "$ps-" + java.util.UUID.randomUUID();
+        var asOps = KurrentDBPersistentSubscriptionsClient.from(node.client("ops", "changeit"));
+        var asOlivia = KurrentDBPersistentSubscriptionsClient.from(node.client("olivia", "olivia-pw"));
+        var anonymous = KurrentDBPersistentSubscriptionsClient.from(node.client(null, null));
+
+        // managing groups: $ops or $admins
+        assertThat(code(asOlivia.createToStream(stream, "g"))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(store.persistentSubscriptions().list()).isEmpty();
+        assertThat(code(asOps.createToStream(stream, "g"))).isEqualTo(Status.Code.OK);
+        assertThat(code(asOps.createToStream(system, "g"))).isEqualTo(Status.Code.OK);
+        assertThat(code(asOlivia.deleteToStream(stream, "g"))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        // statistics: any authenticated user
+        assertThat(code(asOlivia.listAll())).isEqualTo(Status.Code.OK);
+        assertThat(code(anonymous.listAll())).isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        // consuming: the read right on the group's stream
+        PersistentSubscriptionListener ignore = new PersistentSubscriptionListener() {
+        };
+        CompletableFuture<io.kurrent.dbclient.PersistentSubscription> mine = asOlivia.subscribeToStream(stream, "g",
+                ignore);
+        assertThat(code(mine)).isEqualTo(Status.Code.OK);
+        mine.get().stop();
+        assertThat(code(asOlivia.subscribeToStream(system, "g", ignore))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(store.persistentSubscriptions().list()).hasSize(2);
     }
 }
