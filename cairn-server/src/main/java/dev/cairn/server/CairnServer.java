@@ -47,13 +47,14 @@ public final class CairnServer implements AutoCloseable {
 
     private final EventStore store;
     private final Server server;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean stopped;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final StreamsService streams;
 
-    private CairnServer(EventStore store, Server server, StreamsService streams) {
+    private CairnServer(EventStore store, Server server, StreamsService streams, AtomicBoolean stopped) {
         this.store = store;
+        this.stopped = stopped;
         this.server = server;
         this.streams = streams;
     }
@@ -66,6 +67,7 @@ public final class CairnServer implements AutoCloseable {
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize) {
         try {
+            AtomicBoolean stopped = new AtomicBoolean();
             StreamsService streams = new StreamsService(store, maxAppendSize);
             GrpcService grpc = GrpcService.builder()
                     .addService(streams)
@@ -81,6 +83,7 @@ public final class CairnServer implements AutoCloseable {
                     .http(port)
                     .service(grpc)
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
+                    .service("/health/ready", new Readiness(store, stopped::get))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
                     .requestTimeout(Duration.ZERO)
                     .maxRequestLength(0)
@@ -88,7 +91,7 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams);
+            CairnServer node = new CairnServer(store, server, streams, stopped);
             LOG.info("Cairn is ready: gRPC and HTTP on {} (plain text, --insecure)", node.address());
             return node;
         } catch (RuntimeException e) {

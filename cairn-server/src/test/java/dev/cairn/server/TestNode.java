@@ -22,9 +22,18 @@ public final class TestNode implements AutoCloseable {
 
     public static TestNode start(Path dir) {
         // small segments keep the pre-written log files cheap in tests
-        CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20)
-                .maxAppendSize(MAX_APPEND_SIZE).build();
+        CairnOptions options = options(dir).build();
+        return start(options);
+    }
+
+    /** A node over a store opened with {@code options} (for example with injected storage faults). */
+    public static TestNode start(CairnOptions options) {
         return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
+    }
+
+    /** The options {@link #start(Path)} uses, to add to. */
+    public static CairnOptions.Builder options(Path dir) {
+        return CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20).maxAppendSize(MAX_APPEND_SIZE);
     }
 
     public String connectionString() {
