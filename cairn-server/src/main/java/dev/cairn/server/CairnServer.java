@@ -4,7 +4,10 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import dev.cairn.api.EventStore;
+import dev.cairn.server.grpc.CallLimits;
+import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
@@ -30,9 +33,6 @@ public final class CairnServer implements AutoCloseable {
 
     /** Longest time in-flight calls get to finish on stop; the store closes after that. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
-
-    /** gRPC messages up to KurrentDB's v1 limit (16 MiB - 10000 bytes). */
-    static final int MAX_MESSAGE_BYTES = (16 << 20) - 10_000;
 
     /** Official clients ping every 10 s by default; an idle connection that pings is kept open. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
@@ -60,27 +60,43 @@ public final class CairnServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code store} on {@code port} (0 picks a free one). On failure the store is
-     * closed and the exception rethrown.
+     * Starts serving {@code store} on {@code port} (0 picks a free one) with the default
+     * {@link ServerLimits}. On failure the store is closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize) {
+        return start(store, port, maxAppendSize, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts serving {@code store} on {@code port} (0 picks a free one) within {@code limits}. On
+     * failure the store is closed and the exception rethrown.
+     *
+     * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, ServerLimits limits) {
         try {
             AtomicBoolean stopped = new AtomicBoolean();
-            StreamsService streams = new StreamsService(store, maxAppendSize);
-            GrpcService grpc = GrpcService.builder()
+            StreamsService streams = new StreamsService(store, maxAppendSize, limits.maxSubscriptionsPerConnection());
+            ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
+            GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
                     .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))
                     // reads and appends touch the disk: keep them off the event loops
                     .useBlockingTaskExecutor(true)
-                    .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-                    .maxResponseMessageLength(Integer.MAX_VALUE)
-                    .build();
+                    .maxRequestMessageLength(limits.maxMessageBytes())
+                    .maxResponseMessageLength(Integer.MAX_VALUE);
+            CallLimits.install(services, limits.maxConcurrentCalls(), connections);
+            GrpcService grpc = services.build();
             Server server = Server.builder()
                     .http(port)
+                    .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(connections))
+                    // beyond the soft limit calls are refused with a clear error; far beyond it,
+                    // connections are closed outright so that a flood cannot exhaust the node
+                    .maxNumConnections((int) Math.min(Integer.MAX_VALUE, 2L * limits.maxConnections()))
                     .service(grpc)
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     .service("/health/ready", new Readiness(store, stopped::get))

@@ -100,15 +100,36 @@ public final class Main implements Callable<Integer> {
         Boolean insecure;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "A YAML file with any of: db, port, insecure.")
+                description = "A YAML file with any of: db, port, insecure, and the max-* limits below.")
         Path config;
+
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Client connections served at once (env CAIRN_MAX_CONNECTIONS; default 1000).")
+        Integer maxConnections;
+
+        @Option(names = "--max-concurrent-calls", paramLabel = "N",
+                description = "gRPC calls in progress at once, subscriptions included (env CAIRN_MAX_CONCURRENT_CALLS; "
+                        + "default 10000).")
+        Integer maxConcurrentCalls;
+
+        @Option(names = "--max-message-size", paramLabel = "BYTES",
+                description = "Largest request message (env CAIRN_MAX_MESSAGE_SIZE; default 16767216).")
+        Integer maxMessageSize;
+
+        @Option(names = "--max-subscriptions-per-connection", paramLabel = "N",
+                description = "Subscriptions one connection may hold at once (env CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION; "
+                        + "default 1000).")
+        Integer maxSubscriptionsPerConnection;
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
+            ServerLimits limits;
             try {
                 options = ServerConfig.resolve(db, port, insecure, config, System.getenv());
+                limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
+                        maxSubscriptionsPerConnection, config, System.getenv());
             } catch (IllegalArgumentException e) {
                 err.println("cairn start: " + e.getMessage());
                 return ExitCode.USAGE;
@@ -132,7 +153,7 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize());
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(), limits);
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;

@@ -23,7 +23,13 @@ public record ServerConfig(Path db, int port, boolean insecure) {
     public static final Path DEFAULT_DB = Path.of("data");
     public static final int DEFAULT_PORT = 2113;
 
-    private static final Set<String> YAML_KEYS = Set.of("db", "port", "insecure");
+    private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure"), ServerLimits.YAML_KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
+    }
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -55,7 +61,8 @@ public record ServerConfig(Path db, int port, boolean insecure) {
         return new ServerConfig(db, port, insecure);
     }
 
-    private static JsonNode readYaml(Path file) {
+    /** The YAML file as a mapping (null when empty), with every key checked. */
+    static JsonNode readYaml(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file not found: " + file);
         }
@@ -75,7 +82,7 @@ public record ServerConfig(Path db, int port, boolean insecure) {
             String name = names.next();
             if (!YAML_KEYS.contains(name)) {
                 throw new IllegalArgumentException("config file " + file + ": unknown option '" + name
-                        + "' (known: db, port, insecure)");
+                        + "' (known: " + String.join(", ", YAML_KEYS) + ")");
             }
         }
         return root;

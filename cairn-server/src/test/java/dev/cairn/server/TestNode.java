@@ -28,7 +28,12 @@ public final class TestNode implements AutoCloseable {
 
     /** A node over a store opened with {@code options} (for example with injected storage faults). */
     public static TestNode start(CairnOptions options) {
-        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
+        return start(options, ServerLimits.DEFAULTS);
+    }
+
+    /** A node over a store opened with {@code options}, serving within {@code limits}. */
+    public static TestNode start(CairnOptions options, ServerLimits limits) {
+        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(), limits));
     }
 
     /** The options {@link #start(Path)} uses, to add to. */

@@ -36,14 +36,17 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     private final EventStore store;
     private final long maxAppendSize;
     private final Set<SubscribeCall> subscriptions = ConcurrentHashMap.newKeySet();
+    private final SubscriptionSlots subscriptionSlots;
 
     /**
      * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
      *     Append call that streams more is refused at once instead of being buffered to the end
+     * @param maxSubscriptionsPerConnection catch-up subscriptions one connection may hold at once
      */
-    public StreamsService(EventStore store, long maxAppendSize) {
+    public StreamsService(EventStore store, long maxAppendSize, int maxSubscriptionsPerConnection) {
         this.store = store;
         this.maxAppendSize = maxAppendSize;
+        this.subscriptionSlots = new SubscriptionSlots(maxSubscriptionsPerConnection);
     }
 
     /**
@@ -76,7 +79,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
-        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions);
+        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions, subscriptionSlots);
     }
 
     @Override

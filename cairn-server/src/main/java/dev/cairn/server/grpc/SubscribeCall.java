@@ -46,6 +46,8 @@ final class SubscribeCall implements SubscriptionListener {
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private volatile Subscription subscription;
+    /** Gives back this call's subscription slot on its connection (idempotent). */
+    private Runnable releaseSlot = () -> { };
     private Long lastRevision;
     private Position lastPosition;
 
@@ -58,7 +60,7 @@ final class SubscribeCall implements SubscriptionListener {
 
     /** Validates the request, confirms, and starts the subscription; errors end the call at once. */
     static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<ReadResp> responses,
-            Set<SubscribeCall> registry) {
+            Set<SubscribeCall> registry, SubscriptionSlots slots) {
         if (o.getReadDirection() != ReadReq.Options.ReadDirection.Forwards) {
             throw GrpcErrors.invalidArgument("a subscription reads forwards");
         }
@@ -99,6 +101,7 @@ final class SubscribeCall implements SubscriptionListener {
             }
             case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a stream or $all");
         }
+        call.releaseSlot = slots.acquire();
         // KurrentDB confirms before it delivers anything; the id is ours
         String id = UUID.randomUUID().toString();
         responses.onNext(ReadResp.newBuilder()
@@ -112,6 +115,7 @@ final class SubscribeCall implements SubscriptionListener {
                     : store.subscribeToAll(allOptions, call);
         } catch (RuntimeException e) {
             registry.remove(call);
+            call.releaseSlot.run();
             throw e;
         }
         if (call.cancelled) {
@@ -207,6 +211,7 @@ final class SubscribeCall implements SubscriptionListener {
     @Override
     public void onStopped(Subscription s, Throwable error) {
         registry.remove(this);
+        releaseSlot.run();
         if (cancelled) {
             return;
         }
