@@ -180,12 +180,35 @@ class ProtocolTest {
     }
 
     @Test
-    void subscriptionsAnswerUnimplemented() {
+    void aSubscriptionIsConfirmedFirstThenSaysCaughtUp() {
         ReadReq request = ReadReq.newBuilder().setOptions(readAll().setSubscription(
                 ReadReq.Options.SubscriptionOptions.getDefaultInstance())).build();
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        try {
+            java.util.Iterator<ReadResp> responses = context.call(() -> streams().read(request));
+            ReadResp first = responses.next();
+            assertThat(first.hasConfirmation()).isTrue();
+            assertThat(first.getConfirmation().getSubscriptionId()).isNotBlank();
+            ReadResp next = responses.next();
+            while (next.hasEvent()) {
+                next = responses.next();
+            }
+            assertThat(next.hasCaughtUp()).as("after the history: " + next).isTrue();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            context.cancel(null);
+        }
+    }
+
+    @Test
+    void aBackwardsSubscriptionIsRefused() {
+        ReadReq request = ReadReq.newBuilder().setOptions(readAll()
+                .setReadDirection(ReadReq.Options.ReadDirection.Backwards)
+                .setSubscription(ReadReq.Options.SubscriptionOptions.getDefaultInstance())).build();
         assertThatThrownBy(() -> streams().read(request).hasNext())
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
