@@ -49,6 +49,7 @@ final class LoadWriter {
     private int unanswered;
     private long operations;
     private long busyNanos;
+    private volatile java.util.function.LongConsumer latencies;
 
     LoadWriter(int id, int streamCount, Ledger ledger, long seed) {
         this.id = id;
@@ -88,9 +89,19 @@ final class LoadWriter {
     boolean step(KurrentDBClient client, int round) {
         long started = System.nanoTime();
         boolean answered = operation(client, round);
-        busyNanos += System.nanoTime() - started;
+        long took = System.nanoTime() - started;
+        busyNanos += took;
         operations++;
+        java.util.function.LongConsumer sink = latencies;
+        if (sink != null) {
+            sink.accept(took);
+        }
         return answered;
+    }
+
+    /** Where each operation's latency in nanoseconds goes from now on (the soak samples them). */
+    void recordLatencies(java.util.function.LongConsumer sink) {
+        this.latencies = sink;
     }
 
     /** "N operations, M ms each on average" since the start. */

@@ -44,6 +44,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random choices (default: from the clock).")
     Long seed;
 
+    @Option(names = "--soak", paramLabel = "DURATION",
+            description = "Instead of killing: steady load for DURATION (e.g. 10m, 90s, 1h) while sampling the node's "
+                    + "heap, memory, file descriptors, threads and latency, which must stay flat.")
+    String soak;
+
     @Option(names = "--db", paramLabel = "DIR",
             description = "Data directory to use; must not exist yet (default: a new temporary directory).")
     Path db;
@@ -66,6 +71,20 @@ public final class Main implements Callable<Integer> {
                 .execute(args);
     }
 
+    /** {@code 90s}, {@code 10m}, {@code 1h}: a whole number and a unit. */
+    static java.time.Duration parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(text.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException("must be a positive whole number of s, m or h (like 10m), was '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,8 +101,22 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         long s = seed != null ? seed : System.nanoTime();
-        Torture.Totals totals = new Torture(new Torture.Settings(dir, rounds, seconds, writers, streams, subscribers, s),
-                out).run();
+        Torture.Settings settings = new Torture.Settings(dir, rounds, seconds, writers, streams, subscribers, s);
+        if (soak != null) {
+            java.time.Duration duration;
+            try {
+                duration = parseDuration(soak);
+            } catch (IllegalArgumentException e) {
+                err.println("cairn torture: --soak " + e.getMessage());
+                return 2;
+            }
+            java.util.List<String> violations = new Soak(settings, duration, out).run();
+            out.printf("soak: violations: %d (seed %d)%n", violations.size(), s);
+            violations.forEach(v -> out.println("VIOLATION " + v));
+            out.flush();
+            return violations.isEmpty() ? 0 : 1;
+        }
+        Torture.Totals totals = new Torture(settings, out).run();
         out.println(totals.summary());
         out.printf("subscriptions: %d deliveries checked; violations: %d (seed %d)%n", totals.deliveries(),
                 totals.violations().size(), s);

@@ -73,6 +73,16 @@ final class NodeProcess {
         }
     }
 
+    /** The node's process id, for sampling its resources. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL without waiting, if it still runs; for cleaning up after a failed run. */
+    void destroy() {
+        process.destroyForcibly();
+    }
+
     /** SIGTERM, the orderly stop; returns the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -70,48 +70,61 @@ final class Torture {
         out.flush();
         List<String> violations = new ArrayList<>();
         Verifier.Result last = null;
-        NodeProcess node = NodeProcess.start(settings.db(), log);
-        for (int r = 1; r <= settings.rounds(); r++) {
-            final int round = r;
-            long loadMillis = (long) (settings.seconds() * 1000 * (0.2 + 0.8 * random.nextDouble()));
-            KurrentDBClient client = connect(node);
-            try {
-                node = loadAndKill(node, client, round, loadMillis);
-            } finally {
-                shutdown(client);
+        NodeProcess[] node = {NodeProcess.start(settings.db(), log)};
+        // whatever happens to this run, its node must not outlive it
+        Thread reaper = Thread.ofPlatform().unstarted(() -> node[0].destroy());
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            for (int r = 1; r <= settings.rounds(); r++) {
+                last = round(r, node, log, violations);
             }
-            CheckReport check = StoreChecker.check(settings.db());
-            check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
-            node = NodeProcess.start(settings.db(), log);
-            client = connect(node);
-            try {
-                last = Verifier.verify(client, ledger);
-                last.violations().forEach(v -> violations.add("round " + round + ": " + v));
-                for (Subscriber s : subscribers) {
-                    s.check(last.all(), false).forEach(v -> violations.add("round " + round + ": " + v));
-                }
-            } finally {
-                shutdown(client);
+            long deliveries = catchUp(node[0], last, violations);
+            int exit = node[0].stop();
+            if (exit != 0) {
+                violations.add("the node exited " + exit + " on SIGTERM");
             }
-            out.printf("round %d: killed after %d ms; %d events in $all, %d acknowledged events verified, "
-                    + "%d attempts unanswered so far, cairn check %s%n", round, loadMillis, last.all().size(),
-                    last.verified(), writers.stream().mapToInt(LoadWriter::unanswered).sum(),
-                    check.clean() ? "clean" : check.faults().size() + " faults");
-            writers.forEach(w -> out.println("  writer: " + w.stats()));
-            out.flush();
+            StoreChecker.check(settings.db()).faults().forEach(f -> violations.add("after the run: cairn check: " + f));
+            return new Totals(settings.rounds(), last.acknowledged(), last.verified(), last.lost(), last.partial(),
+                    deliveries, violations);
+        } finally {
+            node[0].destroy();
+            Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        long deliveries = catchUp(node, last, violations);
-        int exit = node.stop();
-        if (exit != 0) {
-            violations.add("the node exited " + exit + " on SIGTERM");
-        }
-        StoreChecker.check(settings.db()).faults().forEach(f -> violations.add("after the run: cairn check: " + f));
-        return new Totals(settings.rounds(), last == null ? 0 : last.acknowledged(), last == null ? 0 : last.verified(),
-                last == null ? 0 : last.lost(), last == null ? 0 : last.partial(), deliveries, violations);
     }
 
-    private NodeProcess loadAndKill(NodeProcess node, KurrentDBClient client, int round, long loadMillis)
-            throws Exception {
+    /** One round: load, SIGKILL, offline check, restart, verify. {@code node[0]} is the running node. */
+    private Verifier.Result round(int round, NodeProcess[] node, Path log, List<String> violations) throws Exception {
+        long loadMillis = (long) (settings.seconds() * 1000 * (0.2 + 0.8 * random.nextDouble()));
+        KurrentDBClient client = connect(node[0]);
+        try {
+            loadAndKill(node[0], client, round, loadMillis);
+        } finally {
+            shutdown(client);
+        }
+        CheckReport check = StoreChecker.check(settings.db());
+        check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
+        node[0] = NodeProcess.start(settings.db(), log);
+        client = connect(node[0]);
+        Verifier.Result result;
+        try {
+            result = Verifier.verify(client, ledger);
+            result.violations().forEach(v -> violations.add("round " + round + ": " + v));
+            for (Subscriber s : subscribers) {
+                s.check(result.all(), false).forEach(v -> violations.add("round " + round + ": " + v));
+            }
+        } finally {
+            shutdown(client);
+        }
+        out.printf("round %d: killed after %d ms; %d events in $all, %d acknowledged events verified, "
+                + "%d attempts unanswered so far, cairn check %s%n", round, loadMillis, result.all().size(),
+                result.verified(), writers.stream().mapToInt(LoadWriter::unanswered).sum(),
+                check.clean() ? "clean" : check.faults().size() + " faults");
+        writers.forEach(w -> out.println("  writer: " + w.stats()));
+        out.flush();
+        return result;
+    }
+
+    private void loadAndKill(NodeProcess node, KurrentDBClient client, int round, long loadMillis) throws Exception {
         for (Subscriber s : subscribers) {
             s.start(client);
         }
@@ -131,7 +144,6 @@ final class Torture {
         }
         subscribers.forEach(Subscriber::stop);
         writers.forEach(LoadWriter::forgetRevisions);
-        return node;
     }
 
     /** The subscribers resume once more and must end with exactly {@code $all}. */
