@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code cairn torture --soak DURATION}: the torture's load (writers and catch-up subscribers)
  * against one node for a fixed time, without kills, sampling the node at ten points: operations per
  * second, latency (p50, p99, max) of that interval, the node's heap after a full GC, resident
- * memory, open file descriptors and threads. At the end everything is verified as after a torture
+ * memory (anonymous, and file-backed: the memory-mapped log segments, which grow with the data read
+ * and are reclaimable, so they are printed but not held flat), open file descriptors and threads. At the end everything is verified as after a torture
  * round, and what must stay flat is checked against the first sample (taken once the load has
  * warmed up): descriptors and threads may not grow by more than a few, the heap after GC by more
  * than half (plus 64 MiB of caches), and the last interval's p99 latency by more than four times
@@ -32,12 +33,12 @@ final class Soak {
 
     /** One sample of the node. Memory in MiB; latencies in milliseconds. */
     record Sample(long atSeconds, double opsPerSecond, double p50, double p99, double max, long heapAfterGcMib,
-            long rssMib, int fds, int threads) {
+            long rssAnonMib, long rssFileMib, int fds, int threads) {
 
         String line() {
             return String.format("%5d s  %7.1f ops/s  latency p50 %6.1f  p99 %7.1f  max %7.1f ms  heap %4d MiB  "
-                    + "rss %4d MiB  fds %4d  threads %3d", atSeconds, opsPerSecond, p50, p99, max, heapAfterGcMib,
-                    rssMib, fds, threads);
+                    + "rss anon %4d file %4d MiB  fds %4d  threads %3d", atSeconds, opsPerSecond, p50, p99, max,
+                    heapAfterGcMib, rssAnonMib, rssFileMib, fds, threads);
         }
     }
 
@@ -142,7 +143,8 @@ final class Soak {
         Arrays.sort(taken);
         return new Sample(atSeconds, taken.length * 1000.0 / intervalMillis, percentile(taken, 0.50),
                 percentile(taken, 0.99), taken.length == 0 ? 0 : taken[taken.length - 1] / 1e6,
-                heapAfterGcMib(node.pid()), statusKib(node.pid(), "VmRSS") / 1024, fds(node.pid()),
+                heapAfterGcMib(node.pid()), statusKib(node.pid(), "RssAnon") / 1024,
+                statusKib(node.pid(), "RssFile") / 1024, fds(node.pid()),
                 (int) statusKib(node.pid(), "Threads"));
     }
 

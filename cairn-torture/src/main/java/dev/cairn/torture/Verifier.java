@@ -49,15 +49,31 @@ final class Verifier {
     private Verifier() {
     }
 
+    /** Events per page when reading {@code $all}: each page is one call with its own deadline. */
+    private static final int PAGE = 5_000;
+
+    /** All of {@code $all}, forwards, in pages (a read starts at or after its position). */
     static List<Entry> readAll(KurrentDBClient client) throws Exception {
         List<Entry> all = new ArrayList<>();
-        for (ResolvedEvent e : client.readAll(ReadAllOptions.get().forwards().fromStart().maxCount(Long.MAX_VALUE)
-                .deadline(120_000)).get(120, TimeUnit.SECONDS).getEvents()) {
-            RecordedEvent r = e.getOriginalEvent();
-            all.add(new Entry(r.getEventId(), r.getStreamId(), r.getRevision(), r.getPosition().getCommitUnsigned(),
-                    r.getEventType()));
+        while (true) {
+            ReadAllOptions options = ReadAllOptions.get().forwards().maxCount(PAGE).deadline(60_000);
+            options = all.isEmpty() ? options.fromStart()
+                    : options.fromPosition(new io.kurrent.dbclient.Position(all.getLast().position(), all.getLast().position()));
+            List<ResolvedEvent> page = client.readAll(options).get(90, TimeUnit.SECONDS).getEvents();
+            int added = 0;
+            for (int i = 0; i < page.size(); i++) {
+                RecordedEvent r = page.get(i).getOriginalEvent();
+                long position = r.getPosition().getCommitUnsigned();
+                if (i == 0 && !all.isEmpty() && position == all.getLast().position()) {
+                    continue; // a page starts at the last event of the previous one
+                }
+                all.add(new Entry(r.getEventId(), r.getStreamId(), r.getRevision(), position, r.getEventType()));
+                added++;
+            }
+            if (page.size() < PAGE || added == 0) {
+                return all;
+            }
         }
-        return all;
     }
 
     static Result verify(KurrentDBClient client, Ledger ledger) throws Exception {
