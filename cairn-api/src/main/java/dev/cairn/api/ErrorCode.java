@@ -23,4 +23,14 @@ public enum ErrorCode {
     CORRUPTED,
     /** A storage operation failed. */
     STORAGE_FAILURE,
+    /** A persistent subscription group of that name already exists on that stream. */
+    PERSISTENT_SUBSCRIPTION_EXISTS,
+    /** No persistent subscription group of that name exists on that stream. */
+    PERSISTENT_SUBSCRIPTION_NOT_FOUND,
+    /** The persistent subscription group already has its maximum number of consumers. */
+    MAXIMUM_SUBSCRIBERS_REACHED,
+    /** The consumer was dropped because its group was updated, deleted or restarted. */
+    PERSISTENT_SUBSCRIPTION_DROPPED,
+    /** A persistent subscription operation could not be carried out; the message says why. */
+    PERSISTENT_SUBSCRIPTION_FAILED,
 }

@@ -67,6 +67,9 @@ public interface EventStore extends AutoCloseable {
     /** Subscribes to the global log {@code $all}, optionally filtered; see {@link #subscribeToStream}. */
     Subscription subscribeToAll(SubscribeToAllOptions options, SubscriptionListener listener);
 
+    /** The store's persistent subscriptions (competing consumers). */
+    PersistentSubscriptions persistentSubscriptions();
+
     /** The position after the last durable event ({@link Position#START} when empty). */
     Position headPosition();
 

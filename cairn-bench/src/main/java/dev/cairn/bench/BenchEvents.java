@@ -76,13 +76,22 @@ final class BenchEvents {
 
     /** {@code count} fresh events (new ids) with prepared payloads. */
     List<EventData> events(int count) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         List<EventData> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            list.add(new EventData(new UUID(random.nextLong(), random.nextLong()), EVENT_TYPE, ContentType.JSON,
-                    payloads[random.nextInt(VARIANTS)], null));
+            list.add(new EventData(randomId(), EVENT_TYPE, ContentType.JSON, randomPayload(), null));
         }
         return list;
+    }
+
+    /** A fresh event id. */
+    static UUID randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong());
+    }
+
+    /** One of the prepared JSON payloads, shared: do not modify it. */
+    byte[] randomPayload() {
+        return payloads[ThreadLocalRandom.current().nextInt(VARIANTS)];
     }
 
     /** Bytes one event takes in the log (frame, fixed fields, stream name, type, data). */

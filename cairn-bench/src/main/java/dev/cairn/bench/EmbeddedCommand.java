@@ -198,7 +198,7 @@ final class EmbeddedCommand implements Callable<Integer> {
                     + "cache warm: just written)", head >> 20));
             ReadWorkload reads = new ReadWorkload(store, events);
             for (ReadWorkload.Result r : List.of(reads.streams(), reads.all())) {
-                System.out.println(Fmt.f("  %-52s %,12d events in %6.2f s = %12s events/s", r.what(), r.events(),
+                System.out.println(Fmt.f("  %-62s %,12d events in %6.2f s = %12s events/s", r.what(), r.events(),
                         r.nanos() / 1e9, Fmt.rate(r.eventsPerSecond())));
             }
         }

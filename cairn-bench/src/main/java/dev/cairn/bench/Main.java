@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Generate load against Cairn and report throughput and latency.",
-        subcommands = {DiskCommand.class, EmbeddedCommand.class, ReopenCommand.class, SubscribeCommand.class, AppendUntilKilledCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DiskCommand.class, EmbeddedCommand.class, GrpcCommand.class, ReopenCommand.class,
+                SubscribeCommand.class, AppendUntilKilledCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -46,7 +46,7 @@ final class ReadWorkload {
             }
         }
         long nanos = System.nanoTime() - start;
-        return new Result(Fmt.f("stream reads (%,d streams read fully, forwards)", streams), blackhole(count, bytes), nanos);
+        return new Result(Fmt.f("stream reads (%,d calls, %,d streams found and read fully)", events.streamCount(), streams), blackhole(count, bytes), nanos);
     }
 
     /** Reads {@code $all} forwards from the start to the end. */
@@ -65,7 +65,7 @@ final class ReadWorkload {
     }
 
     /** Keeps the JIT from dropping the data reads. */
-    private static long blackhole(long count, long bytes) {
+    static long blackhole(long count, long bytes) {
         if (bytes == Long.MIN_VALUE) {
             System.out.print("");
         }

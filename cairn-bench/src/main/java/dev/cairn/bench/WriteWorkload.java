@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,29 @@ import org.HdrHistogram.Histogram;
  * time to a random stream with {@link StreamState#any()}, one append in flight per thread (blocking
  * append, as a request handler would), for a warm-up and then a measured period.
  *
+ * <p>The appends go to a {@link Target}: an embedded store ({@link #WriteWorkload(EventStore,
+ * BenchEvents)}) or anything else that can make a blocking append, such as a client of a server.
+ *
  * <p>Latency is the wall time of one blocking append, recorded per thread in an HdrHistogram and
  * merged at the end. Not thread-safe: run it from one thread.
  */
 final class WriteWorkload {
+
+    /**
+     * Where the writer threads append. {@link #prepare} is called from writer {@code writer}'s own
+     * thread, never from two threads for the same writer, so a target may keep per-writer state
+     * (a connection, say) indexed by it.
+     */
+    interface Target {
+        /** Builds one append of {@code events} fresh events to a random stream; not timed. */
+        Append prepare(int writer, int events);
+    }
+
+    /** One prepared append. */
+    interface Append {
+        /** Makes the append; returns when it is durable. This is what is timed. */
+        void run() throws Exception;
+    }
 
     /** What one workload measured. */
     record Result(int writers, int eventsPerAppend, long appends, long nanos, Histogram latency) {
@@ -35,12 +55,19 @@ final class WriteWorkload {
 
     private static final long HIGHEST_NANOS = 60_000_000_000L;
 
-    private final EventStore store;
-    private final BenchEvents events;
+    private final Target target;
 
+    /** Appends to an embedded store. */
     WriteWorkload(EventStore store, BenchEvents events) {
-        this.store = store;
-        this.events = events;
+        this((writer, count) -> {
+            StreamName stream = events.randomStream();
+            List<EventData> batch = events.events(count);
+            return () -> store.append(stream, StreamState.any(), batch);
+        });
+    }
+
+    WriteWorkload(Target target) {
+        this.target = target;
     }
 
     Result run(int writers, int eventsPerAppend, double warmupSeconds, double seconds) throws InterruptedException {
@@ -88,13 +115,14 @@ final class WriteWorkload {
         volatile int value;
     }
 
-    private void loop(PhaseFlag flag, int eventsPerAppend, Histogram histogram, long[] counts, int id) {
+    private void loop(PhaseFlag flag, int eventsPerAppend, Histogram histogram, long[] counts, int id)
+            throws Exception {
         long count = 0;
         int phase;
         while ((phase = flag.value) != 2) {
-            List<EventData> batch = events.events(eventsPerAppend);
+            Append append = target.prepare(id, eventsPerAppend);
             long t0 = System.nanoTime();
-            store.append(events.randomStream(), StreamState.any(), batch);
+            append.run();
             long t1 = System.nanoTime();
             // An append counts when it started inside the measured period.
             if (phase == 1) {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.cairn.api.EventStore;
 import dev.cairn.server.grpc.GossipService;
+import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
 import dev.cairn.server.grpc.V2StreamsService;
@@ -51,11 +52,14 @@ public final class CairnServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final StreamsService streams;
+    private final PersistentSubscriptionsService persistent;
 
-    private CairnServer(EventStore store, Server server, StreamsService streams) {
+    private CairnServer(EventStore store, Server server, StreamsService streams,
+            PersistentSubscriptionsService persistent) {
         this.store = store;
         this.server = server;
         this.streams = streams;
+        this.persistent = persistent;
     }
 
     /**
@@ -63,12 +67,15 @@ public final class CairnServer implements AutoCloseable {
      * closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
-    public static CairnServer start(EventStore store, int port, long maxAppendSize) {
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
         try {
-            StreamsService streams = new StreamsService(store, maxAppendSize);
+            StreamsService streams = new StreamsService(store, maxAppendSize, maxEventSize);
+            PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(store);
             GrpcService grpc = GrpcService.builder()
                     .addService(streams)
+                    .addService(persistent)
                     .addService(new V2StreamsService(store))
                     .addService(new ServerFeaturesService())
                     .addService(new GossipService(Clock.systemUTC()))
@@ -88,7 +95,7 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams);
+            CairnServer node = new CairnServer(store, server, streams, persistent);
             LOG.info("Cairn is ready: gRPC and HTTP on {} (plain text, --insecure)", node.address());
             return node;
         } catch (RuntimeException e) {
@@ -123,6 +130,7 @@ public final class CairnServer implements AutoCloseable {
             CompletableFuture<Void> stopping = server.stop();
             // subscriptions never finish by themselves: end them so the drain does not wait for them
             streams.shutDownSubscriptions();
+            persistent.shutDownConsumers();
             stopping.join();
         } catch (RuntimeException e) {
             LOG.warn("stopping the server failed; closing the store anyway", e);

@@ -132,7 +132,8 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize());
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(),
+                        storeOptions.maxEventSize());
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;

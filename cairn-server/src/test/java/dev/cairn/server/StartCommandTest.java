@@ -52,7 +52,7 @@ class StartCommandTest {
 
         /** Waits for the ready line and returns the port it names. */
         int awaitReady() throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
                 Matcher m = READY.matcher(output());
                 if (m.find()) {

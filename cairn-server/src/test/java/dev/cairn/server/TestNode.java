@@ -20,11 +20,20 @@ public final class TestNode implements AutoCloseable {
     /** Maximum append size of test nodes: small, so that limits are cheap to reach. */
     public static final long MAX_APPEND_SIZE = 4L << 20;
 
-    public static TestNode start(Path dir) {
+    /** Maximum event size of test nodes. */
+    public static final long MAX_EVENT_SIZE = 1L << 20;
+
+    /** The options of a test node's store in {@code dir}; an embedded store opened with them behaves alike. */
+    public static CairnOptions options(Path dir) {
         // small segments keep the pre-written log files cheap in tests
-        CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20)
+        return CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(MAX_EVENT_SIZE)
                 .maxAppendSize(MAX_APPEND_SIZE).build();
-        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize()));
+    }
+
+    public static TestNode start(Path dir) {
+        CairnOptions options = options(dir);
+        return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(),
+                options.maxEventSize()));
     }
 
     public String connectionString() {

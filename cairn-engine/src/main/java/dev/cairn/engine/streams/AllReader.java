@@ -12,7 +12,8 @@ import java.util.NoSuchElementException;
 /**
  * Reads the global log {@code $all} by walking the log itself, forwards or backwards, skipping
  * commit records and applying the filter. Includes every event (system events, deleted streams'
- * events) as KurrentDB does until scavenging removes them. Bounded by the committed end seen when
+ * events) as KurrentDB does until scavenging removes them, except, as in KurrentDB, the checkpoints
+ * and parked messages of persistent subscriptions to {@code $all}. Bounded by the committed end seen when
  * the read began. Thread-safe; each read is its own iterator.
  */
 public final class AllReader {
@@ -63,7 +64,8 @@ public final class AllReader {
                 LogRecord record = cursor.next();
                 if (record == null) {
                     done = true;
-                } else if (record instanceof LogRecord.Event e && (filter == null || filter.matches(e))) {
+                } else if (record instanceof LogRecord.Event e && !FilterMatcher.hiddenFromAll(e)
+                        && (filter == null || filter.matches(e))) {
                     next = reads.resolve(e, resolve);
                 }
             }

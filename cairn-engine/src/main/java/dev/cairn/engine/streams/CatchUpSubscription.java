@@ -200,7 +200,7 @@ abstract sealed class CatchUpSubscription implements Subscription
                     next = cursor.position();
                     cache.put(record, next);
                 }
-                if (!(record instanceof LogRecord.Event e)
+                if (!(record instanceof LogRecord.Event e) || FilterMatcher.hiddenFromAll(e)
                         || (skipThrough >= 0 && Long.compareUnsigned(e.position(), skipThrough) <= 0)) {
                     continue;
                 }

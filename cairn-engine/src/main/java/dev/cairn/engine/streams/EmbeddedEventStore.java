@@ -10,8 +10,10 @@ import dev.cairn.api.EventData;
 import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.MultiAppendResult;
+import dev.cairn.api.PersistentSubscriptions;
 import dev.cairn.api.Position;
 import dev.cairn.api.ReadAllOptions;
 import dev.cairn.api.ReadStreamOptions;
@@ -33,6 +35,7 @@ import dev.cairn.engine.log.Checkpoint;
 import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
 import dev.cairn.engine.log.RecordCodec;
+import dev.cairn.engine.persistent.PersistentSubscriptionService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,6 +66,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final StreamReader streamReader;
     private final AllReader allReader;
     private final Subscriptions subscriptions;
+    private final PersistentSubscriptionService persistent;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -81,19 +85,24 @@ public final class EmbeddedEventStore implements EventStore {
                 options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents(),
                 subscriptions::published);
         writer.start();
+        this.persistent = new PersistentSubscriptionService(this, this::appendSystemAsync, options.clock());
     }
 
-    /** Opens the store described by {@code options}: lock, recover, replay, start the writer. */
+    /**
+     * Opens the store described by {@code options}: lock, recover, replay, start the writer, then
+     * resume the persistent subscription groups.
+     */
     public static EmbeddedEventStore open(CairnOptions options) {
         DirectoryLock lock = DirectoryLock.acquire(options.directory());
         Log log = null;
         Checkpoint checkpoint = null;
         StreamIndex index = null;
+        EmbeddedEventStore store;
         try {
             log = Log.open(options.directory().resolve("log"), options.segmentSize(), options.channels());
             checkpoint = Checkpoint.open(options.directory().resolve("log").resolve("checkpoint"));
             index = Recovery.run(log, checkpoint, options.directory().resolve("index"));
-            return new EmbeddedEventStore(options, lock, log, checkpoint, index);
+            store = new EmbeddedEventStore(options, lock, log, checkpoint, index);
         } catch (IOException | RuntimeException e) {
             closeQuietly(index, checkpoint, log);
             lock.close();
@@ -102,6 +111,14 @@ public final class EmbeddedEventStore implements EventStore {
             }
             throw new StoreUnavailableException("cannot open store in " + options.directory() + ": " + e.getMessage(), e);
         }
+        // groups resume once the store is whole: they read and write through it
+        try {
+            store.persistent.start();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
     }
 
     private static void closeQuietly(AutoCloseable... resources) {
@@ -157,6 +174,12 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     private void validate(StreamName stream, StreamState expected, List<EventData> events, long[] total) {
+        validate(stream, expected, events, total, false);
+    }
+
+    /** {@code system}: the engine's own bookkeeping, which may use reserved event types. */
+    private void validate(StreamName stream, StreamState expected, List<EventData> events, long[] total,
+            boolean system) {
         requireWritable(stream);
         if (expected == null) {
             throw new InvalidArgumentException("expected state must be given");
@@ -168,7 +191,9 @@ public final class EmbeddedEventStore implements EventStore {
             if (e == null) {
                 throw new InvalidArgumentException("events must not contain null");
             }
-            e.type().requireWritableTo(stream);
+            if (!system) {
+                e.type().requireWritableTo(stream);
+            }
             // the writer cannot encode a longer type; checked here so no part of the batch is written
             if (e.type().value().getBytes(StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
                 throw new InvalidArgumentException("event type must be at most " + RecordCodec.MAX_NAME_BYTES
@@ -176,8 +201,7 @@ public final class EmbeddedEventStore implements EventStore {
             }
             long size = e.size() + 2L * e.type().value().length();
             if (size > options.maxEventSize()) {
-                throw new MaximumAppendSizeExceededException(options.maxEventSize(), "Event with Id: " + e.id()
-                        + ", Size: " + size + ", exceeds Maximum Append Event Size of " + options.maxEventSize() + ".");
+                throw new MaximumAppendEventSizeExceededException(stream, e.id(), size, options.maxEventSize());
             }
             total[0] += size;
         }
@@ -197,6 +221,21 @@ public final class EmbeddedEventStore implements EventStore {
         try {
             long[] total = {0};
             validate(stream, expected, events, total);
+            checkTotal(total);
+            AppendRequest part = new AppendRequest(stream, expected, events);
+            long now = now();
+            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f));
+        } catch (CairnException e) {
+            return failed(e);
+        }
+    }
+
+    /** Appends the engine's own events, which may have reserved types (persistent subscription checkpoints). */
+    private CompletableFuture<AppendResult> appendSystemAsync(StreamName stream, StreamState expected,
+            List<EventData> events) {
+        try {
+            long[] total = {0};
+            validate(stream, expected, events, total, true);
             checkTotal(total);
             AppendRequest part = new AppendRequest(stream, expected, events);
             long now = now();
@@ -331,6 +370,12 @@ public final class EmbeddedEventStore implements EventStore {
         return subscriptions.subscribeToAll(options, listener);
     }
 
+    @Override
+    public PersistentSubscriptions persistentSubscriptions() {
+        requireOpen();
+        return persistent;
+    }
+
     /** How many catch-up subscriptions are running. */
     public int subscriptionCount() {
         return subscriptions.count();
@@ -343,7 +388,9 @@ public final class EmbeddedEventStore implements EventStore {
             requireWritable(stream);
             StreamInfo info = catalog.info(stream.value());
             if (info != null && info.tombstoned()) {
-                throw new StreamDeletedException(stream);
+                // metadata is read from the metadata stream, deleted with the stream: name it, as
+                // KurrentDB does when a client reads it
+                throw new StreamDeletedException(stream.metadataStream());
             }
             StreamCatalog.Metadata meta = catalog.metadata(stream.value());
             return CompletableFuture.completedFuture(meta == null
@@ -373,6 +420,8 @@ public final class EmbeddedEventStore implements EventStore {
         if (closed) {
             return;
         }
+        // persistent subscriptions write their final checkpoints, so they stop while writes still work
+        persistent.close();
         closed = true;
         writer.close();
         subscriptions.close();

@@ -39,6 +39,19 @@ final class FilterMatcher {
         return new FilterMatcher(filter.target(), filter.prefixes(), pattern);
     }
 
+    /** Streams of persistent subscriptions to {@code $all} that KurrentDB keeps out of {@code $all}. */
+    private static final String ALL_GROUP_PREFIX = "$persistentsubscription-$all::";
+
+    /**
+     * True for records no read of {@code $all} returns, as KurrentDB's default {@code $all} filter
+     * has it: the checkpoints and parked messages of persistent subscriptions to {@code $all}, which
+     * would otherwise feed those subscriptions their own bookkeeping.
+     */
+    static boolean hiddenFromAll(LogRecord.Event e) {
+        String stream = e.stream();
+        return stream.startsWith(ALL_GROUP_PREFIX) && (stream.endsWith("-checkpoint") || stream.endsWith("-parked"));
+    }
+
     boolean matches(LogRecord.Event e) {
         String value = target == EventFilter.Target.STREAM_NAME ? e.stream() : e.type();
         if (pattern != null) {

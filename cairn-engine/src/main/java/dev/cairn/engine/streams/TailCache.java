@@ -6,7 +6,7 @@ import dev.cairn.engine.log.LogRecord;
  * The most recently decoded log records, shared by the subscriptions reading the same part of the
  * log: live subscribers all read the newest records, and with thousands of them, decoding each
  * record once instead of once per subscriber is most of the cost of delivery. A fixed number of
- * slots, so memory stays bounded whatever the subscribers do.
+ * slots holding records up to a fixed size, so memory stays bounded whatever the subscribers do.
  *
  * <p>Thread-safe without locks: slots are overwritten racily with immutable entries (final fields
  * publish them safely), and a reader checks that the entry it found is for its position.
@@ -17,7 +17,9 @@ final class TailCache {
     record Entry(long position, LogRecord record, long next) {
     }
 
-    private static final int BITS = 13;
+    private static final int BITS = 12;
+    /** Larger records are not kept, so the cache holds at most 4096 x 16 KiB = 64 MiB. */
+    static final int MAX_RECORD_BYTES = 16 << 10;
     private final Entry[] slots = new Entry[1 << BITS];
 
     private static int slot(long position) {
@@ -31,6 +33,9 @@ final class TailCache {
     }
 
     void put(LogRecord record, long next) {
+        if (next - record.position() > MAX_RECORD_BYTES) {
+            return;
+        }
         slots[slot(record.position())] = new Entry(record.position(), record, next);
     }
 }

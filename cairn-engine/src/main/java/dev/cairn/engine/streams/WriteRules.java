@@ -506,10 +506,12 @@ final class WriteRules {
     private AppendResult setMetadata(WriteRequest.SetMetadata m) throws IOException {
         String name = m.stream().value();
         StreamInfo info = update().stream(name);
-        if (info != null && info.tombstoned()) {
-            throw new StreamDeletedException(m.stream());
-        }
         StreamName metastream = m.stream().metadataStream();
+        if (info != null && info.tombstoned()) {
+            // the write goes to the metadata stream, so it is named, as KurrentDB names it (and as
+            // a wrong expected version of this write names it)
+            throw new StreamDeletedException(metastream);
+        }
         Decision d = check(new AppendRequest(metastream, m.expected(), List.of(
                 new EventData(m.eventId(), EventType.METADATA, dev.cairn.api.ContentType.JSON, new byte[0], null))));
         StreamCatalog.Metadata current = metadata(name);

@@ -178,9 +178,12 @@ class DeleteTest extends StoreFixture {
                 .isInstanceOf(StreamDeletedException.class);
         assertThatThrownBy(() -> store.tombstone(name(STREAM), StreamState.any()))
                 .isInstanceOf(StreamDeletedException.class);
-        assertThatThrownBy(() -> store.getStreamMetadata(name(STREAM))).isInstanceOf(StreamDeletedException.class);
+        // metadata lives in the metadata stream, and the error names it, as KurrentDB's does
+        assertThatThrownBy(() -> store.getStreamMetadata(name(STREAM))).isInstanceOfSatisfying(
+                StreamDeletedException.class, e -> assertThat(e.stream()).isEqualTo(name("$$" + STREAM)));
         assertThatThrownBy(() -> store.setStreamMetadata(name(STREAM), StreamState.any(),
-                StreamMetadata.EMPTY.withMaxCount(1L))).isInstanceOf(StreamDeletedException.class);
+                StreamMetadata.EMPTY.withMaxCount(1L))).isInstanceOfSatisfying(
+                StreamDeletedException.class, e -> assertThat(e.stream()).isEqualTo(name("$$" + STREAM)));
         assertThatThrownBy(() -> read("$$" + STREAM)).isInstanceOf(StreamDeletedException.class);
         assertThatThrownBy(() -> append("$$" + STREAM, StreamState.any(),
                 EventData.json(java.util.UUID.randomUUID(), "$metadata", "{}")))

@@ -9,6 +9,7 @@ import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
 import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.Position;
 import dev.cairn.api.StreamMetadata;
@@ -142,8 +143,12 @@ class ValidationTest extends StoreFixture {
                     () -> store.append(List.of(new AppendRequest(name("s"), StreamState.any(), List.of(big)))),
                     () -> store.appendRecords(List.of(new AppendRecord(name("s"), event()),
                             new AppendRecord(name("s"), big)), List.of()))) {
-                assertThatThrownBy(call).isInstanceOfSatisfying(MaximumAppendSizeExceededException.class,
-                        e -> assertThat(e.maxAppendSize()).isEqualTo(MAX_EVENT_SIZE))
+                assertThatThrownBy(call).isInstanceOfSatisfying(MaximumAppendEventSizeExceededException.class, e -> {
+                    assertThat(e.maxEventSize()).isEqualTo(MAX_EVENT_SIZE);
+                    assertThat(e.eventId()).isEqualTo(big.id());
+                    assertThat(e.size()).isEqualTo(data + metadata + 2L * type.length());
+                    assertThat(e.stream()).isEqualTo(name("s"));
+                })
                         .hasMessage("Event with Id: " + big.id() + ", Size: " + (data + metadata + 2L * type.length())
                                 + ", exceeds Maximum Append Event Size of " + MAX_EVENT_SIZE + ".");
             }

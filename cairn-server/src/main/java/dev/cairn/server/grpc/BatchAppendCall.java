@@ -6,6 +6,7 @@ import dev.cairn.api.AppendResult;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamName;
@@ -16,6 +17,7 @@ import dev.cairn.protocol.rpc.Status;
 import dev.cairn.protocol.shared.AccessDenied;
 import dev.cairn.protocol.shared.AllStreamPosition;
 import dev.cairn.protocol.shared.BadRequest;
+import dev.cairn.protocol.shared.MaximumAppendEventSizeExceeded;
 import dev.cairn.protocol.shared.MaximumAppendSizeExceeded;
 import dev.cairn.protocol.shared.StreamDeleted;
 import dev.cairn.protocol.shared.Timeout;
@@ -49,7 +51,7 @@ import java.util.concurrent.TimeoutException;
 final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
 
     private final EventStore store;
-    private final long maxAppendSize;
+    private final AppendLimits limits;
     private final StreamObserver<BatchAppendResp> responses;
     private final Map<UUID, Batch> open = new HashMap<>();
     private int pending;
@@ -64,9 +66,9 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         long size;
     }
 
-    BatchAppendCall(EventStore store, long maxAppendSize, StreamObserver<BatchAppendResp> responses) {
+    BatchAppendCall(EventStore store, AppendLimits limits, StreamObserver<BatchAppendResp> responses) {
         this.store = store;
-        this.maxAppendSize = maxAppendSize;
+        this.limits = limits;
         this.responses = responses;
     }
 
@@ -99,11 +101,8 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                 }
                 for (BatchAppendReq.ProposedMessage m : request.getProposedMessagesList()) {
                     EventData event = Wire.eventData(m);
-                    batch.size += StreamsService.sizeOf(event);
-                    if (batch.size > maxAppendSize) {
-                        // refused before the batch ends, so a huge batch is never buffered whole
-                        throw StreamsService.tooLarge(maxAppendSize);
-                    }
+                    // refused before the batch ends, so a huge batch is never buffered whole
+                    batch.size = limits.add(batch.stream, event, batch.size);
                     batch.events.add(event);
                 }
             } catch (RuntimeException e) {
@@ -220,6 +219,11 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                     StreamDeleted.newBuilder().setStreamIdentifier(Wire.streamIdentifier(sd.stream())).build());
             case TimeoutException timeout -> status(Code.DEADLINE_EXCEEDED, "the batch's deadline passed",
                     Timeout.getDefaultInstance());
+            case MaximumAppendEventSizeExceededException m -> status(Code.INVALID_ARGUMENT, m.getMessage(),
+                    MaximumAppendEventSizeExceeded.newBuilder()
+                            .setEventId(m.eventId().toString())
+                            .setProposedEventSize((int) Math.min(m.size(), 0xFFFF_FFFFL))
+                            .setMaxAppendEventSize((int) Math.min(m.maxEventSize(), 0xFFFF_FFFFL)).build());
             case MaximumAppendSizeExceededException m -> status(Code.INVALID_ARGUMENT, m.getMessage(),
                     MaximumAppendSizeExceeded.newBuilder()
                             .setMaxAppendSize((int) Math.min(m.maxAppendSize(), 0xFFFF_FFFFL)).build());

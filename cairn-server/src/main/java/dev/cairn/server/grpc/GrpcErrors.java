@@ -1,7 +1,9 @@
 package dev.cairn.server.grpc;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.PersistentSubscriptionException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Trailer keys (KurrentDB's {@code RpcExceptions}): {@code exception} names the error;
  * {@code stream-name}, {@code expected-version}, {@code actual-version},
- * {@code maximum-append-size} carry its details. Thread-safe (stateless).
+ * {@code maximum-append-size}, {@code maximum-append-event-size}, {@code event-id},
+ * {@code proposed-append-event-size}, {@code group-name}, {@code reason} carry its details.
+ * Thread-safe (stateless).
  */
 public final class GrpcErrors {
 
@@ -31,6 +35,11 @@ public final class GrpcErrors {
     static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
     static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
     static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+    static final Metadata.Key<String> MAXIMUM_APPEND_EVENT_SIZE = key("maximum-append-event-size");
+    static final Metadata.Key<String> EVENT_ID = key("event-id");
+    static final Metadata.Key<String> PROPOSED_APPEND_EVENT_SIZE = key("proposed-append-event-size");
+    static final Metadata.Key<String> GROUP_NAME = key("group-name");
+    static final Metadata.Key<String> REASON = key("reason");
 
     private GrpcErrors() {
     }
@@ -101,9 +110,16 @@ public final class GrpcErrors {
                 yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
             }
             case MAXIMUM_APPEND_SIZE_EXCEEDED -> {
-                trailers.put(EXCEPTION, "maximum-append-size-exceeded");
-                if (e instanceof MaximumAppendSizeExceededException m) {
-                    trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
+                if (e instanceof MaximumAppendEventSizeExceededException m) {
+                    trailers.put(EXCEPTION, "maximum-append-event-size-exceeded");
+                    trailers.put(MAXIMUM_APPEND_EVENT_SIZE, Long.toString(m.maxEventSize()));
+                    trailers.put(EVENT_ID, m.eventId().toString());
+                    trailers.put(PROPOSED_APPEND_EVENT_SIZE, Long.toString(m.size()));
+                } else {
+                    trailers.put(EXCEPTION, "maximum-append-size-exceeded");
+                    if (e instanceof MaximumAppendSizeExceededException m) {
+                        trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
+                    }
                 }
                 yield Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(trailers);
             }
@@ -121,7 +137,32 @@ public final class GrpcErrors {
                 LOG.error("storage failure while serving a call", e);
                 yield Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
             }
+            case PERSISTENT_SUBSCRIPTION_EXISTS ->
+                    persistent(Status.ALREADY_EXISTS, "persistent-subscription-exists", e, trailers);
+            case PERSISTENT_SUBSCRIPTION_NOT_FOUND ->
+                    persistent(Status.NOT_FOUND, "persistent-subscription-does-not-exist", e, trailers);
+            case MAXIMUM_SUBSCRIBERS_REACHED ->
+                    persistent(Status.FAILED_PRECONDITION, "maximum-subscribers-reached", e, trailers);
+            case PERSISTENT_SUBSCRIPTION_DROPPED ->
+                    persistent(Status.CANCELLED, "persistent-subscription-dropped", e, trailers);
+            case PERSISTENT_SUBSCRIPTION_FAILED -> {
+                if (e instanceof PersistentSubscriptionException p) {
+                    trailers.put(REASON, p.reason());
+                }
+                yield persistent(Status.INTERNAL, "persistent-subscription-failed", e, trailers);
+            }
         };
+    }
+
+    /** KurrentDB's persistent subscription errors: the status, the exception name, the group. */
+    private static StatusRuntimeException persistent(Status status, String exception, CairnException e,
+            Metadata trailers) {
+        trailers.put(EXCEPTION, exception);
+        if (e instanceof PersistentSubscriptionException p) {
+            trailers.put(STREAM_NAME, p.source().value());
+            trailers.put(GROUP_NAME, p.group());
+        }
+        return status.withDescription(e.getMessage()).asRuntimeException(trailers);
     }
 
     /** KurrentDB's raw expected version: -2 any, -1 no stream, -4 stream exists, else the revision. */

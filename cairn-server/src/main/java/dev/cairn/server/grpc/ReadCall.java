@@ -18,13 +18,22 @@ import java.util.Set;
 
 /**
  * One Read call (stream or {@code $all}; with the subscription option see {@link SubscribeCall}): opens an {@link EventIterator} and sends its events only
- * while the client's transport is ready ({@link ServerCallStreamObserver#isReady()}), resuming from
- * the on-ready handler, so a huge read never buffers more than the transport's window.
+ * while the client's transport is ready ({@link ServerCallStreamObserver#isReady()}, give or take {@link #SLACK}
+ * messages), resuming from the on-ready handler, so a huge read never buffers more than the
+ * transport's window and a few messages.
  *
  * <p>Thread-safety: {@link #pump()} may be called from the handler thread and from on-ready
  * callbacks; it is synchronized and idempotent.
  */
 final class ReadCall {
+
+    /**
+     * Messages sent past the moment the transport stops reporting ready. Armeria reports ready
+     * only when nothing at all is pending, so sending strictly while ready would cost a thread
+     * hand-off and a write per event; a small slack keeps the batch moving while bounding what
+     * the node buffers for a slow client.
+     */
+    static final int SLACK = 64;
 
     private final ServerCallStreamObserver<ReadResp> responses;
     private final EventIterator events;
@@ -92,7 +101,13 @@ final class ReadCall {
 
     synchronized void pump() {
         try {
-            while (!done && responses.isReady()) {
+            int unready = 0;
+            while (!done) {
+                if (responses.isReady()) {
+                    unready = 0;
+                } else if (++unready > SLACK) {
+                    return; // the on-ready handler pumps again
+                }
                 if (remaining == 0 || !events.hasNext()) {
                     finish();
                     responses.onCompleted();

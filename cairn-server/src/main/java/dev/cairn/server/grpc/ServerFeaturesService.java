@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * {@code event_store.client.server_features.ServerFeatures}: tells clients which methods this node
- * serves, so they never pick a code path (batch append, multi-stream append) that would fail.
+ * serves, so they never pick a code path (batch append, multi-stream append) that would fail, and
+ * do not fall back to KurrentDB's HTTP API for persistent subscription management.
  *
  * <p>Names are lower case, services by their full protobuf name, as KurrentDB reports them.
  * List a method here only once it works end to end.
@@ -34,6 +35,15 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(STREAMS, "tombstone"),
             method("kurrentdb.protocol.v2.streams.streamsservice", "appendsession"),
             method("kurrentdb.protocol.v2.streams.streamsservice", "appendrecords"),
+            persistent("create"),
+            persistent("update"),
+            persistent("delete"),
+            persistent("read"),
+            persistent("getinfo"),
+            persistent("replayparked"),
+            persistent("truncateparked"),
+            persistent("list"),
+            persistent("restartsubsystem"),
             method("event_store.client.gossip.gossip", "read"),
             method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
 
@@ -44,6 +54,16 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
                 .setEventStoreServerVersion(REPORTED_VERSION)
                 .build());
         responses.onCompleted();
+    }
+
+    /**
+     * A method of the persistent subscriptions service. KurrentDB marks each with the features
+     * {@code stream} and {@code all}; the Java client needs {@code all} on {@code create} to use
+     * groups on {@code $all}.
+     */
+    private static SupportedMethod persistent(String method) {
+        return SupportedMethod.newBuilder().setServiceName("event_store.client.persistent_subscriptions.persistentsubscriptions")
+                .setMethodName(method).addFeatures("stream").addFeatures("all").build();
     }
 
     private static SupportedMethod method(String service, String method) {

@@ -4,7 +4,6 @@ import dev.cairn.api.AppendResult;
 import dev.cairn.api.DeleteResult;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
-import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
@@ -34,16 +33,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     private final EventStore store;
-    private final long maxAppendSize;
+    private final AppendLimits limits;
     private final Set<SubscribeCall> subscriptions = ConcurrentHashMap.newKeySet();
 
     /**
      * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
      *     Append call that streams more is refused at once instead of being buffered to the end
+     * @param maxEventSize the store's limit on one event, checked as each event arrives
      */
-    public StreamsService(EventStore store, long maxAppendSize) {
+    public StreamsService(EventStore store, long maxAppendSize, long maxEventSize) {
         this.store = store;
-        this.maxAppendSize = maxAppendSize;
+        this.limits = new AppendLimits(maxAppendSize, maxEventSize);
     }
 
     /**
@@ -54,16 +54,6 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
         subscriptions.forEach(SubscribeCall::shutDown);
     }
 
-    /** KurrentDB's size of an event on disk for the append limits: data, metadata, 2 x type length. */
-    static long sizeOf(EventData event) {
-        return event.size() + 2L * event.type().value().length();
-    }
-
-    static MaximumAppendSizeExceededException tooLarge(long maxAppendSize) {
-        return new MaximumAppendSizeExceededException(maxAppendSize,
-                "Maximum Append Size of " + maxAppendSize + " Exceeded.");
-    }
-
     @Override
     public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responses) {
         return new AppendCall(responses);
@@ -71,7 +61,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
-        return new BatchAppendCall(store, maxAppendSize, responses);
+        return new BatchAppendCall(store, limits, responses);
     }
 
     @Override
@@ -168,10 +158,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                             throw GrpcErrors.invalidArgument("append options must come before the events");
                         }
                         EventData event = Wire.eventData(request.getProposedMessage());
-                        size += sizeOf(event);
-                        if (size > maxAppendSize) {
-                            throw tooLarge(maxAppendSize);
-                        }
+                        size = limits.add(stream, event, size);
                         events.add(event);
                     }
                     case CONTENT_NOT_SET -> throw GrpcErrors.invalidArgument("append request has no content");

@@ -26,8 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * caught_up} once history is done, and for filtered {@code $all} subscriptions checkpoints.
  *
  * <p>Flow control: the subscription's thread sends an event only while the client's transport is
- * ready, and otherwise waits for the on-ready callback. A slow client therefore stops its own
- * subscription reading, and the node buffers nothing for it beyond the transport's window.
+ * ready (give or take a few, see {@link ReadCall#SLACK}), and otherwise waits for the on-ready
+ * callback. A slow client therefore stops its own subscription reading, and the node buffers
+ * nothing for it beyond the transport's window and those few messages.
  *
  * <p>Thread-safety: after the confirmation, which the handler thread sends before the
  * subscription starts, only the subscription's thread talks to {@code responses}; the gRPC
@@ -46,6 +47,8 @@ final class SubscribeCall implements SubscriptionListener {
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private volatile Subscription subscription;
+    /** Messages sent since the transport last reported ready (subscription thread only). */
+    private int unready;
     private Long lastRevision;
     private Position lastPosition;
 
@@ -148,16 +151,25 @@ final class SubscribeCall implements SubscriptionListener {
         }
     }
 
-    /** Waits until the transport takes more; false if the call ended meanwhile. */
+    /**
+     * Waits until the transport takes more, allowing {@link ReadCall#SLACK} messages past the
+     * moment it stops reporting ready; false if the call ended meanwhile.
+     */
     private boolean awaitReady() {
         if (responses.isReady()) {
+            unready = 0;
             return true;
+        }
+        if (unready < ReadCall.SLACK) {
+            unready++;
+            return !cancelled && !shuttingDown;
         }
         lock.lock();
         try {
             while (!responses.isReady() && !cancelled && !shuttingDown) {
                 ready.await();
             }
+            unready = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -14,6 +14,7 @@ import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.EventType;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
 import dev.cairn.api.MultiAppendResult;
 import dev.cairn.api.StreamDeletedException;
@@ -45,8 +46,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code kurrentdb.protocol.v2.streams.StreamsService}, KurrentDB's v2 append: AppendSession, an
@@ -60,9 +59,6 @@ import java.util.regex.Pattern;
 public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImplBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The engine's per-event size message (KurrentDB's wording): id, size and limit. */
-    private static final Pattern EVENT_TOO_BIG = Pattern.compile(
-            "Event with Id: ([^,]+), Size: (\\d+), exceeds Maximum Append Event Size of (\\d+)");
 
     private final EventStore store;
 
@@ -315,13 +311,13 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
     }
 
     private static StatusRuntimeException sizeExceeded(MaximumAppendSizeExceededException m) {
-        Matcher event = EVENT_TOO_BIG.matcher(String.valueOf(m.getMessage()));
-        if (event.find()) {
+        if (m instanceof MaximumAppendEventSizeExceededException event) {
             return error(io.grpc.Status.Code.INVALID_ARGUMENT, "APPEND_RECORD_SIZE_EXCEEDED", m.getMessage(),
                     AppendRecordSizeExceededErrorDetails.newBuilder()
-                            .setRecordId(event.group(1))
-                            .setSize(clamp(Long.parseLong(event.group(2))))
-                            .setMaxSize(clamp(Long.parseLong(event.group(3)))).build());
+                            .setStream(event.stream().value())
+                            .setRecordId(event.eventId().toString())
+                            .setSize(clamp(event.size()))
+                            .setMaxSize(clamp(event.maxEventSize())).build());
         }
         return error(io.grpc.Status.Code.ABORTED, "APPEND_TRANSACTION_SIZE_EXCEEDED", m.getMessage(),
                 dev.cairn.protocol.v2.streams.errors.AppendTransactionSizeExceededErrorDetails.newBuilder()

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the README's client quickstart against a node and checks the README shows that code. */
+/** Runs the README's Java client quickstart against a node and checks the README shows it and the Node one. */
 class ClientQuickstartTest {
 
     @Test
@@ -26,10 +26,24 @@ class ClientQuickstartTest {
 
     @Test
     void readmeShowsTheQuickstartCode() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/cairn/server/example/ClientQuickstart.java"));
-        String body = source.substring(source.indexOf("// quickstart:begin") + "// quickstart:begin".length(),
-                source.indexOf("// quickstart:end"));
-        assertThat(normalize(Files.readString(Path.of("../README.md")))).contains(normalize(body));
+        assertThat(normalize(Files.readString(Path.of("../README.md"))))
+                .contains(normalize(quickstart("src/test/java/dev/cairn/server/example/ClientQuickstart.java")));
+    }
+
+    /** The Node quickstart is run by {@code NodeClientSmokeTest}, which installs the Node client. */
+    @Test
+    void readmeShowsTheNodeQuickstartCode() throws IOException {
+        assertThat(normalize(Files.readString(Path.of("../README.md"))))
+                .contains(normalize(quickstart("src/test/node/quickstart.mjs")));
+    }
+
+    /** The lines of a source file between its quickstart markers. */
+    private static String quickstart(String file) throws IOException {
+        String source = Files.readString(Path.of(file));
+        int begin = source.indexOf("// quickstart:begin");
+        int end = source.indexOf("// quickstart:end");
+        assertThat(begin).as("quickstart markers in %s", file).isNotNegative().isLessThan(end);
+        return source.substring(begin + "// quickstart:begin".length(), end);
     }
 
     private static String normalize(String code) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.protocol.rpc.Code;
+import dev.cairn.protocol.shared.MaximumAppendEventSizeExceeded;
 import dev.cairn.protocol.shared.StreamDeleted;
 import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
@@ -127,6 +128,26 @@ class BatchAppendTest {
                 .addProposedMessages(message("A")).setIsFinal(true).build()));
         assertThat(responses).singleElement().satisfies(r -> assertThat(r.getError().getDetails(0)
                 .unpack(StreamDeleted.class).getStreamIdentifier().getStreamName().toStringUtf8()).isEqualTo(stream));
+    }
+
+    @Test
+    void anEventOverTheEventSizeLimitIsReportedWithItsIdAndSize() throws Exception {
+        String stream = "batch-big-" + java.util.UUID.randomUUID();
+        java.util.UUID id = java.util.UUID.randomUUID();
+        BatchAppendReq.ProposedMessage big = message("Big").toBuilder()
+                .setId(UUID.newBuilder().setString(id.toString()))
+                .setData(ByteString.copyFrom(new byte[(int) TestNode.MAX_EVENT_SIZE])).build();
+        List<BatchAppendResp> responses = call(List.of(BatchAppendReq.newBuilder().setCorrelationId(correlation())
+                .setOptions(options(stream).setAny(com.google.protobuf.Empty.getDefaultInstance()))
+                .addProposedMessages(message("Small")).addProposedMessages(big).setIsFinal(true).build()));
+        assertThat(responses).singleElement().satisfies(r -> {
+            assertThat(r.getError().getCode()).isEqualTo(Code.INVALID_ARGUMENT.getNumber());
+            MaximumAppendEventSizeExceeded details = r.getError().getDetails(0)
+                    .unpack(MaximumAppendEventSizeExceeded.class);
+            assertThat(details.getEventId()).isEqualTo(id.toString());
+            assertThat(details.getProposedEventSize()).isEqualTo((int) TestNode.MAX_EVENT_SIZE + 6);
+            assertThat(details.getMaxAppendEventSize()).isEqualTo((int) TestNode.MAX_EVENT_SIZE);
+        });
     }
 
     @Test

@@ -26,49 +26,62 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official KurrentDB Node client against a node in this process: a second language that speaks
- * the wire contract. Runs {@code src/test/node/smoke.mjs} from a copy in {@code target/node-smoke},
- * after {@code npm ci} installs the locked client there. Needs {@code node} and {@code npm} on the
- * PATH, and fails, rather than skips, without them.
+ * the wire contract. Runs {@code src/test/node/smoke.mjs} and the README's Node quickstart
+ * ({@code quickstart.mjs}) from a copy in {@code target/node-smoke}, after {@code npm ci} installs
+ * the locked client there. Needs {@code node} and {@code npm} on the PATH, and fails, rather than
+ * skips, without them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeClientSmokeTest {
 
     private static final Path SOURCE = Paths.get("src", "test", "node");
     private static final Path WORK = Paths.get("target", "node-smoke");
-    private static final List<String> FILES = List.of("package.json", "package-lock.json", ".npmrc", "smoke.mjs");
+    private static final List<String> FILES = List.of("package.json", "package-lock.json", ".npmrc", "smoke.mjs",
+            "quickstart.mjs");
     private static final long NPM_TIMEOUT_MINUTES = 5;
     private static final long SMOKE_TIMEOUT_MINUTES = 2;
 
     TestNode node;
+    String nodeExe;
 
     @BeforeAll
-    void start(@TempDir Path dir) {
-        node = TestNode.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
-    @Test
-    void nodeClientAppendsAndReads() throws Exception {
-        String nodeExe = onPath("node");
+    void start(@TempDir Path dir) throws Exception {
+        nodeExe = onPath("node");
         String npmExe = onPath("npm");
         copySources();
-
         Result install = run(List.of(npmExe, "ci", "--no-audit", "--no-fund", "--ignore-scripts"),
                 Map.of(), NPM_TIMEOUT_MINUTES);
         if (install.exit != 0) {
             fail("npm ci failed with exit " + install.exit + ":\n" + install.output);
         }
+        node = TestNode.start(dir);
+    }
 
-        Result smoke = run(List.of(nodeExe, "smoke.mjs"),
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** Runs a script of {@code src/test/node} against the node; its output after it exited 0. */
+    private String runScript(String script) throws Exception {
+        Result result = run(List.of(nodeExe, script),
                 Map.of("KURRENTDB_CONNECTION_STRING", node.connectionString()), SMOKE_TIMEOUT_MINUTES);
-        System.out.print(smoke.output);
-        assertThat(smoke.exit).as("exit of node smoke.mjs; output:\n%s", smoke.output).isZero();
-        assertThat(smoke.output.lines().toList()).as("output of node smoke.mjs:\n%s", smoke.output)
-                .contains("node smoke: ok");
+        System.out.print(result.output);
+        assertThat(result.exit).as("exit of node %s; output:\n%s", script, result.output).isZero();
+        return result.output;
+    }
+
+    @Test
+    void nodeClientAppendsAndReads() throws Exception {
+        String output = runScript("smoke.mjs");
+        assertThat(output.lines().toList()).as("output of node smoke.mjs:\n%s", output).contains("node smoke: ok");
+    }
+
+    @Test
+    void readmeQuickstartRunsAsTheReadmeSays() throws Exception {
+        assertThat(runScript("quickstart.mjs").lines()).containsExactly("0 OrderPlaced {\"total\":99.5}");
     }
 
     /** The executable of that name on the PATH; fails the test when there is none. */

@@ -180,19 +180,42 @@ class ProtocolTest {
     }
 
     @Test
-    void subscriptionsAnswerUnimplemented() {
+    void aSubscriptionIsConfirmedFirstThenSaysCaughtUp() {
         ReadReq request = ReadReq.newBuilder().setOptions(readAll().setSubscription(
                 ReadReq.Options.SubscriptionOptions.getDefaultInstance())).build();
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        try {
+            java.util.Iterator<ReadResp> responses = context.call(() -> streams().read(request));
+            ReadResp first = responses.next();
+            assertThat(first.hasConfirmation()).isTrue();
+            assertThat(first.getConfirmation().getSubscriptionId()).isNotBlank();
+            ReadResp next = responses.next();
+            while (next.hasEvent()) {
+                next = responses.next();
+            }
+            assertThat(next.hasCaughtUp()).as("after the history: " + next).isTrue();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            context.cancel(null);
+        }
+    }
+
+    @Test
+    void aBackwardsSubscriptionIsRefused() {
+        ReadReq request = ReadReq.newBuilder().setOptions(readAll()
+                .setReadDirection(ReadReq.Options.ReadDirection.Backwards)
+                .setSubscription(ReadReq.Options.SubscriptionOptions.getDefaultInstance())).build();
         assertThatThrownBy(() -> streams().read(request).hasNext())
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
     void unknownServicesAnswerUnimplemented() {
         MethodDescriptor<Empty, Empty> unknown = MethodDescriptor.<Empty, Empty>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("event_store.client.persistent_subscriptions.PersistentSubscriptions/List")
+                .setFullMethodName("event_store.client.no_such_service.NoSuchService/List")
                 .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(Empty.getDefaultInstance()))
                 .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(Empty.getDefaultInstance()))
                 .build();
@@ -242,6 +265,31 @@ class ProtocolTest {
     }
 
     @Test
+    void aWrongExpectedVersionFillsTheCurrentAndTheLegacyFields() {
+        String s = "wev-" + java.util.UUID.randomUUID();
+        append(s, "A", "B");
+        AppendResp.WrongExpectedVersion noStream = append(List.of(
+                AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder().setStreamIdentifier(id(s))
+                        .setNoStream(Empty.getDefaultInstance())).build(),
+                AppendReq.newBuilder().setProposedMessage(message("C")).build())).getWrongExpectedVersion();
+        // the Java client 1.1.0 reads expected_revision here (0), KurrentDB and Cairn send expected_no_stream
+        assertThat(noStream.hasExpectedNoStream()).isTrue();
+        assertThat(noStream.getExpectedRevision2060()).isEqualTo(-1L); // ulong.MaxValue
+        assertThat(noStream.getCurrentRevision()).isEqualTo(1);
+        assertThat(noStream.getCurrentRevision2060()).isEqualTo(1);
+
+        String missing = "wev-missing-" + java.util.UUID.randomUUID();
+        AppendResp.WrongExpectedVersion exists = append(List.of(
+                AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder().setStreamIdentifier(id(missing))
+                        .setStreamExists(Empty.getDefaultInstance())).build(),
+                AppendReq.newBuilder().setProposedMessage(message("C")).build())).getWrongExpectedVersion();
+        assertThat(exists.hasExpectedStreamExists()).isTrue();
+        assertThat(exists.hasStreamExists2060()).isTrue();
+        assertThat(exists.hasCurrentNoStream()).isTrue();
+        assertThat(exists.hasNoStream2060()).isTrue();
+    }
+
+    @Test
     void malformedReadsAreInvalidArguments() {
         assertInvalid(() -> read(ReadReq.Options.newBuilder().setCount(1)));
         assertInvalid(() -> read(readAll().setAll(ReadReq.Options.AllOptions.newBuilder().setPosition(
@@ -269,6 +317,15 @@ class ProtocolTest {
                         "event_store.client.streams.streams/tombstone",
                         "kurrentdb.protocol.v2.streams.streamsservice/appendsession",
                         "kurrentdb.protocol.v2.streams.streamsservice/appendrecords",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/create",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/update",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/delete",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/read",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/getinfo",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/replayparked",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/truncateparked",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/list",
+                        "event_store.client.persistent_subscriptions.persistentsubscriptions/restartsubsystem",
                         "event_store.client.gossip.gossip/read",
                         "event_store.client.server_features.serverfeatures/getsupportedmethods");
     }
