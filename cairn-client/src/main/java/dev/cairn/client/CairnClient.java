@@ -11,6 +11,7 @@ import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.EventType;
 import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MultiAppendResult;
 import dev.cairn.api.Position;
 import dev.cairn.api.ReadAllOptions;
@@ -83,6 +84,7 @@ public final class CairnClient implements EventStore {
     private final UserCredentials credentials;
     private final boolean owner;
     private final Set<RemoteSubscription> subscriptions;
+    private final RemotePersistentSubscriptions persistent;
     private final Appends.Stubs stubs = new Appends.Stubs() {
         @Override
         public StreamsGrpc.StreamsStub v1(Node node) {
@@ -101,6 +103,8 @@ public final class CairnClient implements EventStore {
         this.credentials = credentials;
         this.owner = owner;
         this.subscriptions = subscriptions;
+        this.persistent = new RemotePersistentSubscriptions(connection,
+                channel -> ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers())));
     }
 
     /** A client for a connection string ({@link ConnectionString}); connects on first use. */
@@ -166,7 +170,19 @@ public final class CairnClient implements EventStore {
             Objects.requireNonNull(expected, "expected state");
             Objects.requireNonNull(events, "events");
             List<EventData> copy = List.copyOf(events);
-            return connection.execute(node -> Appends.append(stubs, node, stream, expected, copy));
+            return connection.execute(node -> Appends.append(stubs, node, stream, expected, copy))
+                    .handle((result, failure) -> {
+                        if (failure == null) {
+                            return result;
+                        }
+                        RuntimeException e = Errors.toCairn(failure);
+                        // v1 trailers do not name the stream of an event over the size limit
+                        if (e instanceof MaximumAppendEventSizeExceededException m && m.stream() == null) {
+                            throw new MaximumAppendEventSizeExceededException(stream, m.eventId(), m.size(),
+                                    m.maxEventSize());
+                        }
+                        throw e;
+                    });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -319,8 +335,6 @@ public final class CairnClient implements EventStore {
                 return new StreamMetadataResult(stream, StreamMetadata.EMPTY, -1);
             } catch (StreamNotFoundException e) {
                 return new StreamMetadataResult(stream, StreamMetadata.EMPTY, -1);
-            } catch (StreamDeletedException e) {
-                throw new StreamDeletedException(stream);
             }
         }, Runnable::run);
     }
@@ -334,15 +348,8 @@ public final class CairnClient implements EventStore {
             Objects.requireNonNull(metadata, "metadata");
             EventData event = new EventData(UUID.randomUUID(), EventType.METADATA, ContentType.JSON,
                     MetadataJson.write(metadata), null);
-            // the metadata stream's deletion is its stream's: report it as the embedded store does
-            return appendAsync(metastream, Objects.requireNonNull(expected, "expected state"), List.of(event))
-                    .handle((result, failure) -> {
-                        if (failure == null) {
-                            return result;
-                        }
-                        RuntimeException e = Errors.toCairn(failure);
-                        throw e instanceof StreamDeletedException ? new StreamDeletedException(stream) : e;
-                    });
+            // errors name the metadata stream, as the embedded store and KurrentDB name it
+            return appendAsync(metastream, Objects.requireNonNull(expected, "expected state"), List.of(event));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -415,6 +422,16 @@ public final class CairnClient implements EventStore {
     }
 
     /**
+     * Persistent subscriptions over KurrentDB's {@code PersistentSubscriptions} service. A consumer
+     * whose node goes away ends with {@link StoreUnavailableException} (the group hands its events
+     * to the others); join again to continue.
+     */
+    @Override
+    public dev.cairn.api.PersistentSubscriptions persistentSubscriptions() {
+        return persistent;
+    }
+
+    /**
      * Closes the client: running subscriptions end with {@link StoreUnavailableException}, the
      * channel shuts down. A client made with {@link #withCredentials} only ends its own
      * subscriptions.
@@ -424,6 +441,7 @@ public final class CairnClient implements EventStore {
         for (RemoteSubscription s : List.copyOf(subscriptions)) {
             s.end(new StoreUnavailableException("the client is closed"));
         }
+        persistent.endAll(new StoreUnavailableException("the client is closed"));
         if (owner) {
             connection.close();
         }

@@ -8,7 +8,9 @@ import dev.cairn.api.ConsistencyCheckException;
 import dev.cairn.api.CorruptedStoreException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.PersistentSubscriptionException;
 import dev.cairn.api.StoreUnavailableException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamName;
@@ -47,6 +49,11 @@ final class Errors {
     static final Metadata.Key<String> EXPECTED_VERSION = key("expected-version");
     static final Metadata.Key<String> ACTUAL_VERSION = key("actual-version");
     static final Metadata.Key<String> MAXIMUM_APPEND_SIZE = key("maximum-append-size");
+    static final Metadata.Key<String> MAXIMUM_EVENT_SIZE = key("maximum-append-event-size");
+    static final Metadata.Key<String> EVENT_ID = key("event-id");
+    static final Metadata.Key<String> PROPOSED_EVENT_SIZE = key("proposed-append-event-size");
+    static final Metadata.Key<String> GROUP_NAME = key("group-name");
+    static final Metadata.Key<String> REASON = key("reason");
     static final Metadata.Key<String> LEADER_HOST = key("leader-endpoint-host");
     static final Metadata.Key<String> LEADER_PORT = key("leader-endpoint-port");
 
@@ -103,10 +110,26 @@ final class Errors {
         return null;
     }
 
-    /** Whether the failure means the node could not be reached or went away (worth reconnecting). */
+    /**
+     * Whether the failure means the node could not be reached or went away (worth reconnecting):
+     * UNAVAILABLE, or a stream the transport reset (a node stopping resets the calls it has not
+     * ended itself; grpc-java reports that as INTERNAL or CANCELLED with the HTTP/2 error), never an
+     * error the node answered with KurrentDB's trailers.
+     */
     static boolean isConnectionFailure(Throwable failure) {
-        return unwrap(failure) instanceof StatusRuntimeException e
-                && e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+        if (!(unwrap(failure) instanceof StatusRuntimeException e)) {
+            return false;
+        }
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.UNAVAILABLE) {
+            return true;
+        }
+        String description = e.getStatus().getDescription();
+        boolean reset = description != null && (description.startsWith("RST_STREAM")
+                || description.contains("HTTP/2 error code"));
+        boolean answered = e.getTrailers() != null && e.getTrailers().get(EXCEPTION) != null;
+        return reset && !answered && (code == Status.Code.INTERNAL || code == Status.Code.CANCELLED
+                || code == Status.Code.UNKNOWN);
     }
 
     /** The Cairn exception for any failure of a call. */
@@ -151,6 +174,25 @@ final class Errors {
                         return new StreamNotFoundException(stream);
                     }
                 }
+                case "maximum-append-event-size-exceeded" -> {
+                    String eventId = trailers.get(EVENT_ID);
+                    if (eventId != null) {
+                        // the trailers do not name the stream: the append adds it (see CairnClient)
+                        return new MaximumAppendEventSizeExceededException(null, java.util.UUID.fromString(eventId),
+                                parseLong(trailers.get(PROPOSED_EVENT_SIZE), -1),
+                                parseLong(trailers.get(MAXIMUM_EVENT_SIZE), -1));
+                    }
+                    return new MaximumAppendSizeExceededException(parseLong(trailers.get(MAXIMUM_EVENT_SIZE), -1),
+                            description);
+                }
+                case "persistent-subscription-exists", "persistent-subscription-does-not-exist",
+                        "maximum-subscribers-reached", "persistent-subscription-dropped",
+                        "persistent-subscription-failed" -> {
+                    if (stream != null && trailers.get(GROUP_NAME) != null) {
+                        return persistent(exception, stream, trailers.get(GROUP_NAME), trailers.get(REASON),
+                                description);
+                    }
+                }
                 case "maximum-append-size-exceeded" -> {
                     return new MaximumAppendSizeExceededException(parseLong(trailers.get(MAXIMUM_APPEND_SIZE), -1),
                             description);
@@ -174,6 +216,17 @@ final class Errors {
             case UNIMPLEMENTED -> new StoreUnavailableException("the node does not serve this call: " + description, e);
             case DATA_LOSS -> new CorruptedStoreException(description);
             default -> new CairnException(ErrorCode.STORAGE_FAILURE, description, e);
+        };
+    }
+
+    private static CairnException persistent(String exception, StreamName stream, String group, String reason,
+            String description) {
+        return switch (exception) {
+            case "persistent-subscription-exists" -> PersistentSubscriptionException.exists(stream, group);
+            case "persistent-subscription-does-not-exist" -> PersistentSubscriptionException.notFound(stream, group);
+            case "maximum-subscribers-reached" -> PersistentSubscriptionException.maximumSubscribersReached(stream, group);
+            case "persistent-subscription-dropped" -> PersistentSubscriptionException.dropped(stream, group);
+            default -> PersistentSubscriptionException.failed(stream, group, reason != null ? reason : description);
         };
     }
 
@@ -205,8 +258,14 @@ final class Errors {
             } else if (d.is(StreamNotFoundErrorDetails.class)) {
                 return new StreamNotFoundException(StreamName.of(unpack(d, StreamNotFoundErrorDetails.class).getStream()));
             } else if (d.is(AppendRecordSizeExceededErrorDetails.class)) {
-                return new MaximumAppendSizeExceededException(
-                        unpack(d, AppendRecordSizeExceededErrorDetails.class).getMaxSize(), message);
+                AppendRecordSizeExceededErrorDetails r = unpack(d, AppendRecordSizeExceededErrorDetails.class);
+                try {
+                    return new MaximumAppendEventSizeExceededException(r.getStream().isEmpty() ? null
+                            : StreamName.of(r.getStream()), java.util.UUID.fromString(r.getRecordId()), r.getSize(),
+                            r.getMaxSize());
+                } catch (IllegalArgumentException notAUuid) {
+                    return new MaximumAppendSizeExceededException(r.getMaxSize(), message);
+                }
             } else if (d.is(AppendTransactionSizeExceededErrorDetails.class)) {
                 return new MaximumAppendSizeExceededException(
                         unpack(d, AppendTransactionSizeExceededErrorDetails.class).getMaxSize(), message);

@@ -52,7 +52,7 @@ class NodeRestartTest {
 
     private CairnServer start() {
         CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20).maxAppendSize(4L << 20).build();
-        return CairnServer.start(Cairn.open(options), port, options.maxAppendSize());
+        return CairnServer.start(Cairn.open(options), port, options.maxAppendSize(), options.maxEventSize());
     }
 
     private static int freePort() throws IOException {

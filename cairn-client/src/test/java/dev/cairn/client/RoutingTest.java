@@ -59,7 +59,7 @@ class RoutingTest {
     void start(@TempDir Path dir) throws IOException {
         CairnOptions options = CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(1L << 20)
                 .maxAppendSize(4L << 20).build();
-        leader = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize());
+        leader = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(), options.maxEventSize());
         follower = NettyServerBuilder.forPort(0)
                 .addService(ServerInterceptors.intercept(new Follower(leader.port()), recordHeaders()))
                 .build().start();

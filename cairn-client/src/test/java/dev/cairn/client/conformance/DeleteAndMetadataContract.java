@@ -58,8 +58,12 @@ abstract class DeleteAndMetadataContract extends ContractBase {
         assertThatThrownBy(() -> append(s, StreamState.any(), events(1))).isInstanceOf(StreamDeletedException.class);
         assertThatThrownBy(() -> store().delete(s, StreamState.any())).isInstanceOf(StreamDeletedException.class);
         assertThatThrownBy(() -> store().tombstone(s, StreamState.any())).isInstanceOf(StreamDeletedException.class);
-        assertThatThrownBy(() -> store().getStreamMetadata(s))
-                .isInstanceOfSatisfying(StreamDeletedException.class, e -> assertThat(e.stream()).isEqualTo(s));
+        // metadata lives in the metadata stream, deleted with the stream: the error names it
+        assertThatThrownBy(() -> store().getStreamMetadata(s)).isInstanceOfSatisfying(StreamDeletedException.class,
+                e -> assertThat(e.stream()).isEqualTo(s.metadataStream()));
+        assertThatThrownBy(() -> store().setStreamMetadata(s, StreamState.any(), StreamMetadata.EMPTY.withMaxCount(1L)))
+                .isInstanceOfSatisfying(StreamDeletedException.class,
+                        e -> assertThat(e.stream()).isEqualTo(s.metadataStream()));
     }
 
     @Test

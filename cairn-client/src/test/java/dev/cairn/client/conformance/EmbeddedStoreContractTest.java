@@ -81,4 +81,17 @@ class EmbeddedStoreContractTest {
             return another();
         }
     }
+
+    @Nested
+    class PersistentSubscriptions extends PersistentSubscriptionContract {
+        @Override
+        EventStore store() {
+            return EmbeddedStoreContractTest.store();
+        }
+
+        @Override
+        EventStore openAnother() {
+            return another();
+        }
+    }
 }

@@ -80,4 +80,17 @@ class RemoteStoreContractTest {
             return another();
         }
     }
+
+    @Nested
+    class PersistentSubscriptions extends PersistentSubscriptionContract {
+        @Override
+        EventStore store() {
+            return RemoteStoreContractTest.store();
+        }
+
+        @Override
+        EventStore openAnother() {
+            return another();
+        }
+    }
 }

@@ -64,7 +64,8 @@ final class Stores {
     record Remote(CairnServer server, CairnClient client) implements AutoCloseable {
         static Remote start(Path dir) {
             CairnOptions options = options(dir);
-            CairnServer server = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize());
+            CairnServer server = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(),
+                    options.maxEventSize());
             return new Remote(server, CairnClient.connect(connectionString(server.port())));
         }
 
