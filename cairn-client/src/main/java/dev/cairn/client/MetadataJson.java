@@ -11,7 +11,6 @@ import dev.cairn.api.StreamMetadata;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,7 @@ final class MetadataJson {
             Duration cacheControl = null;
             Acl acl = null;
             Map<String, Object> custom = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : root.properties()) {
                 JsonNode v = f.getValue();
                 switch (f.getKey()) {
                     case "$maxCount" -> maxCount = positive(v);
@@ -108,8 +106,7 @@ final class MetadataJson {
             throw new Malformed();
         }
         Map<String, List<String>> lists = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : v.properties()) {
             if (!List.of("$r", "$w", "$d", "$mr", "$mw").contains(f.getKey())) {
                 throw new Malformed();
             }

@@ -29,7 +29,6 @@ import dev.cairn.protocol.v2.streams.SchemaFormat;
 import dev.cairn.protocol.v2.streams.SchemaInfo;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -109,8 +108,7 @@ final class Proto {
                     + "properties, so metadata must be empty or a JSON object");
         }
         Map<String, Value> properties = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             properties.put(field.getKey(), value(field.getValue()));
         }
         return properties;
@@ -132,7 +130,7 @@ final class Proto {
             v.setListValue(list);
         } else if (node.isObject()) {
             Struct.Builder struct = Struct.newBuilder();
-            node.fields().forEachRemaining(f -> struct.putFields(f.getKey(), value(f.getValue())));
+            node.properties().forEach(f -> struct.putFields(f.getKey(), value(f.getValue())));
             v.setStructValue(struct);
         } else {
             try {

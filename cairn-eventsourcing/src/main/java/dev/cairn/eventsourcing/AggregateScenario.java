@@ -45,6 +45,7 @@ public final class AggregateScenario<A extends Aggregate<E>, E> {
 
     /** The events the aggregate already has, in order. */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
     public final AggregateScenario<A, E> given(E... events) {
         return new AggregateScenario<>(factory, id, List.of(events));
     }
@@ -76,6 +77,7 @@ public final class AggregateScenario<A extends Aggregate<E>, E> {
 
         /** The command raised exactly these events, in order. */
         @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read
         public final Outcome<A, E> then(E... expected) {
             if (thrown != null) {
                 throw new AssertionError("expected events " + Arrays.asList(expected) + " but the command threw "

@@ -13,7 +13,6 @@ import dev.cairn.api.EventType;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -162,8 +161,7 @@ public final class EventCodec {
             String causation = null;
             int version = 1;
             Map<String, String> extra = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : root.properties()) {
                 switch (f.getKey()) {
                     case EventMetadata.CORRELATION_ID -> correlation = f.getValue().asText(null);
                     case EventMetadata.CAUSATION_ID -> causation = f.getValue().asText(null);
