@@ -277,7 +277,10 @@ final class WriteRules {
             undelete(name, d.meta.value(), firstNew, d.part.events().get(0).id(), micros);
         }
         if (undeleteBase != null) {
-            undeleteMetastream(undeleteBase, d.part.events().get(0).id(), micros);
+            // the undelete is written to this same metastream: report the stream as it is after it,
+            // as setStreamMetadata does, so the result is the next expected revision
+            position = undeleteMetastream(undeleteBase, d.part.events().get(0).id(), micros);
+            revision = update().stream(name).lastRevision();
         }
         return new AppendResult(d.part.stream(), revision, Position.of(position, position));
     }
@@ -316,11 +319,11 @@ final class WriteRules {
      * it, by writing the metadata just written again with {@code $tb} = the stream's last revision + 1,
      * so that the events from before the delete stay hidden.
      */
-    private void undeleteMetastream(String base, UUID cause, long micros) throws IOException {
+    private long undeleteMetastream(String base, UUID cause, long micros) throws IOException {
         StreamCatalog.Metadata written = metadata(base);
         StreamInfo info = update().stream(base);
         long first = info == null ? 0 : info.lastRevision() + 1;
-        undelete(base, written == null ? StreamMetadata.EMPTY : written.value(), first, cause, micros);
+        return undelete(base, written == null ? StreamMetadata.EMPTY : written.value(), first, cause, micros);
     }
 
     // ---- append records (26.1) ----

@@ -131,9 +131,14 @@ class DeleteTest extends StoreFixture {
             reopen();
         }
 
-        append("$$" + STREAM, StreamState.at(0), new EventData(java.util.UUID.randomUUID(), EventType.METADATA,
-                dev.cairn.api.ContentType.JSON, "{\"$maxCount\":5,\"owner\":\"ops\"}"
+        AppendResult result = append("$$" + STREAM, StreamState.at(0), new EventData(java.util.UUID.randomUUID(),
+                EventType.METADATA, dev.cairn.api.ContentType.JSON, "{\"$maxCount\":5,\"owner\":\"ops\"}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8), null));
+
+        assertThat(result.nextExpectedRevision()).as("the metastream after the undelete, as setStreamMetadata reports it")
+                .isEqualTo(2);
+        List<RecordedEvent> all = readAll();
+        assertThat(result.position()).isEqualTo(all.get(all.size() - 1).position());
 
         assertThat(store.getStreamMetadata(name(STREAM))).as("KurrentDB's SoftUndeleteMetastream")
                 .isEqualTo(new StreamMetadataResult(name(STREAM),

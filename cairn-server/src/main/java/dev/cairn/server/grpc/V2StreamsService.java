@@ -205,8 +205,9 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
     private static AppendSessionResponse response(MultiAppendResult result) {
         AppendSessionResponse.Builder b = AppendSessionResponse.newBuilder().setPosition(result.position().commit());
         for (AppendResult r : result.results()) {
+            // each stream's own last position, so clients can tell where each stream's events landed
             b.addOutput(AppendResponse.newBuilder().setStream(r.stream().value())
-                    .setStreamRevision(r.nextExpectedRevision()));
+                    .setStreamRevision(r.nextExpectedRevision()).setPosition(r.position().commit()));
         }
         return b.build();
     }

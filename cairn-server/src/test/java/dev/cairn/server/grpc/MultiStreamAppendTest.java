@@ -120,6 +120,50 @@ class MultiStreamAppendTest {
                         e -> assertThat(e.getStreamName()).isEqualTo(a));
     }
 
+    @Test
+    void eachStreamsResultCarriesThePositionOfItsLastEvent() throws Exception {
+        String a = "msa-p-" + UUID.randomUUID();
+        String b = "msa-q-" + UUID.randomUUID();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+        try {
+            java.util.concurrent.CompletableFuture<dev.cairn.protocol.v2.streams.AppendSessionResponse> done =
+                    new java.util.concurrent.CompletableFuture<>();
+            io.grpc.stub.StreamObserver<dev.cairn.protocol.v2.streams.AppendRequest> requests = StreamsServiceGrpc
+                    .newStub(channel).appendSession(new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(dev.cairn.protocol.v2.streams.AppendSessionResponse value) {
+                            done.complete(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            done.completeExceptionally(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            requests.onNext(dev.cairn.protocol.v2.streams.AppendRequest.newBuilder().setStream(a)
+                    .addRecords(record(a, "A1")).addRecords(record(a, "A2")).build());
+            requests.onNext(dev.cairn.protocol.v2.streams.AppendRequest.newBuilder().setStream(b)
+                    .addRecords(record(b, "B1")).build());
+            requests.onCompleted();
+            dev.cairn.protocol.v2.streams.AppendSessionResponse response = done.get(10, TimeUnit.SECONDS);
+
+            long lastOfA = client.readStream(a, ReadStreamOptions.get().backwards().fromEnd().maxCount(1)).get().getEvents()
+                    .get(0).getEvent().getPosition().getCommitUnsigned();
+            long lastOfB = client.readStream(b, ReadStreamOptions.get().backwards().fromEnd().maxCount(1)).get().getEvents()
+                    .get(0).getEvent().getPosition().getCommitUnsigned();
+            assertThat(response.getOutputList()).allSatisfy(o -> assertThat(o.hasPosition()).isTrue());
+            assertThat(response.getOutput(0).getPosition()).isEqualTo(lastOfA);
+            assertThat(response.getOutput(1).getPosition()).isEqualTo(lastOfB);
+            assertThat(response.getPosition()).isEqualTo(lastOfB);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static AppendRecord record(String stream, String type) {
         return AppendRecord.newBuilder().setStream(stream).setRecordId(UUID.randomUUID().toString())
                 .setSchema(SchemaInfo.newBuilder().setName(type).setFormat(SchemaFormat.SCHEMA_FORMAT_JSON))
