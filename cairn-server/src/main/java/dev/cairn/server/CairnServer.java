@@ -5,10 +5,12 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import dev.cairn.api.EventStore;
 import dev.cairn.engine.security.Security;
+import dev.cairn.server.grpc.CallLimits;
+import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
@@ -43,9 +45,6 @@ public final class CairnServer implements AutoCloseable {
     /** Longest time in-flight calls get to finish on stop; the store closes after that. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
 
-    /** gRPC messages up to KurrentDB's v1 limit (16 MiB - 10000 bytes). */
-    static final int MAX_MESSAGE_BYTES = (16 << 20) - 10_000;
-
     /** Official clients ping every 10 s by default; an idle connection that pings is kept open. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -59,7 +58,7 @@ public final class CairnServer implements AutoCloseable {
 
     private final EventStore store;
     private final Server server;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean stopped;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final StreamsService streams;
@@ -68,8 +67,9 @@ public final class CairnServer implements AutoCloseable {
     private final boolean tls;
 
     private CairnServer(EventStore store, Server server, StreamsService streams,
-            PersistentSubscriptionsService persistent, boolean tls) {
+            PersistentSubscriptionsService persistent, boolean tls, AtomicBoolean stopped) {
         this.store = store;
+        this.stopped = stopped;
         this.server = server;
         this.streams = streams;
         this.persistent = persistent;
@@ -77,14 +77,20 @@ public final class CairnServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code store} on {@code port} (0 picks a free one). On failure the store is
-     * closed and the exception rethrown.
+     * Starts serving {@code store} on {@code port} (0 picks a free one) with the default
+     * {@link ServerLimits}. On failure the store is closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
      * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
-        return start(store, port, maxAppendSize, maxEventSize, null);
+        return start(store, port, maxAppendSize, maxEventSize, ServerLimits.DEFAULTS);
+    }
+
+    /** As {@link #start(EventStore, int, long, long)}, within {@code limits}. */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            ServerLimits limits) {
+        return start(store, port, maxAppendSize, maxEventSize, null, null, null, limits);
     }
 
     /**
@@ -99,25 +105,35 @@ public final class CairnServer implements AutoCloseable {
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
             TlsSettings.Material tls) {
-        return start(store, port, maxAppendSize, maxEventSize, tls, null, null);
+        return start(store, port, maxAppendSize, maxEventSize, tls, null, null, ServerLimits.DEFAULTS);
+    }
+
+    /** As below, with the default {@link ServerLimits}. */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls, Security security, LoginThrottle throttle) {
+        return start(store, port, maxAppendSize, maxEventSize, tls, security, throttle, ServerLimits.DEFAULTS);
     }
 
     /**
      * Starts serving {@code store} as {@link #start(EventStore, int, long, long, TlsSettings.Material)}
-     * does, and with {@code security} authenticates every gRPC call ({@link CallAuthentication})
-     * and serves it as its caller ({@link CallerEventStore}: stream ACLs apply), and serves user
-     * management. Without {@code security} every caller has full access, as KurrentDB's insecure
-     * mode gives.
+     * does, within {@code limits}, and with {@code security} authenticates every gRPC call
+     * ({@link CallAuthentication}) and serves it as its caller ({@link CallerEventStore}: stream ACLs
+     * apply), and serves user management. Without {@code security} every caller has full access, as
+     * KurrentDB's insecure mode gives.
      *
      * @param security users and access control, or null for none
      * @param throttle slows down password guessing; null for {@link LoginThrottle#defaults}
+     * @param limits connections, concurrent calls, message size and subscriptions per connection
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
-            TlsSettings.Material tls, Security security, LoginThrottle throttle) {
+            TlsSettings.Material tls, Security security, LoginThrottle throttle, ServerLimits limits) {
         try {
+            AtomicBoolean stopped = new AtomicBoolean();
             EventStore served = security == null ? store : new CallerEventStore(security);
-            StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize);
+            StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize,
+                    limits.maxSubscriptionsPerConnection());
             PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(served);
+            ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
             GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
                     .addService(persistent)
@@ -127,12 +143,13 @@ public final class CairnServer implements AutoCloseable {
             if (security != null) {
                 services.addService(new UsersService(security));
             }
-            GrpcService grpc = services
+            services
                     // reads and appends touch the disk: keep them off the event loops
                     .useBlockingTaskExecutor(true)
-                    .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-                    .maxResponseMessageLength(Integer.MAX_VALUE)
-                    .build();
+                    .maxRequestMessageLength(limits.maxMessageBytes())
+                    .maxResponseMessageLength(Integer.MAX_VALUE);
+            CallLimits.install(services, limits.maxConcurrentCalls(), connections);
+            GrpcService grpc = services.build();
             ServerBuilder builder = Server.builder();
             if (tls == null) {
                 builder.http(port);
@@ -146,8 +163,13 @@ public final class CairnServer implements AutoCloseable {
             DecoratingHttpServiceFunction authentication = security == null ? null
                     : new CallAuthentication(security, throttle != null ? throttle : LoginThrottle.defaults(Clock.systemUTC()));
             Server server = builder
+                    .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(connections))
+                    // beyond the soft limit calls are refused with a clear error; far beyond it,
+                    // connections are closed outright so that a flood cannot exhaust the node
+                    .maxNumConnections((int) Math.min(Integer.MAX_VALUE, 2L * limits.maxConnections()))
                     .service(grpc, service -> authentication == null ? service : service.decorate(authentication))
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
+                    .service("/health/ready", new Readiness(store, stopped::get))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
                     .requestTimeout(Duration.ZERO)
                     .maxRequestLength(0)
@@ -155,7 +177,7 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams, persistent, tls != null);
+            CairnServer node = new CairnServer(store, server, streams, persistent, tls != null, stopped);
             LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
             if (security != null) {

@@ -124,17 +124,38 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "A YAML file with any of: db, port, insecure, certificate-file, "
                         + "certificate-private-key-file, trusted-root-certificates-path, default-admin-password, "
-                        + "default-ops-password.")
+                        + "default-ops-password, and the max-* limits below.")
         Path config;
+
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Client connections served at once (env CAIRN_MAX_CONNECTIONS; default 1000).")
+        Integer maxConnections;
+
+        @Option(names = "--max-concurrent-calls", paramLabel = "N",
+                description = "gRPC calls in progress at once, subscriptions included (env CAIRN_MAX_CONCURRENT_CALLS; "
+                        + "default 10000).")
+        Integer maxConcurrentCalls;
+
+        @Option(names = "--max-message-size", paramLabel = "BYTES",
+                description = "Largest request message (env CAIRN_MAX_MESSAGE_SIZE; default 16767216).")
+        Integer maxMessageSize;
+
+        @Option(names = "--max-subscriptions-per-connection", paramLabel = "N",
+                description = "Subscriptions one connection may hold at once (env CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION; "
+                        + "default 1000).")
+        Integer maxSubscriptionsPerConnection;
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
             TlsSettings.Material tls;
+            ServerLimits limits;
             try {
                 options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
                         certificatePrivateKeyFile, trustedRootCertificatesPath), config, System.getenv());
+                limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
+                        maxSubscriptionsPerConnection, config, System.getenv());
                 TlsSettings settings = options.tls();
                 tls = settings == null ? null : settings.load(Instant.now());
             } catch (IllegalArgumentException e) {
@@ -165,7 +186,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
                 node = CairnServer.start(store, options.port(), storeOptions.maxAppendSize(),
-                        storeOptions.maxEventSize(), tls, security, null);
+                        storeOptions.maxEventSize(), tls, security, null, limits);
                 if (security != null) {
                     warnWhileDefaultPasswordsAreInUse(security);
                 }

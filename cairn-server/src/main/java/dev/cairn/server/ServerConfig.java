@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of a node, resolved once at start from (highest first) command-line flags,
@@ -32,9 +33,15 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
     public static final Path DEFAULT_DB = Path.of("data");
     public static final int DEFAULT_PORT = 2113;
 
-    private static final List<String> YAML_KEYS = List.of("db", "port", "insecure", "certificate-file",
+    private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
             "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
-            "default-ops-password");
+            "default-ops-password"), ServerLimits.YAML_KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
+    }
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -138,7 +145,8 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
         }
     }
 
-    private static JsonNode readYaml(Path file) {
+    /** The YAML file as a mapping (null when empty), with every key checked. */
+    static JsonNode readYaml(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file not found: " + file);
         }

@@ -67,9 +67,29 @@ public final class GrpcErrors {
         return Status.INTERNAL.withDescription("internal error: " + t).asRuntimeException();
     }
 
+    /**
+     * Longest error description sent, in characters. Descriptions quote stream names (up to 4 KiB
+     * of UTF-8, tripled by the percent-encoding of grpc-message) and go in HTTP/2 trailers beside
+     * the {@code stream-name} trailer; clients refuse trailers over 8 KiB (grpc-java's default) with
+     * a protocol error that hides the real one, so long descriptions are shortened.
+     */
+    static final int MAX_DESCRIPTION = 512;
+
+    /** {@code message}, shortened to {@link #MAX_DESCRIPTION} characters if longer. */
+    static String describe(String message) {
+        if (message == null || message.length() <= MAX_DESCRIPTION) {
+            return message;
+        }
+        int cut = MAX_DESCRIPTION - 30;
+        if (Character.isHighSurrogate(message.charAt(cut - 1))) {
+            cut--;
+        }
+        return message.substring(0, cut) + "... (" + message.length() + " characters)";
+    }
+
     /** INVALID_ARGUMENT with a message saying which rule the request broke. */
     public static StatusRuntimeException invalidArgument(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+        return Status.INVALID_ARGUMENT.withDescription(describe(message)).asRuntimeException();
     }
 
     /** INVALID_ARGUMENT with KurrentDB's {@code missing-required-metadata-property} trailer. */
@@ -96,21 +116,21 @@ public final class GrpcErrors {
                     trailers.put(EXPECTED_VERSION, Long.toString(rawExpected(wev.expected())));
                     trailers.put(ACTUAL_VERSION, Long.toString(rawActual(wev.actual())));
                 }
-                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.FAILED_PRECONDITION.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case STREAM_DELETED -> {
                 trailers.put(EXCEPTION, "stream-deleted");
                 if (e instanceof StreamDeletedException sd) {
                     trailers.put(STREAM_NAME, sd.stream().value());
                 }
-                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.FAILED_PRECONDITION.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case STREAM_NOT_FOUND -> {
                 trailers.put(EXCEPTION, "stream-not-found");
                 if (e instanceof StreamNotFoundException nf) {
                     trailers.put(STREAM_NAME, nf.stream().value());
                 }
-                yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.NOT_FOUND.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case MAXIMUM_APPEND_SIZE_EXCEEDED -> {
                 if (e instanceof MaximumAppendEventSizeExceededException m) {
@@ -124,12 +144,12 @@ public final class GrpcErrors {
                         trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
                     }
                 }
-                yield Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.INVALID_ARGUMENT.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case INVALID_ARGUMENT -> invalidArgument(e.getMessage());
             case ACCESS_DENIED -> {
                 trailers.put(EXCEPTION, "access-denied");
-                yield Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.PERMISSION_DENIED.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case NOT_AUTHENTICATED -> Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
             case USER_NOT_FOUND -> {
@@ -146,14 +166,14 @@ public final class GrpcErrors {
                 }
                 yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
             }
-            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(describe(e.getMessage())).asRuntimeException();
             case CORRUPTED -> {
                 LOG.error("corrupted store while serving a call", e);
-                yield Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException();
+                yield Status.DATA_LOSS.withDescription(describe(e.getMessage())).asRuntimeException();
             }
             case STORAGE_FAILURE -> {
                 LOG.error("storage failure while serving a call", e);
-                yield Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+                yield Status.INTERNAL.withDescription(describe(e.getMessage())).asRuntimeException();
             }
             case PERSISTENT_SUBSCRIPTION_EXISTS ->
                     persistent(Status.ALREADY_EXISTS, "persistent-subscription-exists", e, trailers);

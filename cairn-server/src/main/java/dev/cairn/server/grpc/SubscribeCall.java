@@ -53,6 +53,8 @@ final class SubscribeCall implements SubscriptionListener {
     private final CountDownLatch confirmed = new CountDownLatch(1);
     /** Messages sent since the transport last reported ready (subscription thread only). */
     private int unready;
+    /** Gives back this call's subscription slot on its connection (idempotent). */
+    private Runnable releaseSlot = () -> { };
     private Long lastRevision;
     private Position lastPosition;
 
@@ -65,7 +67,7 @@ final class SubscribeCall implements SubscriptionListener {
 
     /** Validates the request, confirms, and starts the subscription; errors end the call at once. */
     static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<ReadResp> responses,
-            Set<SubscribeCall> registry) {
+            Set<SubscribeCall> registry, SubscriptionSlots slots) {
         if (o.getReadDirection() != ReadReq.Options.ReadDirection.Forwards) {
             throw GrpcErrors.invalidArgument("a subscription reads forwards");
         }
@@ -106,6 +108,7 @@ final class SubscribeCall implements SubscriptionListener {
             }
             case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a stream or $all");
         }
+        call.releaseSlot = slots.acquire();
         responses.setOnReadyHandler(call::wake);
         responses.setOnCancelHandler(call::cancel);
         registry.add(call);
@@ -116,6 +119,7 @@ final class SubscribeCall implements SubscriptionListener {
                     : store.subscribeToAll(allOptions, call);
         } catch (RuntimeException e) {
             registry.remove(call);
+            call.releaseSlot.run();
             throw e;
         }
         // KurrentDB confirms before it delivers anything (the subscription's thread waits for
@@ -240,6 +244,7 @@ final class SubscribeCall implements SubscriptionListener {
     public void onStopped(Subscription s, Throwable error) {
         awaitConfirmed();
         registry.remove(this);
+        releaseSlot.run();
         if (cancelled) {
             return;
         }
