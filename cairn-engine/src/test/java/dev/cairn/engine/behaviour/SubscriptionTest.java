@@ -327,7 +327,8 @@ class SubscriptionTest extends StoreFixture {
         List<Recorder> streamSubs = new ArrayList<>();
         List<Recorder> allSubs = new ArrayList<>();
         List<Subscription> subscriptions = new ArrayList<>();
-        while (threads.stream().anyMatch(Thread::isAlive)) {
+        // bounded, so that a slow machine (slow writers) does not pile up subscriptions and their events
+        while (threads.stream().anyMatch(Thread::isAlive) && streamSubs.size() < 600) {
             Recorder s = new Recorder();
             subscriptions.add(store.subscribeToStream(name("race"), SubscribeToStreamOptions.fromStart(), s));
             streamSubs.add(s);
