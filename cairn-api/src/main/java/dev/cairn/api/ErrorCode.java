@@ -33,4 +33,10 @@ public enum ErrorCode {
     PERSISTENT_SUBSCRIPTION_DROPPED,
     /** A persistent subscription operation could not be carried out; the message says why. */
     PERSISTENT_SUBSCRIPTION_FAILED,
+    /** The caller's credentials are wrong, or name a disabled or unknown user. */
+    NOT_AUTHENTICATED,
+    /** No user has that login name. */
+    USER_NOT_FOUND,
+    /** A user with that login name exists already, or was changed concurrently. */
+    USER_CONFLICT,
 }

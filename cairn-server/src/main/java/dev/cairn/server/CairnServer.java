@@ -3,13 +3,25 @@ package dev.cairn.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import dev.cairn.api.EventStore;
+import dev.cairn.engine.security.Security;
+import dev.cairn.server.grpc.CallLimits;
+import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
+import dev.cairn.server.grpc.UsersService;
 import dev.cairn.server.grpc.V2StreamsService;
+import dev.cairn.server.security.CallAuthentication;
+import dev.cairn.server.security.CallerEventStore;
+import dev.cairn.server.security.LoginThrottle;
+import dev.cairn.server.tls.TlsSettings;
+import io.netty.handler.ssl.ClientAuth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running node's network face: KurrentDB's gRPC services and the HTTP endpoints on one port
- * (HTTP/2 cleartext and HTTP/1.1), over an {@link EventStore} it owns and closes on stop.
+ * (HTTP/2 and HTTP/1.1, over TLS or, with {@code --insecure}, in plain text), over an
+ * {@link EventStore} it owns and closes on stop.
  *
  * <p>Stopping stops accepting calls, lets in-flight calls finish (up to {@link #DRAIN_TIMEOUT}),
  * then closes the store. Thread-safe; {@link #stop()} is idempotent.
@@ -32,15 +45,12 @@ public final class CairnServer implements AutoCloseable {
     /** Longest time in-flight calls get to finish on stop; the store closes after that. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
 
-    /** gRPC messages up to KurrentDB's v1 limit (16 MiB - 10000 bytes). */
-    static final int MAX_MESSAGE_BYTES = (16 << 20) - 10_000;
-
     /** Official clients ping every 10 s by default; an idle connection that pings is kept open. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     static {
-        // Cairn serves plain text only so far; skipping Armeria's BoringSSL probe saves seconds
-        // of startup. An explicit -Dcom.linecorp.armeria.useOpenSsl still wins.
+        // The JDK's TLS serves well enough; skipping Armeria's BoringSSL probe saves seconds of
+        // startup. An explicit -Dcom.linecorp.armeria.useOpenSsl still wins.
         if (System.getProperty("com.linecorp.armeria.useOpenSsl") == null) {
             System.setProperty("com.linecorp.armeria.useOpenSsl", "false");
         }
@@ -48,46 +58,118 @@ public final class CairnServer implements AutoCloseable {
 
     private final EventStore store;
     private final Server server;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean stopped;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final StreamsService streams;
     private final PersistentSubscriptionsService persistent;
 
+    private final boolean tls;
+
     private CairnServer(EventStore store, Server server, StreamsService streams,
-            PersistentSubscriptionsService persistent) {
+            PersistentSubscriptionsService persistent, boolean tls, AtomicBoolean stopped) {
         this.store = store;
+        this.stopped = stopped;
         this.server = server;
         this.streams = streams;
         this.persistent = persistent;
+        this.tls = tls;
     }
 
     /**
-     * Starts serving {@code store} on {@code port} (0 picks a free one). On failure the store is
-     * closed and the exception rethrown.
+     * Starts serving {@code store} on {@code port} (0 picks a free one) with the default
+     * {@link ServerLimits}. On failure the store is closed and the exception rethrown.
      *
      * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
      * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize) {
+        return start(store, port, maxAppendSize, maxEventSize, ServerLimits.DEFAULTS);
+    }
+
+    /** As {@link #start(EventStore, int, long, long)}, within {@code limits}. */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            ServerLimits limits) {
+        return start(store, port, maxAppendSize, maxEventSize, null, null, null, limits);
+    }
+
+    /**
+     * Starts serving {@code store} on {@code port} (0 picks a free one), over TLS when {@code tls}
+     * is given, in plain text otherwise. With trusted roots in {@code tls}, clients may present a
+     * certificate signed by one of them. On failure the store is closed and the exception
+     * rethrown.
+     *
+     * @param maxAppendSize the store's limit on one append ({@code CairnOptions.maxAppendSize()})
+     * @param maxEventSize the store's limit on one event ({@code CairnOptions.maxEventSize()})
+     * @param tls the node's checked TLS material, or null to serve plain text ({@code --insecure})
+     */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls) {
+        return start(store, port, maxAppendSize, maxEventSize, tls, null, null, ServerLimits.DEFAULTS);
+    }
+
+    /** As below, with the default {@link ServerLimits}. */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls, Security security, LoginThrottle throttle) {
+        return start(store, port, maxAppendSize, maxEventSize, tls, security, throttle, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts serving {@code store} as {@link #start(EventStore, int, long, long, TlsSettings.Material)}
+     * does, within {@code limits}, and with {@code security} authenticates every gRPC call
+     * ({@link CallAuthentication}) and serves it as its caller ({@link CallerEventStore}: stream ACLs
+     * apply), and serves user management. Without {@code security} every caller has full access, as
+     * KurrentDB's insecure mode gives.
+     *
+     * @param security users and access control, or null for none
+     * @param throttle slows down password guessing; null for {@link LoginThrottle#defaults}
+     * @param limits connections, concurrent calls, message size and subscriptions per connection
+     */
+    public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
+            TlsSettings.Material tls, Security security, LoginThrottle throttle, ServerLimits limits) {
         try {
-            StreamsService streams = new StreamsService(store, maxAppendSize, maxEventSize);
-            PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(store);
-            GrpcService grpc = GrpcService.builder()
+            AtomicBoolean stopped = new AtomicBoolean();
+            EventStore served = security == null ? store : new CallerEventStore(security);
+            StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize,
+                    limits.maxSubscriptionsPerConnection());
+            PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(served);
+            ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
+            GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams)
                     .addService(persistent)
-                    .addService(new V2StreamsService(store))
-                    .addService(new ServerFeaturesService())
-                    .addService(new GossipService(Clock.systemUTC()))
+                    .addService(new V2StreamsService(served))
+                    .addService(new ServerFeaturesService(security != null))
+                    .addService(new GossipService(Clock.systemUTC()));
+            if (security != null) {
+                services.addService(new UsersService(security));
+            }
+            services
                     // reads and appends touch the disk: keep them off the event loops
                     .useBlockingTaskExecutor(true)
-                    .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-                    .maxResponseMessageLength(Integer.MAX_VALUE)
-                    .build();
-            Server server = Server.builder()
-                    .http(port)
-                    .service(grpc)
+                    .maxRequestMessageLength(limits.maxMessageBytes())
+                    .maxResponseMessageLength(Integer.MAX_VALUE);
+            CallLimits.install(services, limits.maxConcurrentCalls(), connections);
+            GrpcService grpc = services.build();
+            ServerBuilder builder = Server.builder();
+            if (tls == null) {
+                builder.http(port);
+            } else {
+                builder.https(port).tls(tls.key(), tls.chain());
+                if (!tls.trustedRoots().isEmpty()) {
+                    // asked for, not required: callers without a certificate use basic auth
+                    builder.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.OPTIONAL).trustManager(tls.trustedRoots()));
+                }
+            }
+            DecoratingHttpServiceFunction authentication = security == null ? null
+                    : new CallAuthentication(security, throttle != null ? throttle : LoginThrottle.defaults(Clock.systemUTC()));
+            Server server = builder
+                    .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(connections))
+                    // beyond the soft limit calls are refused with a clear error; far beyond it,
+                    // connections are closed outright so that a flood cannot exhaust the node
+                    .maxNumConnections((int) Math.min(Integer.MAX_VALUE, 2L * limits.maxConnections()))
+                    .service(grpc, service -> authentication == null ? service : service.decorate(authentication))
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
+                    .service("/health/ready", new Readiness(store, stopped::get))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
                     .requestTimeout(Duration.ZERO)
                     .maxRequestLength(0)
@@ -95,8 +177,13 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams, persistent);
-            LOG.info("Cairn is ready: gRPC and HTTP on {} (plain text, --insecure)", node.address());
+            CairnServer node = new CairnServer(store, server, streams, persistent, tls != null, stopped);
+            LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
+                    tls == null ? "plain text, --insecure" : "TLS");
+            if (security != null) {
+                LOG.info("every call is authenticated (basic credentials{}); stream ACLs apply",
+                        tls != null && !tls.trustedRoots().isEmpty() ? " or a client certificate" : "");
+            }
             return node;
         } catch (RuntimeException e) {
             store.close();
@@ -116,7 +203,7 @@ public final class CairnServer implements AutoCloseable {
 
     /** The address as a client would write it. */
     public String address() {
-        return "http://0.0.0.0:" + port();
+        return (tls ? "https" : "http") + "://0.0.0.0:" + port();
     }
 
     /** Stops accepting calls, waits for in-flight ones, closes the store. Idempotent. */

@@ -1,16 +1,22 @@
 package dev.cairn.server;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.EventStore;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.engine.security.Security;
+import dev.cairn.engine.security.SecurityOptions;
+import dev.cairn.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -32,7 +38,8 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An event-store database that speaks KurrentDB's protocol.",
-        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CertsCommand.class, UsersCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for a command that failed with an exception rather than a finding. */
@@ -95,28 +102,64 @@ public final class Main implements Callable<Integer> {
         Integer port;
 
         @Option(names = "--insecure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-                description = "Serve without TLS (env CAIRN_INSECURE). Required for now: TLS is not "
-                        + "configurable yet.")
+                description = "Serve plain text without TLS and without authentication, for development "
+                        + "(env CAIRN_INSECURE).")
         Boolean insecure;
 
+        @Option(names = "--certificate-file", paramLabel = "FILE",
+                description = "The node's PEM certificate (env CAIRN_CERTIFICATE_FILE); required unless insecure.")
+        Path certificateFile;
+
+        @Option(names = "--certificate-private-key-file", paramLabel = "FILE",
+                description = "The node's PEM private key (env CAIRN_CERTIFICATE_PRIVATE_KEY_FILE); required "
+                        + "unless insecure.")
+        Path certificatePrivateKeyFile;
+
+        @Option(names = "--trusted-root-certificates-path", paramLabel = "PATH",
+                description = "PEM root certificates, a file or a directory (env "
+                        + "CAIRN_TRUSTED_ROOT_CERTIFICATES_PATH): the node's certificate must chain to one, and "
+                        + "client certificates signed by one authenticate their user.")
+        Path trustedRootCertificatesPath;
+
         @Option(names = "--config", paramLabel = "FILE",
-                description = "A YAML file with any of: db, port, insecure.")
+                description = "A YAML file with any of: db, port, insecure, certificate-file, "
+                        + "certificate-private-key-file, trusted-root-certificates-path, default-admin-password, "
+                        + "default-ops-password, and the max-* limits below.")
         Path config;
+
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Client connections served at once (env CAIRN_MAX_CONNECTIONS; default 1000).")
+        Integer maxConnections;
+
+        @Option(names = "--max-concurrent-calls", paramLabel = "N",
+                description = "gRPC calls in progress at once, subscriptions included (env CAIRN_MAX_CONCURRENT_CALLS; "
+                        + "default 10000).")
+        Integer maxConcurrentCalls;
+
+        @Option(names = "--max-message-size", paramLabel = "BYTES",
+                description = "Largest request message (env CAIRN_MAX_MESSAGE_SIZE; default 16767216).")
+        Integer maxMessageSize;
+
+        @Option(names = "--max-subscriptions-per-connection", paramLabel = "N",
+                description = "Subscriptions one connection may hold at once (env CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION; "
+                        + "default 1000).")
+        Integer maxSubscriptionsPerConnection;
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
+            TlsSettings.Material tls;
+            ServerLimits limits;
             try {
-                options = ServerConfig.resolve(db, port, insecure, config, System.getenv());
+                options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
+                        certificatePrivateKeyFile, trustedRootCertificatesPath), config, System.getenv());
+                limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
+                        maxSubscriptionsPerConnection, config, System.getenv());
+                TlsSettings settings = options.tls();
+                tls = settings == null ? null : settings.load(Instant.now());
             } catch (IllegalArgumentException e) {
                 err.println("cairn start: " + e.getMessage());
-                return ExitCode.USAGE;
-            }
-            if (!options.insecure()) {
-                err.println("cairn start: TLS is not configured yet (Cairn cannot serve TLS at this stage); "
-                        + "start with --insecure (or CAIRN_INSECURE=true) to serve plain-text HTTP/2 "
-                        + "for development");
                 return ExitCode.USAGE;
             }
             // Handle SIGTERM/SIGINT from the start, so that a signal during startup also ends in
@@ -132,8 +175,21 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(),
-                        storeOptions.maxEventSize());
+                EventStore store = Cairn.open(storeOptions);
+                Security security = null;
+                if (!options.insecure()) {
+                    try {
+                        security = Security.open(store, securityOptions(options));
+                    } catch (CairnException e) {
+                        store.close();
+                        throw e;
+                    }
+                }
+                node = CairnServer.start(store, options.port(), storeOptions.maxAppendSize(),
+                        storeOptions.maxEventSize(), tls, security, null, limits);
+                if (security != null) {
+                    warnWhileDefaultPasswordsAreInUse(security);
+                }
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;
@@ -144,6 +200,36 @@ public final class Main implements Callable<Integer> {
             node.awaitTermination();
             return ExitCode.OK;
         }
+    }
+
+    private static SecurityOptions securityOptions(ServerConfig options) {
+        SecurityOptions.Builder b = SecurityOptions.builder();
+        if (options.defaultAdminPassword() != null) {
+            b.initialAdminPassword(options.defaultAdminPassword());
+        }
+        if (options.defaultOpsPassword() != null) {
+            b.initialOpsPassword(options.defaultOpsPassword());
+        }
+        return b.build();
+    }
+
+    /**
+     * Checks in the background (a slow hash per user) whether {@code admin} or {@code ops} still
+     * has the default password, and warns if so.
+     */
+    private static void warnWhileDefaultPasswordsAreInUse(Security security) {
+        Thread.ofVirtual().name("cairn-default-password-check").start(() -> {
+            try {
+                for (String login : security.defaultPasswordsInUse()) {
+                    LoggerFactory.getLogger(Main.class).warn("the user '{}' still has the default password "
+                            + "'changeit': change it (Users ChangePassword or ResetPassword), or set "
+                            + "CAIRN_DEFAULT_{}_PASSWORD before the first start", login,
+                            login.toUpperCase(java.util.Locale.ROOT));
+                }
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Main.class).debug("default password check ended: {}", e.toString());
+            }
+        });
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.cairn.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.server.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,14 +18,30 @@ import java.util.Set;
  *
  * @param db the data directory (default {@code ./data})
  * @param port the port for gRPC and HTTP (default 2113; 0 picks a free one)
- * @param insecure serve plain-text HTTP/2 without TLS; required until TLS is configurable
+ * @param insecure serve plain-text HTTP/2 without TLS and without authentication (development)
+ * @param certificateFile the node's PEM certificate (chain), required unless insecure
+ * @param certificatePrivateKeyFile the node's PEM private key, required unless insecure
+ * @param trustedRootCertificatesPath PEM root certificates (a file or a directory), optional
+ * @param defaultAdminPassword the password {@code admin} gets when first created; null for
+ *     {@code changeit}. From the environment or the file only, never a flag (flags show in process
+ *     lists)
+ * @param defaultOpsPassword the same for {@code ops}
  */
-public record ServerConfig(Path db, int port, boolean insecure) {
+public record ServerConfig(Path db, int port, boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
+        Path trustedRootCertificatesPath, String defaultAdminPassword, String defaultOpsPassword) {
 
     public static final Path DEFAULT_DB = Path.of("data");
     public static final int DEFAULT_PORT = 2113;
 
-    private static final Set<String> YAML_KEYS = Set.of("db", "port", "insecure");
+    private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
+            "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
+            "default-ops-password"), ServerLimits.YAML_KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
+    }
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -31,31 +49,104 @@ public record ServerConfig(Path db, int port, boolean insecure) {
         }
     }
 
+    /** Options without TLS files. */
+    public ServerConfig(Path db, int port, boolean insecure) {
+        this(db, port, insecure, null, null, null, null, null);
+    }
+
+    /** Never shows the passwords. */
+    @Override
+    public String toString() {
+        return "ServerConfig[db=" + db + ", port=" + port + ", insecure=" + insecure + ", certificateFile="
+                + certificateFile + ", certificatePrivateKeyFile=" + certificatePrivateKeyFile
+                + ", trustedRootCertificatesPath=" + trustedRootCertificatesPath + ", defaultAdminPassword="
+                + (defaultAdminPassword == null ? "(default)" : "(set)") + ", defaultOpsPassword="
+                + (defaultOpsPassword == null ? "(default)" : "(set)") + "]";
+    }
+
     /**
-     * Resolves the options. Each argument may be null when not given.
+     * What was given on the command line; null where a flag was not given.
+     */
+    public record Flags(Path db, Integer port, Boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
+            Path trustedRootCertificatesPath) {
+    }
+
+    /**
+     * Resolves the options without TLS flags. Each argument may be null when not given.
      *
      * @throws IllegalArgumentException naming the option and source that is malformed
      */
     public static ServerConfig resolve(Path dbFlag, Integer portFlag, Boolean insecureFlag, Path configFile,
             Map<String, String> env) {
-        JsonNode yaml = configFile == null ? null : readYaml(configFile);
-        Path db = dbFlag != null ? dbFlag
-                : env.get("CAIRN_DB") != null ? Path.of(env.get("CAIRN_DB"))
-                : yaml != null && yaml.hasNonNull("db") ? Path.of(yaml.get("db").asText())
-                : DEFAULT_DB;
-        int port = portFlag != null ? portFlag
-                : env.get("CAIRN_PORT") != null ? parsePort(env.get("CAIRN_PORT"), "CAIRN_PORT")
-                : yaml != null && yaml.hasNonNull("port") ? parsePort(yaml.get("port").asText(), configFile + ": port")
-                : DEFAULT_PORT;
-        boolean insecure = insecureFlag != null ? insecureFlag
-                : env.get("CAIRN_INSECURE") != null ? parseBoolean(env.get("CAIRN_INSECURE"), "CAIRN_INSECURE")
-                : yaml != null && yaml.hasNonNull("insecure")
-                        ? parseBoolean(yaml.get("insecure").asText(), configFile + ": insecure")
-                : false;
-        return new ServerConfig(db, port, insecure);
+        return resolve(new Flags(dbFlag, portFlag, insecureFlag, null, null, null), configFile, env);
     }
 
-    private static JsonNode readYaml(Path file) {
+    /**
+     * Resolves the options.
+     *
+     * @throws IllegalArgumentException naming the option and source that is malformed
+     */
+    public static ServerConfig resolve(Flags flags, Path configFile, Map<String, String> env) {
+        Sources s = new Sources(configFile == null ? null : readYaml(configFile), configFile, env);
+        Path db = s.pick(flags.db(), "CAIRN_DB", "db", (v, src) -> Path.of(v));
+        if (db == null) {
+            db = DEFAULT_DB;
+        }
+        Integer port = s.pick(flags.port(), "CAIRN_PORT", "port", ServerConfig::parsePort);
+        Boolean insecure = s.pick(flags.insecure(), "CAIRN_INSECURE", "insecure", ServerConfig::parseBoolean);
+        Path certificate = s.pick(flags.certificateFile(), "CAIRN_CERTIFICATE_FILE", "certificate-file",
+                (v, src) -> Path.of(v));
+        Path key = s.pick(flags.certificatePrivateKeyFile(), "CAIRN_CERTIFICATE_PRIVATE_KEY_FILE",
+                "certificate-private-key-file", (v, src) -> Path.of(v));
+        Path roots = s.pick(flags.trustedRootCertificatesPath(), "CAIRN_TRUSTED_ROOT_CERTIFICATES_PATH",
+                "trusted-root-certificates-path", (v, src) -> Path.of(v));
+        String adminPassword = s.pick(null, "CAIRN_DEFAULT_ADMIN_PASSWORD", "default-admin-password",
+                ServerConfig::password);
+        String opsPassword = s.pick(null, "CAIRN_DEFAULT_OPS_PASSWORD", "default-ops-password", ServerConfig::password);
+        return new ServerConfig(db, port == null ? DEFAULT_PORT : port, insecure != null && insecure, certificate, key,
+                roots, adminPassword, opsPassword);
+    }
+
+    /**
+     * The TLS files to serve with, or null in insecure mode.
+     *
+     * @throws IllegalArgumentException when the node is not insecure and a file is not configured
+     */
+    public TlsSettings tls() {
+        if (insecure) {
+            return null;
+        }
+        if (certificateFile == null || certificatePrivateKeyFile == null) {
+            throw new IllegalArgumentException("TLS is not configured: give --certificate-file and "
+                    + "--certificate-private-key-file (create them with `cairn certs`), or start with --insecure "
+                    + "(or CAIRN_INSECURE=true) to serve plain-text HTTP/2 without authentication for development");
+        }
+        return new TlsSettings(certificateFile, certificatePrivateKeyFile, trustedRootCertificatesPath);
+    }
+
+    /** Where values come from, highest first: a flag, then the environment, then the YAML file. */
+    private record Sources(JsonNode yaml, Path file, Map<String, String> env) {
+
+        interface Parser<T> {
+            T parse(String value, String source);
+        }
+
+        <T> T pick(T flag, String envName, String yamlKey, Parser<T> parser) {
+            if (flag != null) {
+                return flag;
+            }
+            if (env.get(envName) != null) {
+                return parser.parse(env.get(envName), envName);
+            }
+            if (yaml != null && yaml.hasNonNull(yamlKey)) {
+                return parser.parse(yaml.get(yamlKey).asText(), file + ": " + yamlKey);
+            }
+            return null;
+        }
+    }
+
+    /** The YAML file as a mapping (null when empty), with every key checked. */
+    static JsonNode readYaml(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file not found: " + file);
         }
@@ -75,13 +166,20 @@ public record ServerConfig(Path db, int port, boolean insecure) {
             String name = names.next();
             if (!YAML_KEYS.contains(name)) {
                 throw new IllegalArgumentException("config file " + file + ": unknown option '" + name
-                        + "' (known: db, port, insecure)");
+                        + "' (known: " + String.join(", ", YAML_KEYS) + ")");
             }
         }
         return root;
     }
 
-    private static int parsePort(String value, String source) {
+    private static String password(String value, String source) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(source + " must not be empty");
+        }
+        return value;
+    }
+
+    private static Integer parsePort(String value, String source) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
@@ -89,7 +187,7 @@ public record ServerConfig(Path db, int port, boolean insecure) {
         }
     }
 
-    private static boolean parseBoolean(String value, String source) {
+    private static Boolean parseBoolean(String value, String source) {
         return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;

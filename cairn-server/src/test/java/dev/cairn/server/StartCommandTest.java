@@ -84,7 +84,8 @@ class StartCommandTest {
     void withoutInsecureItRefusesToStartBecauseTlsIsNotConfigured() throws Exception {
         Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0");
         assertThat(node.awaitExit()).isEqualTo(2);
-        assertThat(node.output()).contains("TLS is not configured yet").contains("--insecure");
+        assertThat(node.output()).contains("TLS is not configured").contains("--certificate-file")
+                .contains("--insecure");
         assertThat(tmp.resolve("db")).doesNotExist();
     }
 
@@ -122,6 +123,59 @@ class StartCommandTest {
             assertThat(again.awaitExit()).isZero();
         } finally {
             again.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void aMissingCertificateStopsTheStartWithAClearMessage() throws Exception {
+        // in this process: the start fails before it touches signals or the store
+        TestCerts certs = TestCerts.create(tmp.resolve("certs"));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = Main.run("start", "--db", tmp.resolve("db").toString(), "--port", "0",
+                    "--certificate-file", tmp.resolve("no-such.crt").toString(),
+                    "--certificate-private-key-file", certs.nodeKey().toString());
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("cairn start: certificate file").contains("no-such.crt").contains("does not exist");
+        assertThat(tmp.resolve("db")).doesNotExist();
+    }
+
+    @Test
+    void withCertificatesItServesTls() throws Exception {
+        TestCerts certs = TestCerts.create(tmp.resolve("certs"));
+        Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0",
+                "--certificate-file", certs.nodeCertificate().toString(),
+                "--certificate-private-key-file", certs.nodeKey().toString(),
+                "--trusted-root-certificates-path", certs.caCertificate().toString());
+        try {
+            int port = node.awaitReady();
+            assertThat(node.output()).contains("https://").contains("(TLS)");
+            try (HttpClient https = HttpClient.newBuilder()
+                    .sslContext(dev.cairn.server.tls.TlsRoundTripTest.trusting(certs.caCertificate())).build()) {
+                HttpResponse<Void> live = https.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(live.statusCode()).isEqualTo(204);
+            }
+            // no initial passwords were given: admin and ops have changeit, and the node says so
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!node.output().contains("'ops' still has the default password") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(node.output()).contains("created the default user 'admin'")
+                    .contains("the user 'admin' still has the default password 'changeit'")
+                    .contains("the user 'ops' still has the default password 'changeit'");
+            node.process().destroy();
+            assertThat(node.awaitExit()).isZero();
+        } finally {
+            node.process().destroyForcibly();
         }
     }
 }

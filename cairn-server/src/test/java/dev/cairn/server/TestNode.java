@@ -26,14 +26,27 @@ public final class TestNode implements AutoCloseable {
     /** The options of a test node's store in {@code dir}; an embedded store opened with them behaves alike. */
     public static CairnOptions options(Path dir) {
         // small segments keep the pre-written log files cheap in tests
-        return CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(MAX_EVENT_SIZE)
-                .maxAppendSize(MAX_APPEND_SIZE).build();
+        return optionsBuilder(dir).build();
+    }
+
+    /** The options {@link #start(Path)} uses, to add to. */
+    public static CairnOptions.Builder optionsBuilder(Path dir) {
+        return CairnOptions.builder(dir).segmentSize(8L << 20).maxEventSize(MAX_EVENT_SIZE).maxAppendSize(MAX_APPEND_SIZE);
     }
 
     public static TestNode start(Path dir) {
-        CairnOptions options = options(dir);
+        return start(options(dir));
+    }
+
+    /** A node over a store opened with {@code options} (for example with injected storage faults). */
+    public static TestNode start(CairnOptions options) {
+        return start(options, ServerLimits.DEFAULTS);
+    }
+
+    /** A node over a store opened with {@code options}, serving within {@code limits}. */
+    public static TestNode start(CairnOptions options, ServerLimits limits) {
         return new TestNode(CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(),
-                options.maxEventSize()));
+                options.maxEventSize(), limits));
     }
 
     public String connectionString() {

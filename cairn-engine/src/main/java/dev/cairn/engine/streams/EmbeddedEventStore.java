@@ -67,6 +67,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final AllReader allReader;
     private final Subscriptions subscriptions;
     private final PersistentSubscriptionService persistent;
+    private final SystemAccess system;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -86,6 +87,7 @@ public final class EmbeddedEventStore implements EventStore {
                 subscriptions::published);
         writer.start();
         this.persistent = new PersistentSubscriptionService(this, this::appendSystemAsync, options.clock());
+        this.system = new SystemAccess(catalog, writer, options);
     }
 
     /**
@@ -135,6 +137,11 @@ public final class EmbeddedEventStore implements EventStore {
 
     public CairnOptions options() {
         return options;
+    }
+
+    /** Stored state and reserved writes for the engine's own subsystems (security); checks no access. */
+    public SystemAccess system() {
+        return system;
     }
 
     private void requireOpen() {

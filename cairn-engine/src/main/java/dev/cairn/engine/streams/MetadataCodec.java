@@ -98,6 +98,24 @@ public final class MetadataCodec {
         return v.asLong();
     }
 
+    /**
+     * Parses an access control list object ({@code $r $w $d $mr $mw}, each a role or an array of
+     * roles), as in {@code $acl} and in {@code $settings}.
+     *
+     * @throws IllegalArgumentException when it is not such an object
+     */
+    static Acl parseAcl(JsonNode v) {
+        try {
+            Acl acl = acl(v);
+            if (acl == null) {
+                throw new IllegalArgumentException("an access control list must be an object");
+            }
+            return acl;
+        } catch (MalformedMetadata e) {
+            throw new IllegalArgumentException("malformed access control list: " + v, e);
+        }
+    }
+
     private static Acl acl(JsonNode v) {
         if (v.isNull()) {
             return null;

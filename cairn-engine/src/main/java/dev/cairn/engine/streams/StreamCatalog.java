@@ -25,6 +25,11 @@ public final class StreamCatalog {
     private final StreamIndex index;
     private final Cache<String, Optional<StreamInfo>> streams;
     private final Cache<String, Optional<Metadata>> metadata;
+    /** The parsed {@code $settings} and the revision it came from; replaced when that moves. */
+    private volatile Settings settings = new Settings(-1, SystemSettings.DEFAULT);
+
+    private record Settings(long revision, SystemSettings value) {
+    }
 
     /**
      * A stream's metadata and the revision of {@code $$stream} it came from.
@@ -80,6 +85,29 @@ public final class StreamCatalog {
         LogRecord.Event event = (LogRecord.Event) log.read(entry.position());
         return Optional.of(new Metadata(parse(event), meta.lastRevision()));
     }
+
+    /**
+     * The node-wide default ACLs from the last event of {@code $settings} (its data, whatever its
+     * type, as KurrentDB reads it); {@link SystemSettings#DEFAULT} when there is none. Cheap when
+     * the stream has not moved: one cache lookup.
+     */
+    public SystemSettings systemSettings() {
+        StreamInfo info = info(SETTINGS_STREAM);
+        long revision = info == null || info.tombstoned() ? -1 : info.lastRevision();
+        Settings current = settings;
+        if (current.revision() == revision) {
+            return current.value();
+        }
+        SystemSettings loaded = SystemSettings.DEFAULT;
+        IndexEntry entry = revision < 0 ? null : index.entry(info.id(), revision);
+        if (entry != null && log.read(entry.position()) instanceof LogRecord.Event event) {
+            loaded = SystemSettings.parse(event.data());
+        }
+        settings = new Settings(revision, loaded);
+        return loaded;
+    }
+
+    static final String SETTINGS_STREAM = "$settings";
 
     /** Metadata from a {@code $metadata} event: only a JSON event counts, whatever its type, as KurrentDB reads it. */
     static StreamMetadata parse(LogRecord.Event event) {

@@ -15,9 +15,9 @@ import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
+import dev.cairn.engine.fault.FaultyChannels;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,14 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FailStopTest extends StoreFixture {
 
-    private final AtomicInteger forcesLeft = new AtomicInteger();
+    private final FaultyChannels channels = new FaultyChannels();
 
     @ParameterizedTest(name = "fdatasync fails after {0} successful ones")
     @ValueSource(ints = {0, 1, 3, 10, 11, 12, 24})
     void aFailedSyncStopsWritesKeepsReadsAndLosesNothingAcknowledged(int successfulForces) {
         store.close();
-        forcesLeft.set(successfulForces);
-        CairnOptions faulty = options().channels(FaultyFileChannel.factory(forcesLeft)).build();
+        channels.failForcesAfter(successfulForces);
+        CairnOptions faulty = options().channels(channels).build();
         store = Cairn.open(faulty);
 
         List<EventData> acknowledged = new ArrayList<>();
@@ -58,7 +58,7 @@ class FailStopTest extends StoreFixture {
         assertThat(failed).as("the injected failure hit an append").isNotNull();
         Position head = store.headPosition();
 
-        forcesLeft.set(1_000);
+        channels.failForcesAfter(1_000);
         List<ThrowingCallable> writes = List.of(
                 () -> append("s", StreamState.any(), event()),
                 () -> append("other", StreamState.noStream(), event()),
@@ -103,8 +103,8 @@ class FailStopTest extends StoreFixture {
     @ValueSource(ints = {2})
     void theFailingAppendReportsAFailure(int successfulForces) {
         store.close();
-        forcesLeft.set(successfulForces);
-        store = Cairn.open(options().channels(FaultyFileChannel.factory(forcesLeft)).build());
+        channels.failForcesAfter(successfulForces);
+        store = Cairn.open(options().channels(channels).build());
         append("s", StreamState.noStream(), event());
         append("s", StreamState.at(0), event());
 

@@ -7,6 +7,8 @@ import dev.cairn.api.PersistentSubscriptionException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
+import dev.cairn.api.UserConflictException;
+import dev.cairn.api.UserNotFoundException;
 import dev.cairn.api.WrongExpectedVersionException;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Trailer keys (KurrentDB's {@code RpcExceptions}): {@code exception} names the error;
  * {@code stream-name}, {@code expected-version}, {@code actual-version},
  * {@code maximum-append-size}, {@code maximum-append-event-size}, {@code event-id},
- * {@code proposed-append-event-size}, {@code group-name}, {@code reason} carry its details.
- * Thread-safe (stateless).
+ * {@code proposed-append-event-size}, {@code group-name}, {@code reason}, {@code login-name} carry
+ * its details. Thread-safe (stateless).
  */
 public final class GrpcErrors {
 
@@ -40,6 +42,7 @@ public final class GrpcErrors {
     static final Metadata.Key<String> PROPOSED_APPEND_EVENT_SIZE = key("proposed-append-event-size");
     static final Metadata.Key<String> GROUP_NAME = key("group-name");
     static final Metadata.Key<String> REASON = key("reason");
+    static final Metadata.Key<String> LOGIN_NAME = key("login-name");
 
     private GrpcErrors() {
     }
@@ -64,9 +67,29 @@ public final class GrpcErrors {
         return Status.INTERNAL.withDescription("internal error: " + t).asRuntimeException();
     }
 
+    /**
+     * Longest error description sent, in characters. Descriptions quote stream names (up to 4 KiB
+     * of UTF-8, tripled by the percent-encoding of grpc-message) and go in HTTP/2 trailers beside
+     * the {@code stream-name} trailer; clients refuse trailers over 8 KiB (grpc-java's default) with
+     * a protocol error that hides the real one, so long descriptions are shortened.
+     */
+    static final int MAX_DESCRIPTION = 512;
+
+    /** {@code message}, shortened to {@link #MAX_DESCRIPTION} characters if longer. */
+    static String describe(String message) {
+        if (message == null || message.length() <= MAX_DESCRIPTION) {
+            return message;
+        }
+        int cut = MAX_DESCRIPTION - 30;
+        if (Character.isHighSurrogate(message.charAt(cut - 1))) {
+            cut--;
+        }
+        return message.substring(0, cut) + "... (" + message.length() + " characters)";
+    }
+
     /** INVALID_ARGUMENT with a message saying which rule the request broke. */
     public static StatusRuntimeException invalidArgument(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+        return Status.INVALID_ARGUMENT.withDescription(describe(message)).asRuntimeException();
     }
 
     /** INVALID_ARGUMENT with KurrentDB's {@code missing-required-metadata-property} trailer. */
@@ -93,21 +116,21 @@ public final class GrpcErrors {
                     trailers.put(EXPECTED_VERSION, Long.toString(rawExpected(wev.expected())));
                     trailers.put(ACTUAL_VERSION, Long.toString(rawActual(wev.actual())));
                 }
-                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.FAILED_PRECONDITION.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case STREAM_DELETED -> {
                 trailers.put(EXCEPTION, "stream-deleted");
                 if (e instanceof StreamDeletedException sd) {
                     trailers.put(STREAM_NAME, sd.stream().value());
                 }
-                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.FAILED_PRECONDITION.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case STREAM_NOT_FOUND -> {
                 trailers.put(EXCEPTION, "stream-not-found");
                 if (e instanceof StreamNotFoundException nf) {
                     trailers.put(STREAM_NAME, nf.stream().value());
                 }
-                yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.NOT_FOUND.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case MAXIMUM_APPEND_SIZE_EXCEEDED -> {
                 if (e instanceof MaximumAppendEventSizeExceededException m) {
@@ -121,21 +144,36 @@ public final class GrpcErrors {
                         trailers.put(MAXIMUM_APPEND_SIZE, Long.toString(m.maxAppendSize()));
                     }
                 }
-                yield Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.INVALID_ARGUMENT.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
             case INVALID_ARGUMENT -> invalidArgument(e.getMessage());
             case ACCESS_DENIED -> {
                 trailers.put(EXCEPTION, "access-denied");
-                yield Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException(trailers);
+                yield Status.PERMISSION_DENIED.withDescription(describe(e.getMessage())).asRuntimeException(trailers);
             }
-            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+            case NOT_AUTHENTICATED -> Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
+            case USER_NOT_FOUND -> {
+                trailers.put(EXCEPTION, "user-not-found");
+                if (e instanceof UserNotFoundException nf) {
+                    trailers.put(LOGIN_NAME, nf.login());
+                }
+                yield Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case USER_CONFLICT -> {
+                trailers.put(EXCEPTION, "user-conflict");
+                if (e instanceof UserConflictException c) {
+                    trailers.put(LOGIN_NAME, c.login());
+                }
+                yield Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException(trailers);
+            }
+            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(describe(e.getMessage())).asRuntimeException();
             case CORRUPTED -> {
                 LOG.error("corrupted store while serving a call", e);
-                yield Status.DATA_LOSS.withDescription(e.getMessage()).asRuntimeException();
+                yield Status.DATA_LOSS.withDescription(describe(e.getMessage())).asRuntimeException();
             }
             case STORAGE_FAILURE -> {
                 LOG.error("storage failure while serving a call", e);
-                yield Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+                yield Status.INTERNAL.withDescription(describe(e.getMessage())).asRuntimeException();
             }
             case PERSISTENT_SUBSCRIPTION_EXISTS ->
                     persistent(Status.ALREADY_EXISTS, "persistent-subscription-exists", e, trailers);

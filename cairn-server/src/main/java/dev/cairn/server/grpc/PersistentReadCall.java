@@ -6,11 +6,13 @@ import dev.cairn.api.EventStore;
 import dev.cairn.api.NackAction;
 import dev.cairn.api.PersistentSubscription;
 import dev.cairn.api.PersistentSubscriptionListener;
+import dev.cairn.api.Principal;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
 import dev.cairn.protocol.persistentsubscriptions.ReadReq;
 import dev.cairn.protocol.persistentsubscriptions.ReadResp;
 import dev.cairn.protocol.shared.UUID;
+import dev.cairn.server.security.CallPrincipal;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -120,7 +122,7 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
             structuredIds = o.getUuidOption().getContentCase() != ReadReq.Options.UUIDOption.ContentCase.STRING;
             registry.add(this);
             consumer = store.persistentSubscriptions().subscribe(source, o.getGroupName(),
-                    new ConsumerOptions(o.getBufferSize(), connectionName, from, "anonymous"), this);
+                    new ConsumerOptions(o.getBufferSize(), connectionName, from, user()), this);
         } catch (RuntimeException e) {
             registry.remove(this);
             ended = true;
@@ -230,5 +232,11 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
         } else {
             responses.onCompleted();
         }
+    }
+
+    /** The consumer's user as KurrentDB reports it: the caller's login, or "anonymous". */
+    private static String user() {
+        Principal caller = CallPrincipal.current();
+        return caller.isAuthenticated() ? caller.name() : "anonymous";
     }
 }

@@ -50,7 +50,7 @@ final class ReadCall {
     }
 
     static void start(EventStore store, ReadReq request, ServerCallStreamObserver<ReadResp> responses,
-            Set<SubscribeCall> subscriptions) {
+            Set<SubscribeCall> subscriptions, SubscriptionSlots slots) {
         ReadReq.Options o = request.getOptions();
         StreamName stream = null;
         EventIterator events;
@@ -58,7 +58,7 @@ final class ReadCall {
         try {
             switch (o.getCountOptionCase()) {
                 case SUBSCRIPTION -> {
-                    SubscribeCall.start(store, o, responses, subscriptions);
+                    SubscribeCall.start(store, o, responses, subscriptions, slots);
                     return;
                 }
                 case COUNT -> count = o.getCount() < 0 ? Long.MAX_VALUE : o.getCount();

@@ -47,10 +47,36 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method("event_store.client.gossip.gossip", "read"),
             method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
 
+    private static final String USERS = "event_store.client.users.users";
+
+    /** User management, served by secure nodes only. */
+    static final List<SupportedMethod> USERS_METHODS = List.of(
+            method(USERS, "create"),
+            method(USERS, "update"),
+            method(USERS, "delete"),
+            method(USERS, "disable"),
+            method(USERS, "enable"),
+            method(USERS, "details"),
+            method(USERS, "changepassword"),
+            method(USERS, "resetpassword"));
+
+    private final boolean users;
+
+    /** The features of an insecure node. */
+    public ServerFeaturesService() {
+        this(false);
+    }
+
+    /** @param users whether the node serves user management (secure nodes do) */
+    public ServerFeaturesService(boolean users) {
+        this.users = users;
+    }
+
     @Override
     public void getSupportedMethods(Empty request, StreamObserver<SupportedMethods> responses) {
         responses.onNext(SupportedMethods.newBuilder()
                 .addAllMethods(METHODS)
+                .addAllMethods(users ? USERS_METHODS : List.of())
                 .setEventStoreServerVersion(REPORTED_VERSION)
                 .build());
         responses.onCompleted();

@@ -35,15 +35,18 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     private final EventStore store;
     private final AppendLimits limits;
     private final Set<SubscribeCall> subscriptions = ConcurrentHashMap.newKeySet();
+    private final SubscriptionSlots subscriptionSlots;
 
     /**
      * @param maxAppendSize the store's limit on one append, in bytes as KurrentDB counts them; an
      *     Append call that streams more is refused at once instead of being buffered to the end
      * @param maxEventSize the store's limit on one event, checked as each event arrives
+     * @param maxSubscriptionsPerConnection catch-up subscriptions one connection may hold at once
      */
-    public StreamsService(EventStore store, long maxAppendSize, long maxEventSize) {
+    public StreamsService(EventStore store, long maxAppendSize, long maxEventSize, int maxSubscriptionsPerConnection) {
         this.store = store;
         this.limits = new AppendLimits(maxAppendSize, maxEventSize);
+        this.subscriptionSlots = new SubscriptionSlots(maxSubscriptionsPerConnection);
     }
 
     /**
@@ -66,7 +69,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
-        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions);
+        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions, subscriptionSlots);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,9 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * callback. A slow client therefore stops its own subscription reading, and the node buffers
  * nothing for it beyond the transport's window and those few messages.
  *
- * <p>Thread-safety: after the confirmation, which the handler thread sends before the
- * subscription starts, only the subscription's thread talks to {@code responses}; the gRPC
- * callbacks only set flags and wake it.
+ * <p>Thread-safety: the handler thread sends the confirmation once the store has accepted the
+ * subscription (so a refused caller gets only the error); the subscription's thread waits for it,
+ * and from then on only that thread talks to {@code responses}; the gRPC callbacks only set flags
+ * and wake it.
  */
 final class SubscribeCall implements SubscriptionListener {
 
@@ -47,8 +49,12 @@ final class SubscribeCall implements SubscriptionListener {
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private volatile Subscription subscription;
+    /** Opened once the confirmation is sent; the subscription's thread sends nothing before. */
+    private final CountDownLatch confirmed = new CountDownLatch(1);
     /** Messages sent since the transport last reported ready (subscription thread only). */
     private int unready;
+    /** Gives back this call's subscription slot on its connection (idempotent). */
+    private Runnable releaseSlot = () -> { };
     private Long lastRevision;
     private Position lastPosition;
 
@@ -61,7 +67,7 @@ final class SubscribeCall implements SubscriptionListener {
 
     /** Validates the request, confirms, and starts the subscription; errors end the call at once. */
     static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<ReadResp> responses,
-            Set<SubscribeCall> registry) {
+            Set<SubscribeCall> registry, SubscriptionSlots slots) {
         if (o.getReadDirection() != ReadReq.Options.ReadDirection.Forwards) {
             throw GrpcErrors.invalidArgument("a subscription reads forwards");
         }
@@ -102,20 +108,28 @@ final class SubscribeCall implements SubscriptionListener {
             }
             case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("subscription needs a stream or $all");
         }
-        // KurrentDB confirms before it delivers anything; the id is ours
-        String id = UUID.randomUUID().toString();
-        responses.onNext(ReadResp.newBuilder()
-                .setConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(id)).build());
+        call.releaseSlot = slots.acquire();
         responses.setOnReadyHandler(call::wake);
         responses.setOnCancelHandler(call::cancel);
         registry.add(call);
         try {
+            // first, so that a caller the store refuses (access denied) gets the error alone
             call.subscription = stream != null
                     ? store.subscribeToStream(stream, streamOptions, call)
                     : store.subscribeToAll(allOptions, call);
         } catch (RuntimeException e) {
             registry.remove(call);
+            call.releaseSlot.run();
             throw e;
+        }
+        // KurrentDB confirms before it delivers anything (the subscription's thread waits for
+        // this); the id is ours
+        String id = UUID.randomUUID().toString();
+        try {
+            responses.onNext(ReadResp.newBuilder()
+                    .setConfirmation(ReadResp.SubscriptionConfirmation.newBuilder().setSubscriptionId(id)).build());
+        } finally {
+            call.confirmed.countDown();
         }
         if (call.cancelled) {
             call.subscription.stop();
@@ -151,11 +165,21 @@ final class SubscribeCall implements SubscriptionListener {
         }
     }
 
+    private void awaitConfirmed() {
+        try {
+            confirmed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
-     * Waits until the transport takes more, allowing {@link ReadCall#SLACK} messages past the
-     * moment it stops reporting ready; false if the call ended meanwhile.
+     * Waits until the confirmation is out and the transport takes more, allowing
+     * {@link ReadCall#SLACK} messages past the moment it stops reporting ready; false if the call
+     * ended meanwhile.
      */
     private boolean awaitReady() {
+        awaitConfirmed();
         if (responses.isReady()) {
             unready = 0;
             return true;
@@ -218,7 +242,9 @@ final class SubscribeCall implements SubscriptionListener {
 
     @Override
     public void onStopped(Subscription s, Throwable error) {
+        awaitConfirmed();
         registry.remove(this);
+        releaseSlot.run();
         if (cancelled) {
             return;
         }

@@ -332,7 +332,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
             Message details) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(code.value())
-                .setMessage(message)
+                .setMessage(GrpcErrors.describe(message))
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("streams").build()));
         if (details != null) {
             status.addDetails(Any.pack(details));

@@ -3,6 +3,7 @@ package dev.cairn.server.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.cairn.server.SecureTestNode;
 import dev.cairn.server.TestNode;
 import java.io.File;
 import java.io.IOException;
@@ -66,8 +67,12 @@ class NodeClientSmokeTest {
 
     /** Runs a script of {@code src/test/node} against the node; its output after it exited 0. */
     private String runScript(String script) throws Exception {
+        return runScript(script, node.connectionString());
+    }
+
+    private String runScript(String script, String connectionString) throws Exception {
         Result result = run(List.of(nodeExe, script),
-                Map.of("KURRENTDB_CONNECTION_STRING", node.connectionString()), SMOKE_TIMEOUT_MINUTES);
+                Map.of("KURRENTDB_CONNECTION_STRING", connectionString), SMOKE_TIMEOUT_MINUTES);
         System.out.print(result.output);
         assertThat(result.exit).as("exit of node %s; output:\n%s", script, result.output).isZero();
         return result.output;
@@ -77,6 +82,16 @@ class NodeClientSmokeTest {
     void nodeClientAppendsAndReads() throws Exception {
         String output = runScript("smoke.mjs");
         assertThat(output.lines().toList()).as("output of node smoke.mjs:\n%s", output).contains("node smoke: ok");
+    }
+
+    @Test
+    void nodeClientOverTlsWithCredentials(@TempDir Path dir) throws Exception {
+        // a secure node: TLS with a CA made by `cairn certs`, the client trusting it by tlsCAFile
+        try (SecureTestNode secure = SecureTestNode.start(dir)) {
+            String output = runScript("smoke.mjs", secure.connectionString("admin", "changeit"));
+            assertThat(output.lines().toList()).as("output of node smoke.mjs over TLS:\n%s", output)
+                    .contains("node smoke: ok");
+        }
     }
 
     @Test

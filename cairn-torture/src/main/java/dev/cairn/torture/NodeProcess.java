@@ -1,0 +1,113 @@
+package dev.cairn.torture;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code cairn start} in a child JVM over a data directory, with its output in a file. It is
+ * the real command line, from this process's own classpath, so what is tortured is what ships.
+ *
+ * <p>Not thread-safe: one owner starts, kills and stops it.
+ */
+final class NodeProcess {
+
+    private static final Pattern READY = Pattern.compile("Cairn is ready: .*:(\\d+) ");
+
+    private final Process process;
+    private final Path output;
+    private final int port;
+
+    private NodeProcess(Process process, Path output, int port) {
+        this.process = process;
+        this.output = output;
+        this.port = port;
+    }
+
+    /** Starts a node on a free port and waits (up to 60 s) for its ready line. */
+    static NodeProcess start(Path db, Path output) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+        long from = Files.exists(output) ? Files.size(output) : 0;
+        Process process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = READY.matcher(tail(output, from));
+            if (m.find()) {
+                return new NodeProcess(process, output, Integer.parseInt(m.group(1)));
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly().waitFor();
+        throw new IllegalStateException("the node did not become ready; its output:\n" + tail(output, from));
+    }
+
+    int port() {
+        return port;
+    }
+
+    String connectionString() {
+        return "kurrentdb://127.0.0.1:" + port + "?tls=false";
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no close; waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the node survived SIGKILL for 30 s");
+        }
+    }
+
+    /** The node's process id, for sampling its resources. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL without waiting, if it still runs; for cleaning up after a failed run. */
+    void destroy() {
+        process.destroyForcibly();
+    }
+
+    /** SIGTERM, the orderly stop; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("the node did not stop within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    private static String tail(Path file, long from) {
+        try {
+            if (!Files.exists(file)) {
+                return "";
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            return new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The node's output so far (all rounds), for a report on failure. */
+    String output() {
+        return tail(output, 0);
+    }
+}
