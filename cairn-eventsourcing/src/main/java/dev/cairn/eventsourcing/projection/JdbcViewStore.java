@@ -23,7 +23,8 @@ import java.util.Objects;
  *
  * <p>The store owns one connection, opened on first use with auto-commit off, and is meant for one
  * {@link ProjectionRunner} at a time; other code reads the view through its own connections.
- * Not thread-safe.
+ * Thread-safe: calls take turns on the connection, so reading the position while a runner
+ * commits waits for its transaction.
  */
 public final class JdbcViewStore implements ViewStore<Connection>, AutoCloseable {
 
@@ -58,7 +59,7 @@ public final class JdbcViewStore implements ViewStore<Connection>, AutoCloseable
     }
 
     @Override
-    public Position position(String projection) {
+    public synchronized Position position(String projection) {
         try {
             Connection c = connection();
             try (PreparedStatement s = c.prepareStatement("SELECT commit_position, prepare_position FROM " + TABLE
@@ -77,7 +78,8 @@ public final class JdbcViewStore implements ViewStore<Connection>, AutoCloseable
     }
 
     @Override
-    public void commit(String projection, Position position, Change<Connection> change) throws Exception {
+    public synchronized void commit(String projection, Position position, Change<Connection> change)
+            throws Exception {
         Connection c = connection();
         try {
             if (change != null) {
@@ -104,7 +106,7 @@ public final class JdbcViewStore implements ViewStore<Connection>, AutoCloseable
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
         if (connection != null) {
             connection.close();
             connection = null;
