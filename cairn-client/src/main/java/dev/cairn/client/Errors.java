@@ -3,6 +3,7 @@ package dev.cairn.client;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import dev.cairn.api.AccessDeniedException;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ConsistencyCheckException;
 import dev.cairn.api.CorruptedStoreException;
@@ -10,12 +11,15 @@ import dev.cairn.api.ErrorCode;
 import dev.cairn.api.InvalidArgumentException;
 import dev.cairn.api.MaximumAppendEventSizeExceededException;
 import dev.cairn.api.MaximumAppendSizeExceededException;
+import dev.cairn.api.NotAuthenticatedException;
 import dev.cairn.api.PersistentSubscriptionException;
 import dev.cairn.api.StoreUnavailableException;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
+import dev.cairn.api.UserConflictException;
+import dev.cairn.api.UserNotFoundException;
 import dev.cairn.api.WrongExpectedVersionException;
 import dev.cairn.protocol.v2.rpc.NotLeaderNodeErrorDetails;
 import dev.cairn.protocol.v2.streams.errors.AppendConsistencyViolationErrorDetails;
@@ -54,6 +58,7 @@ final class Errors {
     static final Metadata.Key<String> PROPOSED_EVENT_SIZE = key("proposed-append-event-size");
     static final Metadata.Key<String> GROUP_NAME = key("group-name");
     static final Metadata.Key<String> REASON = key("reason");
+    static final Metadata.Key<String> LOGIN_NAME = key("login-name");
     static final Metadata.Key<String> LEADER_HOST = key("leader-endpoint-host");
     static final Metadata.Key<String> LEADER_PORT = key("leader-endpoint-port");
 
@@ -197,8 +202,21 @@ final class Errors {
                     return new MaximumAppendSizeExceededException(parseLong(trailers.get(MAXIMUM_APPEND_SIZE), -1),
                             description);
                 }
-                case "access-denied", "not-authenticated" -> {
-                    return new CairnException(ErrorCode.ACCESS_DENIED, description);
+                case "access-denied" -> {
+                    return new AccessDeniedException(description);
+                }
+                case "not-authenticated" -> {
+                    return new NotAuthenticatedException();
+                }
+                case "user-not-found" -> {
+                    if (trailers.get(LOGIN_NAME) != null) {
+                        return new UserNotFoundException(trailers.get(LOGIN_NAME));
+                    }
+                }
+                case "user-conflict" -> {
+                    if (trailers.get(LOGIN_NAME) != null) {
+                        return new UserConflictException(trailers.get(LOGIN_NAME), description);
+                    }
                 }
                 case "missing-required-metadata-property", "invalid-transaction", "request-not-valid" -> {
                     return new InvalidArgumentException(description);
@@ -210,7 +228,8 @@ final class Errors {
         }
         return switch (e.getStatus().getCode()) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> new InvalidArgumentException(description);
-            case PERMISSION_DENIED, UNAUTHENTICATED -> new CairnException(ErrorCode.ACCESS_DENIED, description, e);
+            case PERMISSION_DENIED -> new AccessDeniedException(description);
+            case UNAUTHENTICATED -> new NotAuthenticatedException();
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED, ABORTED ->
                     new StoreUnavailableException(description, e);
             case UNIMPLEMENTED -> new StoreUnavailableException("the node does not serve this call: " + description, e);
@@ -279,7 +298,7 @@ final class Errors {
         return switch (reason) {
             case "STREAM_ALREADY_IN_APPEND_SESSION", "APPEND_SESSION_NO_REQUESTS", "BAD_REQUEST" ->
                     new InvalidArgumentException(message);
-            case "ACCESS_DENIED" -> new CairnException(ErrorCode.ACCESS_DENIED, message, e);
+            case "ACCESS_DENIED" -> new AccessDeniedException(message);
             default -> null;
         };
     }

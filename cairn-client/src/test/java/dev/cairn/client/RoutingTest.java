@@ -53,6 +53,7 @@ class RoutingTest {
     CairnServer leader;
     Server follower;
     Server seed;
+    Server silent;
     final List<Metadata> followerHeaders = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -64,12 +65,14 @@ class RoutingTest {
                 .addService(ServerInterceptors.intercept(new Follower(leader.port()), recordHeaders()))
                 .build().start();
         seed = NettyServerBuilder.forPort(0).addService(new Seed(leader.port())).build().start();
+        silent = NettyServerBuilder.forPort(0).addService(new Silent()).build().start();
     }
 
     @AfterAll
     void stop() {
         follower.shutdownNow();
         seed.shutdownNow();
+        silent.shutdownNow();
         leader.stop();
     }
 
@@ -122,6 +125,27 @@ class RoutingTest {
         @Override
         public void read(ReadReq request, StreamObserver<ReadResp> responses) {
             responses.onError(notLeader());
+        }
+    }
+
+    /** A node that takes appends and never answers them. */
+    static final class Silent extends StreamsGrpc.StreamsImplBase {
+        @Override
+        public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responses) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(AppendReq value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    // no answer: the client's deadline must end the call
+                }
+            };
         }
     }
 
@@ -207,6 +231,19 @@ class RoutingTest {
                 + "?tls=false&maxDiscoverAttempts=5&discoveryInterval=10&gossipTimeout=500")) {
             assertThat(client.append(StreamName.of("seeds-" + System.nanoTime()), StreamState.any(),
                     List.of(EventData.json("E", "{}"))).nextExpectedRevision()).isZero();
+        }
+    }
+
+    @Test
+    void aCallThatGetsNoAnswerEndsAtTheDefaultDeadline() {
+        try (CairnClient client = CairnClient.connect("kurrentdb://127.0.0.1:" + silent.getPort()
+                + "?tls=false&defaultDeadline=300&maxDiscoverAttempts=1")) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.append(StreamName.of("unanswered"), StreamState.any(),
+                    List.of(EventData.json("E", "{}")))).isInstanceOf(dev.cairn.api.StoreUnavailableException.class)
+                    .hasMessageContaining("deadline");
+            long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(millis).isBetween(250L, 5_000L);
         }
     }
 
