@@ -117,8 +117,8 @@ public final class Main implements Callable<Integer> {
         Integer maxMessageSize;
 
         @Option(names = "--max-subscriptions-per-connection", paramLabel = "N",
-                description = "Subscriptions one connection may hold at once (env CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION; "
-                        + "default 1000).")
+                description = "Subscriptions one connection may hold at once "
+                        + "(env CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION; default 1000).")
         Integer maxSubscriptionsPerConnection;
 
         @Override
@@ -153,7 +153,8 @@ public final class Main implements Callable<Integer> {
             CairnServer node;
             try {
                 CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
-                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(), limits);
+                node = CairnServer.start(Cairn.open(storeOptions), options.port(), storeOptions.maxAppendSize(),
+                        limits);
             } catch (CairnException e) {
                 err.println("cairn start: " + e.getMessage());
                 return 1;
