@@ -60,9 +60,10 @@ public record ServerLimits(int maxConnections, int maxConcurrentCalls, int maxMe
             Path configFile, Map<String, String> env) {
         JsonNode yaml = configFile == null ? null : ServerConfig.readYaml(configFile);
         return new ServerLimits(
-                pick(connections, "CAIRN_MAX_CONNECTIONS", "max-connections", DEFAULT_MAX_CONNECTIONS, env, yaml, configFile),
-                pick(calls, "CAIRN_MAX_CONCURRENT_CALLS", "max-concurrent-calls", DEFAULT_MAX_CONCURRENT_CALLS, env, yaml,
+                pick(connections, "CAIRN_MAX_CONNECTIONS", "max-connections", DEFAULT_MAX_CONNECTIONS, env, yaml,
                         configFile),
+                pick(calls, "CAIRN_MAX_CONCURRENT_CALLS", "max-concurrent-calls", DEFAULT_MAX_CONCURRENT_CALLS, env,
+                        yaml, configFile),
                 pick(messageBytes, "CAIRN_MAX_MESSAGE_SIZE", "max-message-size", DEFAULT_MAX_MESSAGE_BYTES, env, yaml,
                         configFile),
                 pick(subscriptions, "CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION", "max-subscriptions-per-connection",

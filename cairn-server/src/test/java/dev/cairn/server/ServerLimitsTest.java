@@ -27,16 +27,20 @@ class ServerLimitsTest {
                 + "max-message-size: 9000\nmax-subscriptions-per-connection: 10\ninsecure: true\n");
         assertThat(ServerLimits.resolve(null, null, null, null, yaml, Map.of()))
                 .isEqualTo(new ServerLimits(7, 8, 9000, 10));
-        Map<String, String> env = Map.of("CAIRN_MAX_CONNECTIONS", "70", "CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION", "100");
-        assertThat(ServerLimits.resolve(null, null, null, null, yaml, env)).isEqualTo(new ServerLimits(70, 8, 9000, 100));
-        assertThat(ServerLimits.resolve(700, 800, 90_000, null, yaml, env)).isEqualTo(new ServerLimits(700, 800, 90_000, 100));
+        Map<String, String> env = Map.of("CAIRN_MAX_CONNECTIONS", "70",
+                "CAIRN_MAX_SUBSCRIPTIONS_PER_CONNECTION", "100");
+        assertThat(ServerLimits.resolve(null, null, null, null, yaml, env))
+                .isEqualTo(new ServerLimits(70, 8, 9000, 100));
+        assertThat(ServerLimits.resolve(700, 800, 90_000, null, yaml, env))
+                .isEqualTo(new ServerLimits(700, 800, 90_000, 100));
         assertThat(ServerConfig.resolve(null, null, null, yaml, Map.of()).insecure())
                 .as("the server options read the same file").isTrue();
     }
 
     @Test
     void malformedOrImpossibleLimitsAreRefusedNamingTheSource() throws Exception {
-        assertThatThrownBy(() -> ServerLimits.resolve(null, null, null, null, null, Map.of("CAIRN_MAX_CONNECTIONS", "lots")))
+        assertThatThrownBy(() -> ServerLimits.resolve(null, null, null, null, null,
+                Map.of("CAIRN_MAX_CONNECTIONS", "lots")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CAIRN_MAX_CONNECTIONS");
         assertThatThrownBy(() -> ServerLimits.resolve(0, null, null, null, null, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");

@@ -42,7 +42,8 @@ final class AllSubscriber implements Subscriber {
     public void start(KurrentDBClient client) throws Exception {
         SubscribeToAllOptions options = SubscribeToAllOptions.get();
         Delivery last = last();
-        options = last == null ? options.fromStart() : options.fromPosition(new Position(last.position(), last.position()));
+        options = last == null ? options.fromStart()
+                : options.fromPosition(new Position(last.position(), last.position()));
         subscription = client.subscribeToAll(new SubscriptionListener() {
             @Override
             public void onEvent(Subscription s, ResolvedEvent event) {

@@ -141,7 +141,8 @@ final class LoadWriter {
         for (int i = 0; i < n; i++) {
             UUID eventId = UUID.randomUUID();
             ids.add(eventId);
-            byte[] data = ("{\"writer\":" + id + ",\"n\":" + i + ",\"pad\":\"" + "x".repeat(random.nextInt(400)) + "\"}")
+            String pad = "x".repeat(random.nextInt(400));
+            byte[] data = ("{\"writer\":" + id + ",\"n\":" + i + ",\"pad\":\"" + pad + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             events.add(EventData.builderAsJson(eventId, "TortureEvent", data).build());
         }

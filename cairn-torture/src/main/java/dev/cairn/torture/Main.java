@@ -24,11 +24,13 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "Kill-and-restart rounds (default 10).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
+            description = "Kill-and-restart rounds (default 10).")
     int rounds;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
-            description = "Longest load of a round before the kill; the kill comes at a random moment in it (default 10).")
+            description = "Longest load of a round before the kill; the kill comes at a random moment in it "
+                    + "(default 10).")
     double seconds;
 
     @Option(names = "--writers", paramLabel = "N", defaultValue = "4", description = "Concurrent writers (default 4).")
@@ -75,7 +77,8 @@ public final class Main implements Callable<Integer> {
     static java.time.Duration parseDuration(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException("must be a positive whole number of s, m or h (like 10m), was '" + text + "'");
+            throw new IllegalArgumentException("must be a positive whole number of s, m or h (like 10m), was '"
+                    + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -75,7 +75,8 @@ final class Soak {
         List<String> violations = new ArrayList<>();
         NodeProcess node = NodeProcess.start(settings.db(), log);
         try {
-            KurrentDBClient client = KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(node.connectionString()));
+            KurrentDBClient client = KurrentDBClient.create(
+                    KurrentDBConnectionString.parseOrThrow(node.connectionString()));
             AtomicBoolean stopped = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             List<Sample> samples = new ArrayList<>();
@@ -104,7 +105,8 @@ final class Soak {
                 Verifier.Result result = Verifier.verify(client, ledger);
                 violations.addAll(result.violations());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline && subscribers.stream().anyMatch(s -> s.count() < result.all().size())) {
+                while (System.nanoTime() < deadline
+                        && subscribers.stream().anyMatch(s -> s.count() < result.all().size())) {
                     Thread.sleep(50);
                 }
                 for (Subscriber s : subscribers) {

@@ -58,7 +58,8 @@ final class Verifier {
         while (true) {
             ReadAllOptions options = ReadAllOptions.get().forwards().maxCount(PAGE).deadline(60_000);
             options = all.isEmpty() ? options.fromStart()
-                    : options.fromPosition(new io.kurrent.dbclient.Position(all.getLast().position(), all.getLast().position()));
+                    : options.fromPosition(new io.kurrent.dbclient.Position(all.getLast().position(),
+                            all.getLast().position()));
             List<ResolvedEvent> page = client.readAll(options).get(90, TimeUnit.SECONDS).getEvents();
             int added = 0;
             for (int i = 0; i < page.size(); i++) {
@@ -201,8 +202,10 @@ final class Verifier {
         streams.addAll(deletes.keySet());
         for (String stream : streams) {
             List<Attempt> dels = deletes.getOrDefault(stream, List.of());
-            boolean tombstoned = dels.stream().anyMatch(d -> d.kind == Kind.TOMBSTONE && d.outcome == Outcome.ACKNOWLEDGED);
-            boolean mayBeTombstoned = dels.stream().anyMatch(d -> d.kind == Kind.TOMBSTONE && d.outcome != Outcome.REFUSED);
+            boolean tombstoned = dels.stream()
+                    .anyMatch(d -> d.kind == Kind.TOMBSTONE && d.outcome == Outcome.ACKNOWLEDGED);
+            boolean mayBeTombstoned = dels.stream()
+                    .anyMatch(d -> d.kind == Kind.TOMBSTONE && d.outcome != Outcome.REFUSED);
             Attempt last = lastAttempt.get(stream);
             boolean deletedLast = last != null && last.kind == Kind.DELETE && last.outcome == Outcome.ACKNOWLEDGED;
             List<UUID> inAll = byStream.getOrDefault(stream, List.of()).stream().map(Entry::id).toList();
@@ -231,9 +234,11 @@ final class Verifier {
                 report(violations, stream + " was deleted (acknowledged, nothing written since) but reads "
                         + read.size() + " events");
             }
-            boolean suffix = read.size() <= inAll.size() && inAll.subList(inAll.size() - read.size(), inAll.size()).equals(read);
+            boolean suffix = read.size() <= inAll.size()
+                    && inAll.subList(inAll.size() - read.size(), inAll.size()).equals(read);
             if (!suffix || (dels.isEmpty() && read.size() != inAll.size())) {
-                report(violations, stream + ": reading the stream gives " + read.size() + " events that do not match its "
+                report(violations, stream + ": reading the stream gives " + read.size()
+                        + " events that do not match its "
                         + inAll.size() + " events in $all");
             }
         }

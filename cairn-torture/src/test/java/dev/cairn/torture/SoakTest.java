@@ -29,7 +29,8 @@ class SoakTest {
                 .execute("--soak", "15s", "--writers", "2", "--subscribers", "1", "--db", tmp.resolve("db").toString());
         System.out.println(output);
         assertThat(exit).as("exit code; output:%n%s", output).isZero();
-        assertThat(output.toString().lines().filter(l -> l.matches("\\s*\\d+ s .*ops/s.*heap .*rss anon .*fds .* segments .*"))).hasSize(10);
+        assertThat(output.toString().lines()
+                .filter(l -> l.matches("\\s*\\d+ s .*ops/s.*heap .*rss anon .*fds .* segments .*"))).hasSize(10);
         assertThat(output.toString()).contains("soak: violations: 0");
     }
 

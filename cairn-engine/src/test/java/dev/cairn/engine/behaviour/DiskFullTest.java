@@ -62,7 +62,8 @@ class DiskFullTest extends StoreFixture {
         channels.diskFull(false, 0);
         reopen();
 
-        assertThat(recordedIds(read("s"))).as("after the restart: the acknowledged events, nothing of the failed append")
+        assertThat(recordedIds(read("s")))
+                .as("after the restart: the acknowledged events, nothing of the failed append")
                 .isEqualTo(ids(acknowledged));
         List<UUID> all = recordedIds(readAll());
         assertThat(all).doesNotContainAnyElementsOf(ids(failed)).doesNotContainAnyElementsOf(ids(multi));

@@ -69,7 +69,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
-        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions, subscriptionSlots);
+        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions,
+                subscriptionSlots);
     }
 
     @Override

@@ -125,7 +125,8 @@ final class ClientTrafficRecorder {
                 synchronized (calls) {
                     calls.add(new Call(call.getMethodDescriptor(), requests));
                 }
-                return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+                ServerCall.Listener<Q> listener = next.startCall(call, headers);
+                return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
                     @Override
                     public void onMessage(Q message) {
                         requests.add(((Message) message).toByteArray());

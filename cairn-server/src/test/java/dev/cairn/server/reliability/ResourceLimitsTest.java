@@ -80,7 +80,8 @@ class ResourceLimitsTest {
 
         StatusRuntimeException refused = (StatusRuntimeException) subscribe(one, "s-3").poll(10, TimeUnit.SECONDS);
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(refused.getStatus().getDescription()).contains("at most 2").contains("max-subscriptions-per-connection");
+        assertThat(refused.getStatus().getDescription()).contains("at most 2")
+                .contains("max-subscriptions-per-connection");
 
         assertThat(subscribe(channel(), "s-3").poll(10, TimeUnit.SECONDS)).as("another connection has its own slots")
                 .isInstanceOf(ReadResp.class);
@@ -271,7 +272,8 @@ class ResourceLimitsTest {
                             .setStreamIdentifier(id("healthy")).setStart(Empty.getDefaultInstance()))
                             .setReadDirection(ReadReq.Options.ReadDirection.Forwards).setCount(10)
                             .setNoFilter(Empty.getDefaultInstance())
-                            .setUuidOption(ReadReq.Options.UUIDOption.newBuilder().setStructured(Empty.getDefaultInstance())))
+                            .setUuidOption(ReadReq.Options.UUIDOption.newBuilder()
+                                    .setStructured(Empty.getDefaultInstance())))
                     .build()).forEachRemaining(read::add);
             assertThat(read).isNotEmpty();
         } finally {

@@ -139,8 +139,9 @@ class StorageFaultsTest {
             assertThat(ids(read(node.client, "orders"))).as("nothing half-written after the restart")
                     .isEqualTo(acknowledged);
             assertThat(ids(readAll(node.client))).doesNotContainAnyElementsOf(failed);
-            node.client.appendToStream("orders", AppendToStreamOptions.get().streamState(StreamState.streamRevision(11)),
-                    event()).get(10, TimeUnit.SECONDS);
+            node.client.appendToStream("orders",
+                    AppendToStreamOptions.get().streamState(StreamState.streamRevision(11)), event())
+                    .get(10, TimeUnit.SECONDS);
             assertThat(read(node.client, "orders")).hasSize(acknowledged.size() + 1);
             assertThat(get(node, "/health/ready").statusCode()).isEqualTo(204);
         }
