@@ -1,0 +1,88 @@
+package dev.cairn.server.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.api.EventData;
+import dev.cairn.api.RecordedEvent;
+import dev.cairn.api.ResolvedEvent;
+import dev.cairn.engine.log.LogRecord;
+import dev.cairn.engine.log.RecordCodec;
+import dev.cairn.engine.streams.ReadsBridge;
+import dev.cairn.microbench.Events;
+import dev.cairn.protocol.shared.UUID;
+import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.ReadResp;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The gRPC face's per-event mapping ({@link Wire}, package-private, hence this package): a
+ * proposed message of an append to the API's {@link EventData}, and a decoded log record to the
+ * {@link ReadResp} a stream read sends (through the engine's {@code Reads.toRecorded}), with and
+ * without serializing it. The event is the bench's 200-byte JSON event.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class WireBenchmark {
+
+    private AppendReq.ProposedMessage proposed;
+    private LogRecord.Event record;
+    private RecordedEvent recorded;
+
+    @Setup
+    public void setUp() {
+        byte[] data = Events.json(200);
+        java.util.UUID id = java.util.UUID.randomUUID();
+        proposed = AppendReq.ProposedMessage.newBuilder()
+                .setId(UUID.newBuilder().setString(id.toString()))
+                .putMetadata("type", Events.TYPE)
+                .putMetadata("content-type", "application/json")
+                .setData(ByteString.copyFrom(data))
+                .build();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
+        RecordCodec.writeEvent(buf, Events.STREAM.getBytes(StandardCharsets.UTF_8), 42, id,
+                Events.TYPE.getBytes(StandardCharsets.UTF_8), true, 1_700_000_000_000_000L, data, new byte[0]);
+        record = (LogRecord.Event) RecordCodec.decode(buf, 0, 4096);
+        recorded = ReadsBridge.toRecorded(record);
+    }
+
+    /** An append's proposed message (string id, as the official clients send) to EventData. */
+    @Benchmark
+    public EventData proposedToEventData() {
+        return Wire.eventData(proposed);
+    }
+
+    /** The engine's half of a read: log record to the API's RecordedEvent. */
+    @Benchmark
+    public RecordedEvent recordToRecordedEvent() {
+        return ReadsBridge.toRecorded(record);
+    }
+
+    /** The server's half of a read: RecordedEvent to the ReadResp message. */
+    @Benchmark
+    public ReadResp recordedEventToReadResp() {
+        return ReadResp.newBuilder().setEvent(Wire.readEvent(ResolvedEvent.of(recorded), false)).build();
+    }
+
+    /** The whole per-event read path: log record to the ReadResp's bytes on the wire. */
+    @Benchmark
+    public byte[] recordToReadRespBytes() {
+        RecordedEvent e = ReadsBridge.toRecorded(record);
+        return ReadResp.newBuilder().setEvent(Wire.readEvent(ResolvedEvent.of(e), false)).build().toByteArray();
+    }
+}
