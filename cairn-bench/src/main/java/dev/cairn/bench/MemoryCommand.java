@@ -9,6 +9,9 @@ import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +70,10 @@ final class MemoryCommand implements Callable<Integer> {
             + "collection (default: ${DEFAULT-VALUE}).", defaultValue = "5")
     int sampleSeconds;
 
+    @Option(names = "--segment-mib", description = "Log segment size, MiB; smaller is cheaper to pre-write "
+            + "(default: Cairn's default, ${DEFAULT-VALUE}).", defaultValue = "256")
+    long segmentMib;
+
     @Option(names = "--keep", description = "Keep the filled store (a later run with --reuse skips the fill).")
     boolean keep;
 
@@ -83,7 +90,11 @@ final class MemoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path storeDir = dir.resolve("store-memory");
         if (loadOnly) {
-            return new MemoryLoad(storeDir, streams, seconds, sampleSeconds).run();
+            return new MemoryLoad(options(storeDir), streams, seconds, sampleSeconds).run();
+        }
+        if (segmentMib <= 0) {
+            System.err.println("--segment-mib must be positive");
+            return 2;
         }
         if (events <= 0 || streams <= 0 || batch <= 0 || writers <= 0 || seconds <= 0 || sampleSeconds <= 0) {
             System.err.println("--events, --streams, --batch, --writers, --seconds and --sample-seconds must be positive");
@@ -126,11 +137,30 @@ final class MemoryCommand implements Callable<Integer> {
                 "-XX:HeapDumpPath=" + dir.resolve("memory-oom.hprof").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "memory", "--load-only",
                 "--dir", dir.toAbsolutePath().toString(), "--streams", String.valueOf(streams),
-                "--seconds", String.valueOf(seconds), "--sample-seconds", String.valueOf(sampleSeconds));
-        System.out.println(Fmt.f("child JVM: -Xmx%s, mixed load for %d s (pid follows)", heap, seconds));
-        Process child = new ProcessBuilder(command).inheritIO().start();
-        System.out.println("child pid " + child.pid());
+                "--seconds", String.valueOf(seconds), "--sample-seconds", String.valueOf(sampleSeconds),
+                "--segment-mib", String.valueOf(segmentMib));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        System.out.println(Fmt.f("child JVM (pid %d): -Xmx%s, mixed load for %d s", child.pid(), heap, seconds));
+        // Through System.out rather than inherited, so that whoever captures this command's output
+        // (a test, a log) gets the child's report too.
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                System.out.println(line);
+            }
+        }
         return child.waitFor();
+    }
+
+    private CairnOptions options(Path storeDir) {
+        long segmentSize = segmentMib << 20;
+        CairnOptions.Builder options = CairnOptions.builder(storeDir).segmentSize(segmentSize);
+        if (segmentSize < CairnOptions.DEFAULT_MAX_EVENT_SIZE * 2) {
+            // an event must fit a segment; the benchmark's events are 200 bytes
+            options.maxEventSize(segmentSize / 4);
+        }
+        return options.build();
     }
 
     private void fill(Path storeDir) throws Exception {
@@ -142,7 +172,7 @@ final class MemoryCommand implements Callable<Integer> {
         AtomicLong next = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();
-        EventStore store = Cairn.open(CairnOptions.builder(storeDir).build());
+        EventStore store = Cairn.open(options(storeDir));
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             threads.add(Thread.ofPlatform().name("bench-fill-" + w).start(() -> {
@@ -182,7 +212,7 @@ final class MemoryCommand implements Callable<Integer> {
     }
 
     /** The child's side: open the store, run the mixed load, sample the heap. */
-    record MemoryLoad(Path storeDir, int streams, int seconds, int sampleSeconds) {
+    record MemoryLoad(CairnOptions options, int streams, int seconds, int sampleSeconds) {
 
         private static final int APPENDERS = 4;
         private static final int STREAM_READERS = 2;
@@ -190,7 +220,7 @@ final class MemoryCommand implements Callable<Integer> {
         int run() throws Exception {
             HeapSampler sampler = new HeapSampler();
             long t0 = System.nanoTime();
-            EventStore store = Cairn.open(CairnOptions.builder(storeDir).build());
+            EventStore store = Cairn.open(options);
             long opened = System.nanoTime();
             long liveAfterOpen = HeapSampler.liveHeap();
             System.out.println(Fmt.f("child: heap limit %,d MiB; open %,.0f ms; live heap after open %,d MiB",
