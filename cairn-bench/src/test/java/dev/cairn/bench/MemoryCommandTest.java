@@ -32,6 +32,18 @@ class MemoryCommandTest {
     }
 
     @Test
+    void failsWhenTheChildRunsOutOfHeap(@TempDir Path dir) {
+        // a node needs ~10 MiB of live heap just after open; 4 MiB cannot hold it
+        Run run = run("memory", "--dir", dir.toString(), "--events", "200", "--streams", "20", "--writers", "4",
+                "--heap", "4m", "--seconds", "2", "--sample-seconds", "1", "--segment-mib", "4");
+
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.output).contains("RESULT: OutOfMemoryError: the node did not run in -Xmx4m")
+                .doesNotContain("without OutOfMemoryError");
+        assertThat(dir.resolve("store-memory")).as("the store is deleted at the end").doesNotExist();
+    }
+
+    @Test
     void refusesAFillThatCannotReachEveryStream(@TempDir Path dir) {
         Run run = run("memory", "--dir", dir.toString(), "--events", "1000", "--streams", "200", "--batch", "10");
 
