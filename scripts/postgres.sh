@@ -72,7 +72,13 @@ start() {
   fi
   dir="$(mktemp -d "$parent/cairn-pg.XXXXXX")"
   chmod 755 "$dir"
-  if [[ "$(id -u)" == 0 ]]; then chown postgres: "$dir"; fi
+  if [[ "$(id -u)" == 0 ]]; then
+    chown postgres: "$dir"
+    as_server_user test -w "$dir" || {
+      rm -rf "$dir"
+      die "the postgres user cannot reach $dir: every directory above it must be searchable by others (chmod o+x)"
+    }
+  fi
   as_server_user "$bin/initdb" -D "$dir/data" -U cairn --auth=trust --encoding=UTF8 --no-instructions \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
   settings="-p $port -k $dir -c listen_addresses=127.0.0.1"

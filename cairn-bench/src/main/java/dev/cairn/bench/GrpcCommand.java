@@ -126,13 +126,7 @@ final class GrpcCommand implements Callable<Integer> {
     }
 
     private CairnOptions options(Path storeDir) {
-        long segmentSize = segmentMib << 20;
-        CairnOptions.Builder options = CairnOptions.builder(storeDir).segmentSize(segmentSize);
-        if (segmentSize < CairnOptions.DEFAULT_MAX_EVENT_SIZE * 2) {
-            // an event must fit a segment; the benchmark's events are 200 bytes
-            options.maxEventSize(segmentSize / 4);
-        }
-        return options.build();
+        return EmbeddedTarget.options(storeDir, segmentMib);
     }
 
     private WriteWorkload.Result embedded(BenchEvents events, int writers, int batch, double warmupSeconds,
