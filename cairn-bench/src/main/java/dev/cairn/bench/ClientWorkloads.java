@@ -111,7 +111,7 @@ final class ClientWorkloads {
         }
         long nanos = System.nanoTime() - start;
         return new ReadWorkload.Result(ReadWorkload.allWhat(limit),
-                ReadWorkload.blackhole(subscriber.count.get(), subscriber.bytes.get()), nanos, subscriber.clock.latency);
+                ReadWorkload.blackhole(subscriber.count.get(), subscriber.bytes.get()), nanos, subscriber.clock.latency());
     }
 
     /** Counts the events of a read and the bytes of their data; completes {@link #done} at the end. */

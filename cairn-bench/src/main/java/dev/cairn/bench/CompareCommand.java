@@ -40,7 +40,7 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Runs {@code systems} on the workloads {@code o} describes; prints and writes the results. */
     static int run(CompareOptions o, List<String> systems) throws Exception {
-        Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.streams, o.eventBytes,
+        Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.shape.streams, o.shape.eventBytes,
                 o.readStreams, o.readStreamEvents, o.readAllEvents, o.segmentMib, o.dir, o.jdbcUrl);
         Files.createDirectories(o.dir);
         Map<String, String> machine = machine();
@@ -50,7 +50,7 @@ final class CompareCommand implements Callable<Integer> {
         System.out.println("machine: " + machine);
         Comparison comparison = new Comparison(settings, System.out);
         List<Figure> figures = comparison.run(System.err);
-        machine.put("load_average_end", loadAverage());
+        machine.put("load_average_end", Fmt.loadAverage());
         System.out.println();
         CompareTable table = new CompareTable(figures);
         table.print(System.out);
@@ -75,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         m.put("max_heap_mib", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
-        m.put("load_average_start", loadAverage());
+        m.put("load_average_start", Fmt.loadAverage());
         return m;
     }
 
@@ -90,14 +90,5 @@ final class CompareCommand implements Callable<Integer> {
             // not Linux: say so below
         }
         return "(unknown)";
-    }
-
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return String.join(" ", parts[0], parts[1], parts[2]).toLowerCase(Locale.ROOT);
-        } catch (IOException | RuntimeException e) {
-            return "(unknown)";
-        }
     }
 }

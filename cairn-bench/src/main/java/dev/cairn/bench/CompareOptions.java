@@ -3,6 +3,7 @@ package dev.cairn.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code compare} and {@code postgres}: durations, event shape, read set, where. */
@@ -28,13 +29,8 @@ final class CompareOptions {
             defaultValue = "bench-data")
     Path dir;
 
-    @Option(names = "--streams", description = "Streams the appends pick from at random (default: ${DEFAULT-VALUE}).",
-            defaultValue = "10000")
-    int streams;
-
-    @Option(names = "--event-bytes", description = "Bytes of JSON data per event (default: ${DEFAULT-VALUE}).",
-            defaultValue = "200")
-    int eventBytes;
+    @Mixin
+    EventOptions shape;
 
     @Option(names = "--read-streams", description = "Streams of the read set, read fully by read-stream (default: "
             + "${DEFAULT-VALUE}).", defaultValue = "1000")
@@ -60,8 +56,8 @@ final class CompareOptions {
         List<String> lines = new ArrayList<>();
         lines.add(Fmt.f("events: %d-byte JSON data, type %s, no metadata, a fresh random id each; appends to %,d "
                         + "streams (stream-00000..) at random with expected state any (Cairn: StreamState.any(); "
-                        + "PostgreSQL: the current version, retried on a conflict)", eventBytes, BenchEvents.TYPE,
-                streams));
+                        + "PostgreSQL: the current version, retried on a conflict)", shape.eventBytes, BenchEvents.TYPE,
+                shape.streams));
         lines.add(Fmt.f("appends: append-1x64 = 64 clients x 1 event, append-1x8 = 8 x 1, append-100x8 = 8 x 100; "
                 + "each client one blocking append in flight; %.1f s warm-up + %.1f s measured each, on one store per "
                 + "system, in that order", warmup, seconds));
@@ -71,7 +67,7 @@ final class CompareOptions {
         lines.add(Fmt.f("disk: the ceiling for the same bytes: one thread writes one append's bytes in Cairn's log "
                 + "(%d for 1 event, %d for 100) N times per write + fdatasync, N = clients, into a pre-written file; "
                 + "%.1f s per workload before the first system and again after the last, the mean is the ceiling",
-                BenchEvents.appendBytes(1, eventBytes), BenchEvents.appendBytes(100, eventBytes), seconds));
+                BenchEvents.appendBytes(1, shape.eventBytes), BenchEvents.appendBytes(100, shape.eventBytes), seconds));
         lines.add(Fmt.f("reads: after the appends, a read set of %,d streams (read-00000..) x %,d events is appended "
                 + "round-robin (so each stream is spread over the log) and the log topped up to >= %,d events; then "
                 + "one thread: read-stream reads every read-set stream fully (%,d events, latency per read call), "

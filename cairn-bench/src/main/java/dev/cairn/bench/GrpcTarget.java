@@ -57,19 +57,23 @@ final class GrpcTarget implements BenchTarget {
 
     @Override
     public ReadWorkload.Result readStreams(BenchEvents streams) throws Exception {
-        List<KurrentDBClient> client = GrpcNode.clients(connectionString, 1);
-        try {
-            return ClientWorkloads.streams(client.get(0), streams);
-        } finally {
-            GrpcNode.shutdown(client);
-        }
+        return withClient(client -> ClientWorkloads.streams(client, streams));
     }
 
     @Override
     public ReadWorkload.Result readAll(long limit) throws Exception {
+        return withClient(client -> ClientWorkloads.all(client, limit));
+    }
+
+    /** A read made on a client of its own, connected before and shut down after. */
+    private interface Read {
+        ReadWorkload.Result on(KurrentDBClient client) throws Exception;
+    }
+
+    private ReadWorkload.Result withClient(Read read) throws Exception {
         List<KurrentDBClient> client = GrpcNode.clients(connectionString, 1);
         try {
-            return ClientWorkloads.all(client.get(0), limit);
+            return read.on(client.get(0));
         } finally {
             GrpcNode.shutdown(client);
         }

@@ -254,7 +254,7 @@ final class PostgresTarget implements BenchTarget {
             }
             long nanos = System.nanoTime() - start;
             return new ReadWorkload.Result(ReadWorkload.allWhat(limit) + Fmt.f(", pages of %,d rows", PAGE),
-                    ReadWorkload.blackhole(count, bytes), nanos, clock.latency);
+                    ReadWorkload.blackhole(count, bytes), nanos, clock.latency());
         }
     }
 

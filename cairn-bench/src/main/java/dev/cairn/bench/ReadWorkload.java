@@ -37,9 +37,13 @@ final class ReadWorkload {
         return new Histogram(HIGHEST_NANOS, 3);
     }
 
-    /** Records the time of each {@link #ALL_STEP} events of a {@code $all} read, from its start. Not thread-safe. */
+    /**
+     * Records the time of each {@link #ALL_STEP} events of a {@code $all} read, from its start; a
+     * last, shorter step is recorded scaled up to {@link #ALL_STEP} events by {@link #latency()}.
+     * Not thread-safe.
+     */
     static final class StepClock {
-        final Histogram latency = histogram();
+        private final Histogram latency = histogram();
         private long last = System.nanoTime();
         private long count;
 
@@ -49,6 +53,15 @@ final class ReadWorkload {
                 latency.recordValue(Math.min(now - last, HIGHEST_NANOS));
                 last = now;
             }
+        }
+
+        /** The steps' times; call once, at the end of the read. */
+        Histogram latency() {
+            long tail = count % ALL_STEP;
+            if (tail != 0) {
+                latency.recordValue(Math.min((System.nanoTime() - last) * ALL_STEP / tail, HIGHEST_NANOS));
+            }
+            return latency;
         }
     }
 
@@ -104,7 +117,7 @@ final class ReadWorkload {
             }
         }
         long nanos = System.nanoTime() - start;
-        return new Result(allWhat(limit), blackhole(count, bytes), nanos, clock.latency);
+        return new Result(allWhat(limit), blackhole(count, bytes), nanos, clock.latency());
     }
 
     static String allWhat(long limit) {

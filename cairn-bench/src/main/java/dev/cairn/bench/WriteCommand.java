@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,13 +25,8 @@ final class WriteCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).", defaultValue = "8")
     int clients;
 
-    @Option(names = "--streams", description = "Streams the appends pick from at random (default: ${DEFAULT-VALUE}).",
-            defaultValue = "10000")
-    int streams;
-
-    @Option(names = "--event-bytes", description = "Bytes of JSON data per event (default: ${DEFAULT-VALUE}).",
-            defaultValue = "200")
-    int eventBytes;
+    @Mixin
+    EventOptions shape;
 
     @Option(names = "--events-per-append", description = "Events per append (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
@@ -53,11 +49,11 @@ final class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchEvents events = new BenchEvents(streams, eventBytes);
+        BenchEvents events = shape.events();
         try (BenchTarget t = target.open("write-store")) {
             System.out.println(t.description());
             System.out.println(Fmt.f("workload: %d clients x %d events per append, %d-byte JSON events, %,d streams at "
-                    + "random, %.1f s warm-up, then %s", clients, eventsPerAppend, eventBytes, streams, warmup,
+                    + "random, %.1f s warm-up, then %s", clients, eventsPerAppend, shape.eventBytes, shape.streams, warmup,
                     length.count != null ? Fmt.f("%,d appends", length.count) : Fmt.f("%.1f s", seconds())));
             WriteWorkload.Result r;
             try (BenchTarget.Writers writers = t.writers(clients, events)) {
