@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,10 +29,18 @@ class CompareCommandTest {
 
     @Test
     void runsEverySystemOnEveryWorkloadAndWritesJsonAndReport(@TempDir Path out) throws Exception {
-        // PostgreSQL runs as the postgres user when we are root: its cluster must not sit in a
-        // private (0700) temporary directory, so the scratch data goes under target/
-        Path dir = Files.createDirectories(Path.of("target", "compare-smoke")).toAbsolutePath();
-        Fmt.deleteRecursively(dir.resolve("data"));
+        // PostgreSQL runs as the postgres user when we are root: its cluster must sit where that
+        // user can reach it, not in a private (0700) directory such as @TempDir's or a checkout in /root
+        Path dir = Files.createTempDirectory("cairn-compare-smoke",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try {
+            run(dir, out);
+        } finally {
+            Fmt.deleteRecursively(dir);
+        }
+    }
+
+    private static void run(Path dir, Path out) throws Exception {
         Path json = out.resolve("compare.json");
         Path report = out.resolve("report");
         PrintStream stdout = System.out;
