@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -258,15 +259,18 @@ final class PostgresTarget implements BenchTarget {
         }
     }
 
-    /** Takes every column of a read row as an application would; the bytes of its data. */
+    /** Takes every column of a read row as an application would; the characters of its type, data and metadata. */
     private static long row(ResultSet r) throws SQLException {
         UUID id = r.getObject("event_id", UUID.class);
+        long version = r.getLong("stream_version");
         String type = r.getString("event_type");
         String data = r.getString("data");
         String metadata = r.getString("metadata");
-        r.getTimestamp("created_at");
-        r.getLong("stream_version");
-        return data.length() + type.length() + (metadata == null ? 0 : metadata.length()) + (id.getMostSignificantBits() & 1);
+        Timestamp created = r.getTimestamp("created_at");
+        if (id == null || version < 0 || created == null) {
+            throw new IllegalStateException("a row without id, version or timestamp at " + r.getLong(1));
+        }
+        return type.length() + data.length() + (metadata == null ? 0 : metadata.length());
     }
 
     @Override
