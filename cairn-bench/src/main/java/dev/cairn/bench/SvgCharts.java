@@ -27,12 +27,14 @@ final class SvgCharts {
         double scale = niceCeiling(max);
         int plot = WIDTH - left - right;
         StringBuilder s = open(height, "events/s (more is better)");
-        for (int i = 0; i <= 4; i++) {
-            double x = left + plot * i / 4.0;
+        // the scale is 1, 2 or 5 times a power of ten: ticks at fifths, quarters or fifths of it are round
+        int divisions = Math.round(scale / Math.pow(10, Math.floor(Math.log10(scale)))) == 2 ? 4 : 5;
+        for (int i = 0; i <= divisions; i++) {
+            double x = left + plot * i / (double) divisions;
             s.append(Fmt.f("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e4e7eb\"/>", x, top - 6, x,
                     height - 24));
             s.append(Fmt.f("<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#7b8794\" text-anchor=\"middle\">%s</text>",
-                    x, height - 10, compact(scale * i / 4)));
+                    x, height - 10, compact(scale * i / divisions)));
         }
         for (int i = 0; i < figures.size(); i++) {
             Figure f = figures.get(i);
@@ -128,7 +130,7 @@ final class SvgCharts {
             return Fmt.f("%.1fM", v / 1e6).replace(".0M", "M");
         }
         if (v >= 1e3) {
-            return Fmt.f("%.0fk", v / 1e3);
+            return Fmt.f(v % 1e3 == 0 ? "%.0fk" : "%.1fk", v / 1e3);
         }
         return Fmt.f("%.0f", v);
     }
