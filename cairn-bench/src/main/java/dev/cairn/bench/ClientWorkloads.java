@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -41,7 +42,7 @@ final class ClientWorkloads {
         AppendToStreamOptions any = AppendToStreamOptions.get().streamState(StreamState.any());
         return (writer, count) -> {
             KurrentDBClient client = clients.get(writer);
-            String stream = events.randomStream().value();
+            String stream = events.nextStream().value();
             List<EventData> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 batch.add(EventDataBuilder.json(BenchEvents.randomId(), BenchEvents.TYPE, events.randomPayload()).build());
@@ -59,13 +60,16 @@ final class ClientWorkloads {
         long count = 0;
         long bytes = 0;
         int streams = 0;
+        Histogram latency = ReadWorkload.histogram();
         long start = System.nanoTime();
         for (int i = 0; i < events.streamCount(); i++) {
+            long t0 = System.nanoTime();
             ReadResult result;
             try {
                 result = client.readStream(events.stream(i).value(), forwards).get();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof StreamNotFoundException) {
+                    latency.recordValue(System.nanoTime() - t0);
                     continue; // never written in this run
                 }
                 throw new IllegalStateException("reading " + events.stream(i) + " failed: " + e.getCause(), e);
@@ -74,11 +78,12 @@ final class ClientWorkloads {
                 bytes += event.getOriginalEvent().getEventData().length;
                 count++;
             }
+            latency.recordValue(System.nanoTime() - t0);
             streams++;
         }
         long nanos = System.nanoTime() - start;
         return new ReadWorkload.Result(Fmt.f("stream reads (%,d calls, %,d streams found and read fully)", events.streamCount(), streams),
-                ReadWorkload.blackhole(count, bytes), nanos);
+                ReadWorkload.blackhole(count, bytes), nanos, latency);
     }
 
     /**
@@ -86,10 +91,18 @@ final class ClientWorkloads {
      * are counted as they arrive, under the client's flow control, none are held.
      */
     static ReadWorkload.Result all(KurrentDBClient client) throws InterruptedException {
+        return all(client, Long.MAX_VALUE);
+    }
+
+    /** {@link #all(KurrentDBClient)} up to {@code limit} events. */
+    static ReadWorkload.Result all(KurrentDBClient client, long limit) throws InterruptedException {
         CountingSubscriber subscriber = new CountingSubscriber();
         long start = System.nanoTime();
         // The client's default deadline (10 s) bounds the whole call, not each event.
         ReadAllOptions options = ReadAllOptions.get().forwards().fromStart().deadline(READ_DEADLINE_MILLIS);
+        if (limit != Long.MAX_VALUE) {
+            options.maxCount(limit);
+        }
         client.readAllReactive(options).subscribe(subscriber);
         try {
             subscriber.done.get();
@@ -97,8 +110,8 @@ final class ClientWorkloads {
             throw new IllegalStateException("reading $all failed: " + e.getCause(), e);
         }
         long nanos = System.nanoTime() - start;
-        return new ReadWorkload.Result("$all read (forwards, whole log)",
-                ReadWorkload.blackhole(subscriber.count.get(), subscriber.bytes.get()), nanos);
+        return new ReadWorkload.Result(ReadWorkload.allWhat(limit),
+                ReadWorkload.blackhole(subscriber.count.get(), subscriber.bytes.get()), nanos, subscriber.clock.latency());
     }
 
     /** Counts the events of a read and the bytes of their data; completes {@link #done} at the end. */
@@ -107,6 +120,8 @@ final class ClientWorkloads {
         // Written by the client's one delivering thread at a time; atomics only publish the totals.
         final AtomicLong count = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
+        // onNext calls come one at a time, each after the one before (Reactive Streams rule 1.3)
+        final ReadWorkload.StepClock clock = new ReadWorkload.StepClock();
 
         @Override
         public void onSubscribe(Subscription subscription) {
@@ -120,6 +135,7 @@ final class ClientWorkloads {
             if (message.hasEvent()) {
                 bytes.addAndGet(message.getEvent().getOriginalEvent().getEventData().length);
                 count.incrementAndGet();
+                clock.event();
             }
         }
 

@@ -47,4 +47,14 @@ final class Fmt {
             return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
     }
+
+    /** The 1, 5 and 15 minute load averages from {@code /proc/loadavg}, or "(unknown)". */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "(unknown)";
+        }
+    }
 }

@@ -107,7 +107,7 @@ final class GrpcCommand implements Callable<Integer> {
             Fmt.deleteRecursively(readStore);
         }
         System.out.println();
-        System.out.println("load average at the end: " + loadAverage());
+        System.out.println("load average at the end: " + Fmt.loadAverage());
         return 0;
     }
 
@@ -126,13 +126,7 @@ final class GrpcCommand implements Callable<Integer> {
     }
 
     private CairnOptions options(Path storeDir) {
-        long segmentSize = segmentMib << 20;
-        CairnOptions.Builder options = CairnOptions.builder(storeDir).segmentSize(segmentSize);
-        if (segmentSize < CairnOptions.DEFAULT_MAX_EVENT_SIZE * 2) {
-            // an event must fit a segment; the benchmark's events are 200 bytes
-            options.maxEventSize(segmentSize / 4);
-        }
-        return options.build();
+        return EmbeddedTarget.options(storeDir, segmentMib);
     }
 
     private WriteWorkload.Result embedded(BenchEvents events, int writers, int batch, double warmupSeconds,
@@ -174,7 +168,7 @@ final class GrpcCommand implements Callable<Integer> {
                         + "after %.1f s of unreported JVM warm-up; dir %s", warmup, seconds, segmentMib, jvmWarmup,
                 dir.toAbsolutePath()));
         System.out.println(Fmt.f("log bytes: %d per single-event append, %d per 100-event append; load average at the "
-                + "start: %s", BenchEvents.appendBytes(1), BenchEvents.appendBytes(100), loadAverage()));
+                + "start: %s", BenchEvents.appendBytes(1), BenchEvents.appendBytes(100), Fmt.loadAverage()));
     }
 
     private static void print(String side, WriteWorkload.Result r, String ratio) {
@@ -260,14 +254,5 @@ final class GrpcCommand implements Callable<Integer> {
     private static ReadWorkload.Result best(List<List<ReadWorkload.Result>> rounds, int at) {
         return rounds.stream().map(r -> r.get(at)).max(Comparator.comparingDouble(ReadWorkload.Result::eventsPerSecond))
                 .orElseThrow();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException | RuntimeException e) {
-            return "(unknown)";
-        }
     }
 }

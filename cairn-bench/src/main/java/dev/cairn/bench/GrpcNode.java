@@ -47,9 +47,14 @@ final class GrpcNode implements AutoCloseable {
      * part of what the caller times. Shut them down with {@link #shutdown(List)}.
      */
     List<KurrentDBClient> clients(int count) {
+        return clients(connectionString(), count);
+    }
+
+    /** {@link #clients(int)} for any node, Cairn or KurrentDB, at {@code connectionString}. */
+    static List<KurrentDBClient> clients(String connectionString, int count) {
         List<KurrentDBClient> clients = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            clients.add(KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(connectionString())));
+            clients.add(KurrentDBClient.create(KurrentDBConnectionString.parseOrThrow(connectionString)));
         }
         CompletableFuture.allOf(clients.stream().map(KurrentDBClient::getServerVersion)
                 .toArray(CompletableFuture[]::new)).join();

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "Generate load against Cairn and report throughput and latency.",
         subcommands = {DiskCommand.class, EmbeddedCommand.class, GrpcCommand.class, ReopenCommand.class,
-                SubscribeCommand.class, AppendUntilKilledCommand.class, MemoryCommand.class, CommandLine.HelpCommand.class})
+                WriteCommand.class, ReadCommand.class, PostgresCommand.class, CompareCommand.class,
+                SubscribeCommand.class, AppendUntilKilledCommand.class, MemoryCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -6,13 +6,15 @@ import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
  * One write workload: {@code writers} threads, each appending {@code eventsPerAppend} events at a
- * time to a random stream with {@link StreamState#any()}, one append in flight per thread (blocking
- * append, as a request handler would), for a warm-up and then a measured period.
+ * time to a random stream ({@link BenchEvents#nextStream()}) with {@link StreamState#any()}, one
+ * append in flight per thread (blocking append, as a request handler would), for a warm-up and then
+ * a measured period or a measured number of appends.
  *
  * <p>The appends go to a {@link Target}: an embedded store ({@link #WriteWorkload(EventStore,
  * BenchEvents)}) or anything else that can make a blocking append, such as a client of a server.
@@ -59,40 +61,68 @@ final class WriteWorkload {
 
     /** Appends to an embedded store. */
     WriteWorkload(EventStore store, BenchEvents events) {
-        this((writer, count) -> {
-            StreamName stream = events.randomStream();
+        this(embedded(store, events));
+    }
+
+    /** Appends of {@code events} to an embedded store, each with {@link EventStore#append}. */
+    static Target embedded(EventStore store, BenchEvents events) {
+        return (writer, count) -> {
+            StreamName stream = events.nextStream();
             List<EventData> batch = events.events(count);
             return () -> store.append(stream, StreamState.any(), batch);
-        });
+        };
     }
 
     WriteWorkload(Target target) {
         this.target = target;
     }
 
+    /** Warms up for {@code warmupSeconds}, then measures for {@code seconds}. */
     Result run(int writers, int eventsPerAppend, double warmupSeconds, double seconds) throws InterruptedException {
+        return run(writers, eventsPerAppend, warmupSeconds, seconds, Long.MAX_VALUE);
+    }
+
+    /** Warms up for {@code warmupSeconds}, then measures exactly {@code appends} appends, however long they take. */
+    Result runCount(int writers, int eventsPerAppend, double warmupSeconds, long appends) throws InterruptedException {
+        if (appends <= 0) {
+            throw new IllegalArgumentException("appends must be positive, was " + appends);
+        }
+        return run(writers, eventsPerAppend, warmupSeconds, Double.POSITIVE_INFINITY, appends);
+    }
+
+    private Result run(int writers, int eventsPerAppend, double warmupSeconds, double seconds, long appendLimit)
+            throws InterruptedException {
+        AtomicLong budget = new AtomicLong(appendLimit);
         Histogram[] histograms = new Histogram[writers];
         long[] counts = new long[writers];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         PhaseFlag flag = new PhaseFlag();
+        boolean warm = warmupSeconds > 0;
+        // without a warm-up every append is measured, the first ones too
+        flag.value = warm ? 0 : 1;
+        long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>(writers);
         for (int w = 0; w < writers; w++) {
             int id = w;
             histograms[w] = new Histogram(HIGHEST_NANOS, 3);
             threads.add(Thread.ofPlatform().name("bench-writer-" + w).start(() -> {
                 try {
-                    loop(flag, eventsPerAppend, histograms[id], counts, id);
+                    loop(flag, budget, eventsPerAppend, histograms[id], counts, id);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     flag.value = 2;
                 }
             }));
         }
-        Thread.sleep((long) (warmupSeconds * 1000));
-        long start = System.nanoTime();
-        flag.value = 1;
-        Thread.sleep((long) (seconds * 1000));
-        flag.value = 2;
+        if (warm) {
+            Thread.sleep((long) (warmupSeconds * 1000));
+            start = System.nanoTime();
+            flag.value = 1;
+        }
+        if (Double.isFinite(seconds)) {
+            Thread.sleep((long) (seconds * 1000));
+            flag.value = 2;
+        }
         for (Thread t : threads) {
             t.join();
         }
@@ -115,11 +145,14 @@ final class WriteWorkload {
         volatile int value;
     }
 
-    private void loop(PhaseFlag flag, int eventsPerAppend, Histogram histogram, long[] counts, int id)
-            throws Exception {
+    private void loop(PhaseFlag flag, AtomicLong budget, int eventsPerAppend, Histogram histogram, long[] counts,
+            int id) throws Exception {
         long count = 0;
         int phase;
         while ((phase = flag.value) != 2) {
+            if (phase == 1 && budget.getAndDecrement() <= 0) {
+                break; // the measured number of appends is taken
+            }
             Append append = target.prepare(id, eventsPerAppend);
             long t0 = System.nanoTime();
             append.run();

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The JDBC projection contract on a real PostgreSQL server, which {@code src/test/scripts/postgres.sh}
- * installs from Debian's packages if needed and starts on a free loopback port in a temporary
- * directory; each test gets a new database. If the server cannot be installed or started, the
+ * The JDBC projection contract on a real PostgreSQL server, which the repository's shared
+ * {@code scripts/postgres.sh} installs from Debian's packages if needed and starts on a free
+ * loopback port in a temporary directory (fsync off: its data is thrown away); each test gets a
+ * new database. If the server cannot be installed or started, the
  * tests fail with the script's message: they are never skipped.
  */
 class PostgresProjectionTest extends JdbcProjectionContract {
 
-    static final Path SCRIPT = Path.of("src", "test", "scripts", "postgres.sh").toAbsolutePath();
+    static final Path SCRIPT = Path.of("..", "scripts", "postgres.sh").toAbsolutePath();
     static final AtomicInteger DATABASES = new AtomicInteger();
     static int port;
     static String dir;

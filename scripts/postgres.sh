@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the projection tests, from Debian's packages.
+# A throwaway PostgreSQL server from Debian's packages, for the projection tests
+# (cairn-eventsourcing) and the PostgreSQL side of `cairn bench postgres` / `compare`.
 #
-#   postgres.sh start PORT   installs PostgreSQL if needed (apt-get, as root), creates a cluster in a
-#                            new temporary directory, starts it on 127.0.0.1:PORT with user "cairn"
-#                            (trust authentication, loopback only) and prints the directory
+#   postgres.sh start PORT [--durable] [--parent DIR]
+#                            installs PostgreSQL if needed (apt-get, as root), creates a cluster in a
+#                            new temporary directory (under DIR if given, else under $TMPDIR or /tmp),
+#                            starts it on 127.0.0.1:PORT with user "cairn" (trust authentication,
+#                            loopback only) and prints the directory.
+#                            Without --durable: fsync, synchronous_commit and full_page_writes off,
+#                            for tests whose data is thrown away. With --durable: PostgreSQL's own
+#                            defaults for everything but listen address, port and socket directory.
 #   postgres.sh stop DIR     stops that server and deletes DIR
 #
 # Uses the binaries in /usr/lib/postgresql/<version>/bin, never whatever is on the PATH. Every
@@ -43,21 +49,44 @@ as_server_user() {
 }
 
 start() {
-  local port="$1" bin dir
-  [[ "$port" =~ ^[0-9]+$ ]] || die "usage: postgres.sh start PORT"
+  local port="${1:-}" durable=0 parent="${TMPDIR:-/tmp}" bin dir settings
+  [[ "$port" =~ ^[0-9]+$ ]] || die "usage: postgres.sh start PORT [--durable] [--parent DIR]"
+  shift
+  while (($#)); do
+    case "$1" in
+      --durable) durable=1 ;;
+      --parent)
+        [[ -n "${2:-}" ]] || die "--parent needs a directory"
+        parent="$2"
+        shift
+        ;;
+      *) die "unknown option '$1' (usage: postgres.sh start PORT [--durable] [--parent DIR])" ;;
+    esac
+    shift
+  done
+  mkdir -p "$parent" && parent="$(cd "$parent" && pwd)" || die "cannot create '$parent'"
   install_if_missing
   bin="$(pg_bin)"
   if [[ "$(id -u)" == 0 ]]; then
     id postgres >/dev/null 2>&1 || die "the postgres user is missing (the Debian package creates it)"
   fi
-  dir="$(mktemp -d /tmp/cairn-pg.XXXXXX)"
+  dir="$(mktemp -d "$parent/cairn-pg.XXXXXX")"
   chmod 755 "$dir"
-  if [[ "$(id -u)" == 0 ]]; then chown postgres: "$dir"; fi
+  if [[ "$(id -u)" == 0 ]]; then
+    chown postgres: "$dir"
+    as_server_user test -w "$dir" || {
+      rm -rf "$dir"
+      die "the postgres user cannot reach $dir: every directory above it must be searchable by others (chmod o+x)"
+    }
+  fi
   as_server_user "$bin/initdb" -D "$dir/data" -U cairn --auth=trust --encoding=UTF8 --no-instructions \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
-  # fsync off: a test server whose data is thrown away needs speed, not durability
-  as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  settings="-p $port -k $dir -c listen_addresses=127.0.0.1"
+  if ((durable == 0)); then
+    # a test server whose data is thrown away needs speed, not durability
+    settings+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$settings" \
     start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log" >&2 2>/dev/null; die "the server did not start on port $port"; }
   echo "$dir"
 }
@@ -71,7 +100,10 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start "${2:-}" ;;
+  start)
+    shift
+    start "$@"
+    ;;
   stop) stop "${2:-}" ;;
-  *) die "usage: postgres.sh start PORT | stop DIR" ;;
+  *) die "usage: postgres.sh start PORT [--durable] [--parent DIR] | stop DIR" ;;
 esac

@@ -1,0 +1,81 @@
+package dev.cairn.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of {@code compare} and {@code postgres}: durations, event shape, read set, where. */
+final class CompareOptions {
+
+    @Option(names = "--seconds", description = "Measured seconds per append workload and system, and per disk "
+            + "measurement (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    double seconds;
+
+    @Option(names = "--warmup", description = "Unmeasured seconds before each append workload (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "3")
+    double warmup;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures here as JSON.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write DIR/index.html: the table and latency charts, "
+            + "self-contained.")
+    Path report;
+
+    @Option(names = "--dir", description = "Scratch directory on the disk to measure: stores, the disk-ceiling file "
+            + "and PostgreSQL's cluster go under it and are deleted at the end (default: ${DEFAULT-VALUE}).",
+            defaultValue = "bench-data")
+    Path dir;
+
+    @Mixin
+    EventOptions shape;
+
+    @Option(names = "--read-streams", description = "Streams of the read set, read fully by read-stream (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "1000")
+    int readStreams;
+
+    @Option(names = "--read-stream-events", description = "Events in each read-set stream (default: ${DEFAULT-VALUE}).",
+            defaultValue = "100")
+    int readStreamEvents;
+
+    @Option(names = "--read-all-events", description = "Events read-all reads from the start of the global log "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
+    long readAllEvents;
+
+    @Option(names = "--segment-mib", description = "Cairn's log segment size, MiB (default: Cairn's, ${DEFAULT-VALUE}).",
+            defaultValue = "256")
+    long segmentMib;
+
+    @Option(names = "--jdbc", paramLabel = "URL", description = "Use this PostgreSQL database (its table "
+            + PostgresTarget.TABLE + " is dropped and recreated) instead of starting a server with scripts/postgres.sh.")
+    String jdbcUrl;
+
+    List<String> description() {
+        List<String> lines = new ArrayList<>();
+        lines.add(Fmt.f("events: %d-byte JSON data, type %s, no metadata, a fresh random id each; appends to %,d "
+                        + "streams (stream-00000..) at random with expected state any (Cairn: StreamState.any(); "
+                        + "PostgreSQL: the current version, retried on a conflict)", shape.eventBytes, BenchEvents.TYPE,
+                shape.streams));
+        lines.add(Fmt.f("appends: append-1x64 = 64 clients x 1 event, append-1x8 = 8 x 1, append-100x8 = 8 x 100; "
+                + "each client one blocking append in flight; %.1f s warm-up + %.1f s measured each, on one store per "
+                + "system, in that order", warmup, seconds));
+        lines.add("durability: every system acknowledges an append only once it is on disk: Cairn after its group's "
+                + "write + fdatasync; PostgreSQL with its defaults (fsync on, synchronous_commit on: COMMIT waits for "
+                + "the WAL flush), only listen address, port and socket directory set");
+        lines.add(Fmt.f("disk: the ceiling for the same bytes: one thread writes one append's bytes in Cairn's log "
+                + "(%d for 1 event, %d for 100) N times per write + fdatasync, N = clients, into a pre-written file; "
+                + "%.1f s per workload before the first system and again after the last, the mean is the ceiling",
+                BenchEvents.appendBytes(1, shape.eventBytes), BenchEvents.appendBytes(100, shape.eventBytes), seconds));
+        lines.add(Fmt.f("reads: after the appends, a read set of %,d streams (read-00000..) x %,d events is appended "
+                + "round-robin (so each stream is spread over the log) and the log topped up to >= %,d events; then "
+                + "one thread: read-stream reads every read-set stream fully (%,d events, latency per read call), "
+                + "read-all reads the first %,d events of the global log forwards (latency per %,d events); every "
+                + "system reads the same events", readStreams, readStreamEvents, readAllEvents,
+                (long) readStreams * readStreamEvents, readAllEvents, ReadWorkload.ALL_STEP));
+        lines.add("dir: " + dir.toAbsolutePath());
+        return lines;
+    }
+
+}
