@@ -199,7 +199,7 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
      * (also {@code K}, {@code M}, {@code G}; binary units either way), for example {@code 1MiB}. A
      * segment size must be a multiple of 4 KiB from 64 KiB to 1 GiB.
      */
-    static Long parseSize(String value, String source) {
+    public static Long parseSize(String value, String source) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,13})\\s*(|[KMG]|[KMG]iB|B)")
                 .matcher(value.trim());
         if (!m.matches()) {

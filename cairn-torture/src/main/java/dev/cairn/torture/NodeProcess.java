@@ -30,13 +30,19 @@ final class NodeProcess {
         this.port = port;
     }
 
-    /** Starts a node on a free port and waits (up to 60 s) for its ready line. */
-    static NodeProcess start(Path db, Path output) throws IOException, InterruptedException {
+    /**
+     * Starts a node on a free port and waits (up to 60 s) for its ready line.
+     *
+     * @param segmentSize {@code cairn start --segment-size}: small segments make kills land around
+     *     segment rolls
+     */
+    static NodeProcess start(Path db, Path output, long segmentSize) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0"));
+                "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0",
+                "--segment-size", Long.toString(segmentSize)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
