@@ -197,7 +197,7 @@ final class Torture {
             for (Subscriber s : subscribers) {
                 s.start(client);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline
                     && subscribers.stream().anyMatch(s -> !s.caughtUp(last.all()))) {
                 Thread.sleep(50);
