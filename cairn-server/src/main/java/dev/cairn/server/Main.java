@@ -129,7 +129,7 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--segment-size", paramLabel = "SIZE",
                 description = "Size of each log segment file of a new log, in bytes or with KiB, MiB or GiB (env "
-                        + "CAIRN_SEGMENT_SIZE; default 256MiB; 64KiB to 1GiB, a multiple of 4KiB). An existing log "
+                        + "CAIRN_SEGMENT_SIZE; default 256MiB; 256KiB to 1GiB, a multiple of 4KiB). An existing log "
                         + "keeps its own. Below about 16MiB the largest event shrinks to what fits in a segment.")
         String segmentSize;
 

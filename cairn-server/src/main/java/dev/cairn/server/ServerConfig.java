@@ -28,7 +28,7 @@ import java.util.Set;
  *     lists)
  * @param defaultOpsPassword the same for {@code ops}
  * @param segmentSize bytes per log segment file for a new log (default 256 MiB; a multiple of 4 KiB
- *     from 64 KiB to 1 GiB); an existing log keeps the size it was created with
+ *     from 256 KiB to 1 GiB); an existing log keeps the size it was created with
  */
 public record ServerConfig(Path db, int port, boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
         Path trustedRootCertificatesPath, String defaultAdminPassword, String defaultOpsPassword, long segmentSize) {
@@ -37,6 +37,11 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
     public static final int DEFAULT_PORT = 2113;
 
     public static final long DEFAULT_SEGMENT_SIZE = CairnOptions.DEFAULT_SEGMENT_SIZE;
+    /**
+     * The smallest segment a node takes; it holds events of up to about 128 KiB (an event never spans
+     * segments, and a segment also holds its header and room for a batch's framing, about 128 KiB).
+     */
+    public static final long MIN_SEGMENT_SIZE = 256L << 10;
 
     private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
             "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
@@ -197,7 +202,7 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
     /**
      * A size in bytes: a whole number, optionally followed by {@code KiB}, {@code MiB} or {@code GiB}
      * (also {@code K}, {@code M}, {@code G}; binary units either way), for example {@code 1MiB}. A
-     * segment size must be a multiple of 4 KiB from 64 KiB to 1 GiB.
+     * segment size must be a multiple of 4 KiB from 256 KiB to 1 GiB.
      */
     public static Long parseSize(String value, String source) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,13})\\s*(|[KMG]|[KMG]iB|B)")
@@ -219,8 +224,8 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
     }
 
     private static void checkSegmentSize(long size, String source) {
-        if (size < CairnOptions.MIN_SEGMENT_SIZE || size > CairnOptions.MAX_SEGMENT_SIZE || size % 4096 != 0) {
-            throw new IllegalArgumentException(source + " must be a multiple of 4 KiB from 64 KiB to 1 GiB, was "
+        if (size < MIN_SEGMENT_SIZE || size > CairnOptions.MAX_SEGMENT_SIZE || size % 4096 != 0) {
+            throw new IllegalArgumentException(source + " must be a multiple of 4 KiB from 256 KiB to 1 GiB, was "
                     + (size == Long.MAX_VALUE ? "more" : size + " bytes"));
         }
     }

@@ -57,14 +57,14 @@ class ServerConfigTest {
         assertThat(ServerConfig.resolve(null, null, null, yaml, env).segmentSize()).isEqualTo(1L << 20);
         ServerConfig.Flags flags = new ServerConfig.Flags(null, null, null, null, null, null, "512K");
         assertThat(ServerConfig.resolve(flags, yaml, env).segmentSize()).isEqualTo(512L << 10);
-        for (String size : new String[] {"1G", "1GiB", "64KiB", "4M", "1073741824"}) {
-            assertThat(ServerConfig.parseSize(size, "--segment-size")).as(size).isBetween(64L << 10, 1L << 30);
+        for (String size : new String[] {"1G", "1GiB", "256KiB", "4M", "1073741824", "262144B"}) {
+            assertThat(ServerConfig.parseSize(size, "--segment-size")).as(size).isBetween(256L << 10, 1L << 30);
         }
     }
 
     @Test
     void aSegmentSizeOutOfRangeOrMalformedIsRefusedWithItsSource() {
-        for (String size : new String[] {"60KiB", "2GiB", "65537", "1.5MiB", "-1MiB", "big", "", "1TiB",
+        for (String size : new String[] {"60KiB", "64KiB", "128KiB", "2GiB", "65537", "1.5MiB", "-1MiB", "big", "", "1TiB",
                 "99999999999999G"}) {
             ServerConfig.Flags flags = new ServerConfig.Flags(null, null, null, null, null, null, size);
             assertThatThrownBy(() -> ServerConfig.resolve(flags, null, Map.of())).as(size)
@@ -76,6 +76,8 @@ class ServerConfigTest {
 
     @Test
     void smallSegmentsShrinkTheLargestEventToWhatFits() {
+        assertThat(Main.storeOptions(ServerConfig.resolve(new ServerConfig.Flags(tmp, null, null, null, null, null,
+                "256KiB"), null, Map.of())).maxEventSize()).as("the smallest segment").isGreaterThan(120L << 10);
         ServerConfig small = ServerConfig.resolve(new ServerConfig.Flags(tmp, null, null, null, null, null, "1MiB"),
                 null, Map.of());
         var store = Main.storeOptions(small);

@@ -27,7 +27,7 @@ class TortureTest {
     @Test
     void aNodeKilledUnderLoadLosesNothingAcknowledgedAndShowsNothingHalfWritten() {
         long seed = Long.getLong("cairn.torture.seed", System.nanoTime());
-        int rounds = Integer.getInteger("cairn.torture.rounds", 4);
+        int rounds = Integer.getInteger("cairn.torture.rounds", 3);
         StringWriter output = new StringWriter();
         int exit = new picocli.CommandLine(new Main()).setOut(new PrintWriter(output, true))
                 .setErr(new PrintWriter(output, true))
