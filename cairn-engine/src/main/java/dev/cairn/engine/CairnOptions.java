@@ -28,8 +28,18 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         ChannelFactory channels) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
+    public static final long MIN_SEGMENT_SIZE = 64L << 10;
+    public static final long MAX_SEGMENT_SIZE = 1L << 30;
     public static final long DEFAULT_MAX_APPEND_SIZE = 256L << 20;
     public static final long DEFAULT_MAX_EVENT_SIZE = 16L << 20;
+
+    /**
+     * The largest event (as {@code maxEventSize} counts it) a segment of {@code segmentSize} bytes
+     * can hold: an event never spans segments.
+     */
+    public static long largestEventFitting(long segmentSize) {
+        return segmentSize - Segment.HEADER_SIZE - 2 * 65_535 - 64;
+    }
 
     public static Builder builder(Path directory) {
         return new Builder(directory);
@@ -98,11 +108,11 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         }
 
         public CairnOptions build() {
-            if (segmentSize < (1 << 16) || segmentSize > (1L << 30) || segmentSize % 4096 != 0) {
+            if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE || segmentSize % 4096 != 0) {
                 throw new InvalidArgumentException("segment size must be a multiple of 4096 between 64 KiB and 1 GiB, was "
                         + segmentSize);
             }
-            long maxRecord = segmentSize - Segment.HEADER_SIZE - 2 * 65_535 - 64;
+            long maxRecord = largestEventFitting(segmentSize);
             if (maxEventSize <= 0 || maxEventSize > maxRecord) {
                 throw new InvalidArgumentException("max event size must be positive and fit a segment (at most "
                         + maxRecord + " bytes with segments of " + segmentSize + "), was " + maxEventSize);

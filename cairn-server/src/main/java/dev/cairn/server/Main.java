@@ -124,8 +124,14 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "A YAML file with any of: db, port, insecure, certificate-file, "
                         + "certificate-private-key-file, trusted-root-certificates-path, default-admin-password, "
-                        + "default-ops-password, and the max-* limits below.")
+                        + "default-ops-password, segment-size, and the max-* limits below.")
         Path config;
+
+        @Option(names = "--segment-size", paramLabel = "SIZE",
+                description = "Size of each log segment file of a new log, in bytes or with KiB, MiB or GiB (env "
+                        + "CAIRN_SEGMENT_SIZE; default 256MiB; 256KiB to 1GiB, a multiple of 4KiB). An existing log "
+                        + "keeps its own. Below about 16MiB the largest event shrinks to what fits in a segment.")
+        String segmentSize;
 
         @Option(names = "--max-connections", paramLabel = "N",
                 description = "Client connections served at once (env CAIRN_MAX_CONNECTIONS; default 1000).")
@@ -153,7 +159,7 @@ public final class Main implements Callable<Integer> {
             ServerLimits limits;
             try {
                 options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
-                        certificatePrivateKeyFile, trustedRootCertificatesPath), config, System.getenv());
+                        certificatePrivateKeyFile, trustedRootCertificatesPath, segmentSize), config, System.getenv());
                 limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
                         maxSubscriptionsPerConnection, config, System.getenv());
                 TlsSettings settings = options.tls();
@@ -174,7 +180,7 @@ public final class Main implements Callable<Integer> {
             Signal.handle(new Signal("INT"), s -> stop.run());
             CairnServer node;
             try {
-                CairnOptions storeOptions = CairnOptions.builder(options.db()).build();
+                CairnOptions storeOptions = storeOptions(options);
                 EventStore store = Cairn.open(storeOptions);
                 Security security = null;
                 if (!options.insecure()) {
@@ -200,6 +206,17 @@ public final class Main implements Callable<Integer> {
             node.awaitTermination();
             return ExitCode.OK;
         }
+    }
+
+    /**
+     * The store's options: the configured segment size, and KurrentDB's 16 MiB largest event, or
+     * less when a segment is too small to hold one that large (an event never spans segments).
+     */
+    static CairnOptions storeOptions(ServerConfig options) {
+        return CairnOptions.builder(options.db()).segmentSize(options.segmentSize())
+                .maxEventSize(Math.min(CairnOptions.DEFAULT_MAX_EVENT_SIZE,
+                        CairnOptions.largestEventFitting(options.segmentSize())))
+                .build();
     }
 
     private static SecurityOptions securityOptions(ServerConfig options) {

@@ -3,6 +3,7 @@ package dev.cairn.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.engine.CairnOptions;
 import dev.cairn.server.tls.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,16 +27,25 @@ import java.util.Set;
  *     {@code changeit}. From the environment or the file only, never a flag (flags show in process
  *     lists)
  * @param defaultOpsPassword the same for {@code ops}
+ * @param segmentSize bytes per log segment file for a new log (default 256 MiB; a multiple of 4 KiB
+ *     from 256 KiB to 1 GiB); an existing log keeps the size it was created with
  */
 public record ServerConfig(Path db, int port, boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
-        Path trustedRootCertificatesPath, String defaultAdminPassword, String defaultOpsPassword) {
+        Path trustedRootCertificatesPath, String defaultAdminPassword, String defaultOpsPassword, long segmentSize) {
 
     public static final Path DEFAULT_DB = Path.of("data");
     public static final int DEFAULT_PORT = 2113;
 
+    public static final long DEFAULT_SEGMENT_SIZE = CairnOptions.DEFAULT_SEGMENT_SIZE;
+    /**
+     * The smallest segment a node takes; it holds events of up to about 128 KiB (an event never spans
+     * segments, and a segment also holds its header and room for a batch's framing, about 128 KiB).
+     */
+    public static final long MIN_SEGMENT_SIZE = 256L << 10;
+
     private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
             "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
-            "default-ops-password"), ServerLimits.YAML_KEYS);
+            "default-ops-password", "segment-size"), ServerLimits.YAML_KEYS);
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.TreeSet<>(a);
@@ -47,11 +57,12 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
+        checkSegmentSize(segmentSize, "segment size");
     }
 
-    /** Options without TLS files. */
+    /** Options without TLS files, with the default segment size. */
     public ServerConfig(Path db, int port, boolean insecure) {
-        this(db, port, insecure, null, null, null, null, null);
+        this(db, port, insecure, null, null, null, null, null, DEFAULT_SEGMENT_SIZE);
     }
 
     /** Never shows the passwords. */
@@ -61,14 +72,20 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
                 + certificateFile + ", certificatePrivateKeyFile=" + certificatePrivateKeyFile
                 + ", trustedRootCertificatesPath=" + trustedRootCertificatesPath + ", defaultAdminPassword="
                 + (defaultAdminPassword == null ? "(default)" : "(set)") + ", defaultOpsPassword="
-                + (defaultOpsPassword == null ? "(default)" : "(set)") + "]";
+                + (defaultOpsPassword == null ? "(default)" : "(set)") + ", segmentSize=" + segmentSize + "]";
     }
 
     /**
      * What was given on the command line; null where a flag was not given.
      */
     public record Flags(Path db, Integer port, Boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
-            Path trustedRootCertificatesPath) {
+            Path trustedRootCertificatesPath, String segmentSize) {
+
+        /** Flags without a segment size. */
+        public Flags(Path db, Integer port, Boolean insecure, Path certificateFile, Path certificatePrivateKeyFile,
+                Path trustedRootCertificatesPath) {
+            this(db, port, insecure, certificateFile, certificatePrivateKeyFile, trustedRootCertificatesPath, null);
+        }
     }
 
     /**
@@ -103,8 +120,11 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
         String adminPassword = s.pick(null, "CAIRN_DEFAULT_ADMIN_PASSWORD", "default-admin-password",
                 ServerConfig::password);
         String opsPassword = s.pick(null, "CAIRN_DEFAULT_OPS_PASSWORD", "default-ops-password", ServerConfig::password);
+        Long segmentSize = flags.segmentSize() == null
+                ? s.pick(null, "CAIRN_SEGMENT_SIZE", "segment-size", ServerConfig::parseSize)
+                : parseSize(flags.segmentSize(), "--segment-size");
         return new ServerConfig(db, port == null ? DEFAULT_PORT : port, insecure != null && insecure, certificate, key,
-                roots, adminPassword, opsPassword);
+                roots, adminPassword, opsPassword, segmentSize == null ? DEFAULT_SEGMENT_SIZE : segmentSize);
     }
 
     /**
@@ -177,6 +197,37 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
             throw new IllegalArgumentException(source + " must not be empty");
         }
         return value;
+    }
+
+    /**
+     * A size in bytes: a whole number, optionally followed by {@code KiB}, {@code MiB} or {@code GiB}
+     * (also {@code K}, {@code M}, {@code G}; binary units either way), for example {@code 1MiB}. A
+     * segment size must be a multiple of 4 KiB from 256 KiB to 1 GiB.
+     */
+    public static Long parseSize(String value, String source) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,13})\\s*(|[KMG]|[KMG]iB|B)")
+                .matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(source + " must be a size in bytes, KiB, MiB or GiB (like 64MiB), was '"
+                    + value + "'");
+        }
+        int shift = switch (m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        long size = n > (CairnOptions.MAX_SEGMENT_SIZE >> shift) ? Long.MAX_VALUE : n << shift;
+        checkSegmentSize(size, source);
+        return size;
+    }
+
+    private static void checkSegmentSize(long size, String source) {
+        if (size < MIN_SEGMENT_SIZE || size > CairnOptions.MAX_SEGMENT_SIZE || size % 4096 != 0) {
+            throw new IllegalArgumentException(source + " must be a multiple of 4 KiB from 256 KiB to 1 GiB, was "
+                    + (size == Long.MAX_VALUE ? "more" : size + " bytes"));
+        }
     }
 
     private static Integer parsePort(String value, String source) {

@@ -49,7 +49,7 @@ final class AllSubscriber implements Subscriber {
             public void onEvent(Subscription s, ResolvedEvent event) {
                 deliver(event);
             }
-        }, options).get(10, TimeUnit.SECONDS);
+        }, options).get(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -43,6 +43,16 @@ public final class Main implements Callable<Integer> {
             description = "Catch-up subscribers to $all (default 2).")
     int subscribers;
 
+    @Option(names = "--persistent", paramLabel = "N", defaultValue = "2",
+            description = "Consumers of one persistent subscription group to $all, acking what they receive; 0 for "
+                    + "none (default 2).")
+    int persistent;
+
+    @Option(names = "--segment-size", paramLabel = "SIZE", defaultValue = "1MiB",
+            description = "The node's segment size (cairn start --segment-size); small, so that kills land around "
+                    + "segment rolls (default 1MiB).")
+    String segmentSize;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random choices (default: from the clock).")
     Long seed;
 
@@ -92,8 +102,16 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (rounds < 1 || seconds <= 0 || writers < 1 || streams < 3 || subscribers < 0) {
-            err.println("cairn torture: --rounds, --seconds and --writers must be positive, --streams at least 3");
+        if (rounds < 1 || seconds <= 0 || writers < 1 || streams < 3 || subscribers < 0 || persistent < 0) {
+            err.println("cairn torture: --rounds, --seconds and --writers must be positive, --streams at least 3, "
+                    + "--subscribers and --persistent not negative");
+            return 2;
+        }
+        long segmentBytes;
+        try {
+            segmentBytes = dev.cairn.server.ServerConfig.parseSize(segmentSize, "--segment-size");
+        } catch (IllegalArgumentException e) {
+            err.println("cairn torture: " + e.getMessage());
             return 2;
         }
         Path dir = db;
@@ -104,7 +122,8 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         long s = seed != null ? seed : System.nanoTime();
-        Torture.Settings settings = new Torture.Settings(dir, rounds, seconds, writers, streams, subscribers, s);
+        Torture.Settings settings = new Torture.Settings(dir, rounds, seconds, writers, streams, subscribers,
+                persistent, segmentBytes, s);
         if (soak != null) {
             java.time.Duration duration;
             try {

@@ -30,19 +30,25 @@ final class NodeProcess {
         this.port = port;
     }
 
-    /** Starts a node on a free port and waits (up to 60 s) for its ready line. */
-    static NodeProcess start(Path db, Path output) throws IOException, InterruptedException {
+    /**
+     * Starts a node on a free port and waits (up to 120 s: a loaded machine can take a minute) for its ready line.
+     *
+     * @param segmentSize {@code cairn start --segment-size}: small segments make kills land around
+     *     segment rolls
+     */
+    static NodeProcess start(Path db, Path output, long segmentSize) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0"));
+                "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0",
+                "--segment-size", Long.toString(segmentSize)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
         long from = Files.exists(output) ? Files.size(output) : 0;
         Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             Matcher m = READY.matcher(tail(output, from));
             if (m.find()) {
@@ -61,8 +67,12 @@ final class NodeProcess {
         return port;
     }
 
+    /**
+     * Patient with a node that has just started on a loaded machine: the client gives up on a node
+     * after its discovery attempts (3 of 3 s by default), which a cold JVM can exhaust.
+     */
     String connectionString() {
-        return "kurrentdb://127.0.0.1:" + port + "?tls=false";
+        return "kurrentdb://127.0.0.1:" + port + "?tls=false&maxDiscoverAttempts=20&gossipTimeout=10000";
     }
 
     /** SIGKILL: no shutdown hook, no flush, no close; waits until the process is gone. */

@@ -73,7 +73,7 @@ final class Soak {
             subscribers.add(new AllSubscriber(s));
         }
         List<String> violations = new ArrayList<>();
-        NodeProcess node = NodeProcess.start(settings.db(), log);
+        NodeProcess node = NodeProcess.start(settings.db(), log, settings.segmentSize());
         try {
             KurrentDBClient client = KurrentDBClient.create(
                     KurrentDBConnectionString.parseOrThrow(node.connectionString()));
@@ -106,7 +106,7 @@ final class Soak {
                 violations.addAll(result.violations());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (System.nanoTime() < deadline
-                        && subscribers.stream().anyMatch(s -> s.count() < result.all().size())) {
+                        && subscribers.stream().anyMatch(s -> !s.caughtUp(result.all()))) {
                     Thread.sleep(50);
                 }
                 for (Subscriber s : subscribers) {

@@ -8,12 +8,8 @@ import java.util.List;
  * node's {@code $all} after it. {@link AllSubscriber} is the catch-up kind (exactly once, no gap,
  * in order).
  *
- * <p>Hook for persistent subscriptions (being built separately): a persistent subscriber
- * implements this too. It creates its group once (from the start of {@code $all} or a stream), acks
- * what it processed, and resumes from the server's checkpoint after each restart; its
- * {@link #check} must accept redeliveries (at-least-once) but no gap: every event of its source
- * that the node has must have been delivered at least once by the end. Register it in
- * {@link Torture} beside the catch-up subscribers.
+ * {@link PersistentSubscriber} is a persistent subscription group (at least once, no gap by the
+ * end, nothing phantom).
  */
 interface Subscriber {
 
@@ -25,6 +21,11 @@ interface Subscriber {
 
     /** How many events it has received so far. */
     int count();
+
+    /** Whether it has received every event of {@code all} it subscribes to. */
+    default boolean caughtUp(List<Verifier.Entry> all) {
+        return count() >= all.size();
+    }
 
     /**
      * Checks what it received against the node's {@code $all}, in order.

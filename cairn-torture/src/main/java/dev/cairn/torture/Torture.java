@@ -27,18 +27,40 @@ final class Torture {
      *
      * @param seconds the longest a round's load runs before the kill (the kill comes at a random
      *     moment between a fifth of it and all of it)
+     * @param persistentConsumers consumers of the one persistent subscription group; 0 for none
+     * @param segmentSize the node's segment size in bytes
      */
     record Settings(Path db, int rounds, double seconds, int writers, int streamsPerWriter, int subscribers,
-            long seed) {
+            int persistentConsumers, long segmentSize, long seed) {
     }
 
     /** The totals a run reports; {@code violations} lists what broke, empty when nothing did. */
     record Totals(int rounds, long acknowledged, long verified, long lost, long partial, long deliveries,
-            List<String> violations) {
+            Persistent persistent, List<String> violations) {
 
         String summary() {
-            return String.format("rounds %d, acknowledged %d, verified %d, lost %d, partial %d", rounds, acknowledged,
-                    verified, lost, partial);
+            String line = String.format("rounds %d, acknowledged %d, verified %d, lost %d, partial %d", rounds,
+                    acknowledged, verified, lost, partial);
+            return persistent == null ? line : line + ", " + persistent;
+        }
+    }
+
+    /**
+     * The persistent group's figures at the end of a run.
+     *
+     * @param events the events of its source in {@code $all}
+     * @param delivered those delivered at least once
+     * @param deliveries deliveries in all, redeliveries included
+     * @param undelivered events of the source never delivered (a gap)
+     * @param phantom delivered events that {@code $all} does not have
+     */
+    record Persistent(long events, long delivered, long deliveries, long redelivered, long undelivered,
+            long phantom) {
+
+        @Override
+        public String toString() {
+            return String.format("persistent events %d, delivered %d, deliveries %d, redelivered %d, undelivered %d, "
+                    + "phantom %d", events, delivered, deliveries, redelivered, undelivered, phantom);
         }
     }
 
@@ -47,6 +69,7 @@ final class Torture {
     private final Ledger ledger = new Ledger();
     private final List<LoadWriter> writers = new ArrayList<>();
     private final List<Subscriber> subscribers = new ArrayList<>();
+    private final PersistentSubscriber persistent;
     private final Random random;
 
     Torture(Settings settings, PrintWriter out) {
@@ -59,18 +82,23 @@ final class Torture {
         for (int s = 0; s < settings.subscribers(); s++) {
             subscribers.add(new AllSubscriber(s));
         }
+        persistent = settings.persistentConsumers() > 0 ? new PersistentSubscriber(settings.persistentConsumers()) : null;
+        if (persistent != null) {
+            subscribers.add(persistent);
+        }
     }
 
     Totals run() throws Exception {
         Path log = settings.db().resolveSibling(settings.db().getFileName() + "-node.log");
-        out.printf("torture: %d rounds of up to %.1f s, %d writers x %d streams, %d catch-up subscribers, seed %d%n",
-                settings.rounds(), settings.seconds(), settings.writers(), settings.streamsPerWriter(),
-                settings.subscribers(), settings.seed());
+        out.printf("torture: %d rounds of up to %.1f s, %d writers x %d streams, %d catch-up subscribers, "
+                + "%d persistent consumers, segments of %d KiB, seed %d%n", settings.rounds(), settings.seconds(),
+                settings.writers(), settings.streamsPerWriter(), settings.subscribers(),
+                settings.persistentConsumers(), settings.segmentSize() >> 10, settings.seed());
         out.printf("torture: data in %s, node output in %s%n", settings.db(), log);
         out.flush();
         List<String> violations = new ArrayList<>();
         Verifier.Result last = null;
-        NodeProcess[] node = {NodeProcess.start(settings.db(), log)};
+        NodeProcess[] node = {NodeProcess.start(settings.db(), log, settings.segmentSize())};
         // whatever happens to this run, its node must not outlive it
         Thread reaper = Thread.ofPlatform().unstarted(() -> node[0].destroy());
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -84,8 +112,15 @@ final class Torture {
                 violations.add("the node exited " + exit + " on SIGTERM");
             }
             StoreChecker.check(settings.db()).faults().forEach(f -> violations.add("after the run: cairn check: " + f));
+            Persistent figures = null;
+            if (persistent != null) {
+                List<Verifier.Entry> source = PersistentSubscriber.source(last.all());
+                figures = new Persistent(source.size(), source.size() - persistent.undelivered(last.all()),
+                        persistent.deliveries(), persistent.redeliveries(), persistent.undelivered(last.all()),
+                        persistent.phantoms(last.all()));
+            }
             return new Totals(settings.rounds(), last.acknowledged(), last.verified(), last.lost(), last.partial(),
-                    deliveries, violations);
+                    deliveries, figures, violations);
         } finally {
             node[0].destroy();
             Runtime.getRuntime().removeShutdownHook(reaper);
@@ -96,14 +131,16 @@ final class Torture {
     private Verifier.Result round(int round, NodeProcess[] node, Path log, List<String> violations) throws Exception {
         long loadMillis = (long) (settings.seconds() * 1000 * (0.2 + 0.8 * random.nextDouble()));
         KurrentDBClient client = connect(node[0]);
+        long persistentRound;
         try {
             loadAndKill(node[0], client, round, loadMillis);
+            persistentRound = persistent == null ? 0 : persistent.roundDeliveries();
         } finally {
             shutdown(client);
         }
         CheckReport check = StoreChecker.check(settings.db());
         check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
-        node[0] = NodeProcess.start(settings.db(), log);
+        node[0] = NodeProcess.start(settings.db(), log, settings.segmentSize());
         client = connect(node[0]);
         Verifier.Result result;
         try {
@@ -119,6 +156,10 @@ final class Torture {
                 + "%d attempts unanswered so far, cairn check %s%n", round, loadMillis, result.all().size(),
                 result.verified(), writers.stream().mapToInt(LoadWriter::unanswered).sum(),
                 check.clean() ? "clean" : check.faults().size() + " faults");
+        if (persistent != null) {
+            out.printf("  persistent: %d deliveries this round, %d events delivered so far, %d redeliveries so far%n",
+                    persistentRound, persistent.count(), persistent.redeliveries());
+        }
         writers.forEach(w -> out.println("  writer: " + w.stats()));
         out.flush();
         return result;
@@ -156,16 +197,18 @@ final class Torture {
             for (Subscriber s : subscribers) {
                 s.start(client);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline
-                    && subscribers.stream().anyMatch(s -> s.count() < last.all().size())) {
+                    && subscribers.stream().anyMatch(s -> !s.caughtUp(last.all()))) {
                 Thread.sleep(50);
             }
             subscribers.forEach(Subscriber::stop);
             long deliveries = 0;
             for (Subscriber s : subscribers) {
                 s.check(last.all(), true).forEach(v -> violations.add("after catching up: " + v));
-                deliveries += s.count();
+                if (s != persistent) {
+                    deliveries += s.count();
+                }
             }
             return deliveries;
         } finally {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TortureTest {
 
     private static final Pattern SUMMARY = Pattern.compile(
-            "rounds (\\d+), acknowledged (\\d+), verified (\\d+), lost (\\d+), partial (\\d+)");
+            "rounds (\\d+), acknowledged (\\d+), verified (\\d+), lost (\\d+), partial (\\d+), persistent events "
+                    + "(\\d+), delivered (\\d+), deliveries (\\d+), redelivered (\\d+), undelivered (\\d+), phantom (\\d+)");
 
     @TempDir
     Path tmp;
@@ -26,12 +27,12 @@ class TortureTest {
     @Test
     void aNodeKilledUnderLoadLosesNothingAcknowledgedAndShowsNothingHalfWritten() {
         long seed = Long.getLong("cairn.torture.seed", System.nanoTime());
-        int rounds = Integer.getInteger("cairn.torture.rounds", 4);
+        int rounds = Integer.getInteger("cairn.torture.rounds", 3);
         StringWriter output = new StringWriter();
         int exit = new picocli.CommandLine(new Main()).setOut(new PrintWriter(output, true))
                 .setErr(new PrintWriter(output, true))
                 .execute("--rounds", Integer.toString(rounds), "--seconds", "5", "--writers", "3",
-                        "--subscribers", "2", "--seed", Long.toString(seed), "--db", tmp.resolve("db").toString());
+                        "--subscribers", "2", "--persistent", "2", "--seed", Long.toString(seed), "--db", tmp.resolve("db").toString());
         System.out.println(output);
         assertThat(exit).as("exit code; output:%n%s", output).isZero();
         Matcher m = SUMMARY.matcher(output.toString());
@@ -42,5 +43,11 @@ class TortureTest {
         assertThat(Long.parseLong(m.group(3))).as("verified").isEqualTo(acknowledged);
         assertThat(Long.parseLong(m.group(4))).as("lost").isZero();
         assertThat(Long.parseLong(m.group(5))).as("partial").isZero();
+        long events = Long.parseLong(m.group(6));
+        assertThat(events).as("events of the load the persistent group subscribes to").isGreaterThanOrEqualTo(acknowledged);
+        assertThat(Long.parseLong(m.group(7))).as("persistent: delivered at least once").isEqualTo(events);
+        assertThat(Long.parseLong(m.group(8))).as("persistent: deliveries").isGreaterThanOrEqualTo(events);
+        assertThat(Long.parseLong(m.group(10))).as("persistent: undelivered").isZero();
+        assertThat(Long.parseLong(m.group(11))).as("persistent: phantom").isZero();
     }
 }

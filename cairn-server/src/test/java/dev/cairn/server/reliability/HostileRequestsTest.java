@@ -55,10 +55,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * UNAVAILABLE (the store stopped); and the store must never stop accepting writes. Afterwards the
  * node still serves and {@code cairn check} finds its data sound.
  *
- * <p>Jazzer (coverage-guided fuzzing) was the issue's first choice; these are jqwik property tests
- * instead (random and mutated inputs, shrunk to a minimal case when a property fails), because
- * jqwik is already a test dependency of the project and runs offline in a bounded time in CI.
- * docs/reliability.md says what coverage guidance would add.
+ * <p>{@link StreamsFuzzTest} fuzzes the same handlers with Jazzer, guided by coverage; these
+ * generators aim at the edges by construction, and jqwik shrinks a failure to a minimal request.
  */
 class HostileRequestsTest {
 
