@@ -51,6 +51,7 @@ final class ReadCall {
     private final ServerCallStreamObserver<ReadResp> responses;
     private final EventIterator events;
     private final boolean structuredIds;
+    private final Wire.Identifiers identifiers = new Wire.Identifiers(); // guarded by this
     private final Executor eventLoop;
     private final Executor reader;
     /** Held while a batch is being read or sent; the call starts holding it. */
@@ -140,7 +141,7 @@ final class ReadCall {
                         break;
                     }
                     ReadResp message = ReadResp.newBuilder()
-                            .setEvent(Wire.readEvent(events.next(), structuredIds)).build();
+                            .setEvent(Wire.readEvent(events.next(), structuredIds, identifiers)).build();
                     bytes += message.getSerializedSize();
                     batch.add(message);
                     remaining--;
