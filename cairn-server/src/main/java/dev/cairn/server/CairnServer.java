@@ -54,6 +54,12 @@ public final class CairnServer implements AutoCloseable {
         if (System.getProperty("com.linecorp.armeria.useOpenSsl") == null) {
             System.setProperty("com.linecorp.armeria.useOpenSsl", "false");
         }
+        // Netty's leak detector records a stack trace for one buffer in 128: ~4% of the node's CPU
+        // while it streams a read. It is a debugging aid; -Dio.netty.leakDetection.level=simple
+        // (as the tests run) turns it back on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
     }
 
     private final EventStore store;
@@ -144,8 +150,13 @@ public final class CairnServer implements AutoCloseable {
                 services.addService(new UsersService(security));
             }
             services
-                    // reads and appends touch the disk: keep them off the event loops
-                    .useBlockingTaskExecutor(true)
+                    // Appends, deletes and the small calls only hand work to the store's writer and
+                    // answer when it completes: they run on the event loops, with no thread hand-off
+                    // per message. Calls that wait for the disk or the store run on the
+                    // blocking-task executor: each service says which ({@code @Blocking}, ReadCall).
+                    // On a secure node every call may check stream ACLs, which can read the index:
+                    // there all calls start on the blocking-task executor.
+                    .useBlockingTaskExecutor(security != null)
                     .maxRequestMessageLength(limits.maxMessageBytes())
                     .maxResponseMessageLength(Integer.MAX_VALUE);
             CallLimits.install(services, limits.maxConcurrentCalls(), connections);

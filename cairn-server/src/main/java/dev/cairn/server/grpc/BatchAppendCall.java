@@ -34,6 +34,7 @@ import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -53,6 +54,7 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
     private final EventStore store;
     private final AppendLimits limits;
     private final StreamObserver<BatchAppendResp> responses;
+    private final Executor respondOn = CallThreads.eventLoop();
     private final Map<UUID, Batch> open = new HashMap<>();
     private int pending;
     private boolean halfClosed;
@@ -125,9 +127,9 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                 // the client stops waiting then; as in KurrentDB, the append itself may still be written
                 append = append.copy().orTimeout(Math.max(timeoutMillis, 1), TimeUnit.MILLISECONDS);
             }
-            append.whenComplete((result, failure) ->
+            append.whenCompleteAsync((result, failure) ->
                     answered(failure == null ? success(correlation, toWrite.options, result)
-                            : error(correlation, toWrite.options, failure)));
+                            : error(correlation, toWrite.options, failure)), respondOn);
         } catch (RuntimeException e) {
             answered(error(correlation, toWrite.options, e));
         }

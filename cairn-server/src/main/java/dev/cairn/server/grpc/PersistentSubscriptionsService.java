@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.EventFilter;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.InvalidArgumentException;
@@ -42,7 +43,11 @@ import java.util.function.Supplier;
  * is ALREADY_EXISTS, a missing one NOT_FOUND, a full one FAILED_PRECONDITION, and a request the
  * server refuses (bad start position, unknown strategy, read batch not below the buffer) INTERNAL
  * with {@code exception=persistent-subscription-failed} and the reason. Thread-safe.
+ *
+ * <p>Runs on Armeria's blocking-task executor ({@link Blocking}): management calls wait for the
+ * store, and consumers block while the client is not ready for more.
  */
+@Blocking
 public final class PersistentSubscriptionsService extends PersistentSubscriptionsGrpc.PersistentSubscriptionsImplBase {
 
     private static final StreamName ALL = StreamName.of(StreamName.ALL);

@@ -13,46 +13,68 @@ import dev.cairn.api.StreamRevision;
 import dev.cairn.protocol.streams.ReadReq;
 import dev.cairn.protocol.streams.ReadResp;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One Read call (stream or {@code $all}; with the subscription option see {@link SubscribeCall}): opens an {@link EventIterator} and sends its events only
- * while the client's transport is ready ({@link ServerCallStreamObserver#isReady()}, give or take {@link #SLACK}
- * messages), resuming from the on-ready handler, so a huge read never buffers more than the
- * transport's window and a few messages.
+ * One Read call (stream or {@code $all}; with the subscription option see {@link SubscribeCall}).
+ * It opens an {@link EventIterator} and reads it in batches on the blocking-task executor (the
+ * iterator reads the disk), each batch at most {@link #BATCH_EVENTS} events or about
+ * {@link #BATCH_BYTES} bytes, and sends each batch in one task on the call's event loop, so a read
+ * costs two thread hand-offs per batch rather than one per event. The next batch is read once the
+ * transport has taken the previous one ({@link ServerCallStreamObserver#isReady()} or the on-ready
+ * handler), so a huge read never holds more than a batch and what the transport buffers
+ * ({@link ResponseCoalescer}).
  *
- * <p>Thread-safety: {@link #pump()} may be called from the handler thread and from on-ready
- * callbacks; it is synchronized and idempotent.
+ * <p>Thread-safety: at most one batch is read or sent at a time ({@link #busy}); the iterator is
+ * used under this object's lock, which a cancel also takes.
  */
 final class ReadCall {
 
+    /** Most events read and sent per hand-off. */
+    static final int BATCH_EVENTS = 256;
+
+    /** A batch ends once its encoded messages reach this many bytes. */
+    static final int BATCH_BYTES = 128 * 1024;
+
     /**
      * Messages sent past the moment the transport stops reporting ready. Armeria reports ready
-     * only when nothing at all is pending, so sending strictly while ready would cost a thread
-     * hand-off and a write per event; a small slack keeps the batch moving while bounding what
-     * the node buffers for a slow client.
+     * only when nothing at all is pending, so a subscription that sent strictly while ready would
+     * cost a thread hand-off and a write per event; a small slack keeps the batch moving while
+     * bounding what the node buffers for a slow client ({@link SubscribeCall}).
      */
     static final int SLACK = 64;
 
     private final ServerCallStreamObserver<ReadResp> responses;
     private final EventIterator events;
     private final boolean structuredIds;
-    private long remaining;
-    private boolean done;
+    private final Wire.Identifiers identifiers = new Wire.Identifiers(); // guarded by this
+    private final Executor eventLoop;
+    private final Executor reader;
+    /** Held while a batch is being read or sent; the call starts holding it. */
+    private final AtomicBoolean busy = new AtomicBoolean(true);
+    private volatile boolean cancelled;
+    private long remaining; // guarded by this
+    private boolean done; // guarded by this
 
     private ReadCall(ServerCallStreamObserver<ReadResp> responses, EventIterator events, long count,
-            boolean structuredIds) {
+            boolean structuredIds, Executor eventLoop, Executor reader) {
         this.responses = responses;
         this.events = events;
         this.remaining = count;
         this.structuredIds = structuredIds;
+        this.eventLoop = eventLoop;
+        this.reader = reader;
     }
 
+    /** Starts the call; runs on the blocking-task executor (the read may wait for the disk). */
     static void start(EventStore store, ReadReq request, ServerCallStreamObserver<ReadResp> responses,
             Set<SubscribeCall> subscriptions, SubscriptionSlots slots) {
         ReadReq.Options o = request.getOptions();
-        StreamName stream = null;
+        Executor eventLoop = CallThreads.eventLoop();
         EventIterator events;
         long count;
         try {
@@ -75,7 +97,7 @@ final class ReadCall {
             }
             events = switch (o.getStreamOptionCase()) {
                 case STREAM -> {
-                    stream = Wire.streamName(o.getStream().getStreamIdentifier());
+                    StreamName stream = Wire.streamName(o.getStream().getStreamIdentifier());
                     yield store.readStream(stream, new ReadStreamOptions(direction, revision(o.getStream()), count,
                             o.getResolveLinks()));
                 }
@@ -84,49 +106,92 @@ final class ReadCall {
                 case STREAMOPTION_NOT_SET -> throw GrpcErrors.invalidArgument("read needs a stream or $all");
             };
         } catch (StreamNotFoundException e) {
-            responses.onNext(ReadResp.newBuilder().setStreamNotFound(ReadResp.StreamNotFound.newBuilder()
-                    .setStreamIdentifier(Wire.streamIdentifier(e.stream()))).build());
-            responses.onCompleted();
+            ReadResp notFound = ReadResp.newBuilder().setStreamNotFound(ReadResp.StreamNotFound.newBuilder()
+                    .setStreamIdentifier(Wire.streamIdentifier(e.stream()))).build();
+            eventLoop.execute(() -> {
+                responses.onNext(notFound);
+                responses.onCompleted();
+            });
             return;
         } catch (RuntimeException e) {
             responses.onError(GrpcErrors.toStatus(e));
             return;
         }
         boolean structured = !o.hasUuidOption() || o.getUuidOption().hasStructured();
-        ReadCall call = new ReadCall(responses, events, count, structured);
+        ReadCall call = new ReadCall(responses, events, count, structured, eventLoop, CallThreads.blocking());
         responses.setOnCancelHandler(call::cancel);
-        responses.setOnReadyHandler(call::pump);
-        call.pump();
+        responses.setOnReadyHandler(call::resume);
+        call.read();
     }
 
-    synchronized void pump() {
-        try {
-            int unready = 0;
-            while (!done) {
-                if (responses.isReady()) {
-                    unready = 0;
-                } else if (++unready > SLACK) {
-                    return; // the on-ready handler pumps again
-                }
-                if (remaining == 0 || !events.hasNext()) {
-                    finish();
-                    responses.onCompleted();
-                    return;
-                }
-                responses.onNext(ReadResp.newBuilder().setEvent(Wire.readEvent(events.next(), structuredIds)).build());
-                remaining--;
+    /** Reads the next batch (the caller holds {@link #busy}) and hands it to the event loop. */
+    private void read() {
+        List<ReadResp> batch = new ArrayList<>();
+        boolean end = false;
+        RuntimeException failure = null;
+        synchronized (this) {
+            if (done) {
+                return; // cancelled
             }
-        } catch (RuntimeException e) {
-            if (!done) {
+            try {
+                long bytes = 0;
+                while (batch.size() < BATCH_EVENTS && bytes < BATCH_BYTES) {
+                    if (remaining == 0 || !events.hasNext()) {
+                        end = true;
+                        break;
+                    }
+                    ReadResp message = ReadResp.newBuilder()
+                            .setEvent(Wire.readEvent(events.next(), structuredIds, identifiers)).build();
+                    bytes += message.getSerializedSize();
+                    batch.add(message);
+                    remaining--;
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+                end = true;
+            }
+            if (end) {
                 finish();
-                responses.onError(GrpcErrors.toStatus(e));
             }
+        }
+        boolean last = end;
+        RuntimeException error = failure;
+        eventLoop.execute(() -> send(batch, last, error));
+    }
+
+    /** Sends a batch; runs on the event loop, where each message goes out without a further task. */
+    private void send(List<ReadResp> batch, boolean last, RuntimeException failure) {
+        if (cancelled) {
+            return;
+        }
+        for (ReadResp message : batch) {
+            responses.onNext(message);
+        }
+        if (failure != null) {
+            responses.onError(GrpcErrors.toStatus(failure));
+        } else if (last) {
+            responses.onCompleted();
+        } else {
+            busy.set(false);
+            if (responses.isReady()) {
+                resume();
+            } // else the on-ready handler resumes
         }
     }
 
-    synchronized void cancel() {
-        if (!done) {
-            finish();
+    /** The transport takes more: reads the next batch unless one is under way. */
+    private void resume() {
+        if (!cancelled && busy.compareAndSet(false, true)) {
+            reader.execute(this::read);
+        }
+    }
+
+    private void cancel() {
+        cancelled = true;
+        synchronized (this) {
+            if (!done) {
+                finish();
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cairn.server.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Decorator;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.DeleteResult;
 import dev.cairn.api.EventData;
@@ -24,11 +26,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * {@code event_store.client.streams.Streams}, KurrentDB's v1 streams service, over an
  * {@link EventStore}: Append, BatchAppend, Read (with the subscription option: a catch-up
  * subscription), Delete and Tombstone. Thread-safe: each call keeps its own state.
+ *
+ * <p>Appends, deletes and tombstones run on the connection's event loop: they only hand the work
+ * to the store, and answer from the event loop when it completes ({@link CallThreads}). Reads wait
+ * for the disk and run on the blocking-task executor ({@link Blocking}); their messages leave in
+ * as few DATA frames as the client's pace allows ({@link ResponseCoalescer}).
  */
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
@@ -68,6 +76,8 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
     }
 
     @Override
+    @Blocking
+    @Decorator(ResponseCoalescer.Decorator.class)
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
         ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions,
                 subscriptionSlots);
@@ -80,14 +90,14 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
             StreamName stream = Wire.streamName(o.getStreamIdentifier());
             StreamState expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
                     o.hasStreamExists());
-            store.deleteAsync(stream, expected).whenComplete((result, failure) -> {
+            store.deleteAsync(stream, expected).whenCompleteAsync((result, failure) -> {
                 if (failure != null) {
                     responses.onError(GrpcErrors.toStatus(failure));
                 } else {
                     responses.onNext(deleteResp(result));
                     responses.onCompleted();
                 }
-            });
+            }, CallThreads.eventLoop());
         } catch (RuntimeException e) {
             responses.onError(GrpcErrors.toStatus(e));
         }
@@ -100,14 +110,14 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
             StreamName stream = Wire.streamName(o.getStreamIdentifier());
             StreamState expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
                     o.hasStreamExists());
-            store.tombstoneAsync(stream, expected).whenComplete((result, failure) -> {
+            store.tombstoneAsync(stream, expected).whenCompleteAsync((result, failure) -> {
                 if (failure != null) {
                     responses.onError(GrpcErrors.toStatus(failure));
                 } else {
                     responses.onNext(tombstoneResp(result));
                     responses.onCompleted();
                 }
-            });
+            }, CallThreads.eventLoop());
         } catch (RuntimeException e) {
             responses.onError(GrpcErrors.toStatus(e));
         }
@@ -131,6 +141,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
      */
     private final class AppendCall implements StreamObserver<AppendReq> {
         private final StreamObserver<AppendResp> responses;
+        private final Executor respondOn = CallThreads.eventLoop();
         private StreamName stream;
         private StreamState expected;
         private final List<EventData> events = new ArrayList<>();
@@ -188,7 +199,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                 return;
             }
             try {
-                store.appendAsync(stream, expected, events).whenComplete((result, failure) -> {
+                store.appendAsync(stream, expected, events).whenCompleteAsync((result, failure) -> {
                     if (failure == null) {
                         responses.onNext(success(result));
                         responses.onCompleted();
@@ -198,7 +209,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
                     } else {
                         responses.onError(GrpcErrors.toStatus(failure));
                     }
-                });
+                }, respondOn);
             } catch (RuntimeException e) {
                 responses.onError(GrpcErrors.toStatus(e));
             }

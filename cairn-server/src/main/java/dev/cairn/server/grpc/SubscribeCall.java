@@ -43,6 +43,7 @@ final class SubscribeCall implements SubscriptionListener {
 
     private final ServerCallStreamObserver<ReadResp> responses;
     private final boolean structuredIds;
+    private final Wire.Identifiers identifiers = new Wire.Identifiers(); // the subscription calls one at a time
     private final Set<SubscribeCall> registry;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -208,7 +209,7 @@ final class SubscribeCall implements SubscriptionListener {
         if (!awaitReady()) {
             return;
         }
-        responses.onNext(ReadResp.newBuilder().setEvent(Wire.readEvent(event, structuredIds)).build());
+        responses.onNext(ReadResp.newBuilder().setEvent(Wire.readEvent(event, structuredIds, identifiers)).build());
         lastRevision = event.originalEvent().revision();
         lastPosition = event.position();
     }

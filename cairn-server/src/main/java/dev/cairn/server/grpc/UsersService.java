@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.UserDetails;
 import dev.cairn.api.UserManager;
 import dev.cairn.engine.security.Security;
@@ -32,7 +33,11 @@ import java.util.function.Function;
  * {@code Update} changes the full name and groups and ignores the password field. Errors: access
  * denied, {@code user-not-found} (NOT_FOUND) and {@code user-conflict} (FAILED_PRECONDITION), with
  * the {@code login-name} trailer. Thread-safe (stateless).
+ *
+ * <p>Runs on Armeria's blocking-task executor ({@link Blocking}): user changes wait for the store
+ * and password changes hash.
  */
+@Blocking
 public final class UsersService extends UsersGrpc.UsersImplBase {
 
     private final Security security;

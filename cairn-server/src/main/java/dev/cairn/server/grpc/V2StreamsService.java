@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * {@code kurrentdb.protocol.v2.streams.StreamsService}, KurrentDB's v2 append: AppendSession, an
@@ -54,7 +55,8 @@ import java.util.concurrent.CompletionException;
  * "streams") and the error's detail message. AppendRecords: records for any streams in any
  * order, written atomically if every consistency check holds; failing checks are all reported.
  * Checks on the deleted (-5) and tombstoned (-6) states are refused as not supported yet.
- * Thread-safe: each call keeps its own state.
+ * Thread-safe: each call keeps its own state. Both run on the connection's event loop: they hand
+ * the append to the store and answer from the event loop ({@link CallThreads}).
  */
 public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImplBase {
 
@@ -72,6 +74,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
         return new StreamObserver<>() {
             private final List<AppendRequest> requests = new ArrayList<>();
             private final Set<String> streams = new HashSet<>();
+            private final Executor respondOn = CallThreads.eventLoop();
             private boolean failed;
 
             @Override
@@ -113,14 +116,14 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
                     return;
                 }
                 try {
-                    store.appendAsync(requests).whenComplete((result, failure) -> {
+                    store.appendAsync(requests).whenCompleteAsync((result, failure) -> {
                         if (failure != null) {
                             responses.onError(toStatus(failure));
                         } else {
                             responses.onNext(response(result));
                             responses.onCompleted();
                         }
-                    });
+                    }, respondOn);
                 } catch (RuntimeException e) {
                     responses.onError(toStatus(e));
                 }
@@ -154,7 +157,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
                 }
                 checks.add(new ConsistencyCheck(stream, checkedState(check.getStreamState().getExpectedState())));
             }
-            store.appendRecordsAsync(records, checks).whenComplete((result, failure) -> {
+            store.appendRecordsAsync(records, checks).whenCompleteAsync((result, failure) -> {
                 if (failure != null) {
                     responses.onError(toStatus(failure));
                 } else {
@@ -167,7 +170,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
                     responses.onNext(b.build());
                     responses.onCompleted();
                 }
-            });
+            }, CallThreads.eventLoop());
         } catch (RuntimeException e) {
             responses.onError(toStatus(e));
         }

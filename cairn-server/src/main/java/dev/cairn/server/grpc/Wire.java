@@ -1,6 +1,7 @@
 package dev.cairn.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
@@ -123,30 +124,62 @@ final class Wire {
     }
 
     static ReadResp.ReadEvent readEvent(ResolvedEvent resolved, boolean structuredIds) {
+        return readEvent(resolved, structuredIds, new Identifiers());
+    }
+
+    /**
+     * An event as a read answers it. {@code identifiers} remembers the last stream's identifier,
+     * so a read of one stream encodes its name once rather than once per event.
+     */
+    static ReadResp.ReadEvent readEvent(ResolvedEvent resolved, boolean structuredIds, Identifiers identifiers) {
         ReadResp.ReadEvent.Builder b = ReadResp.ReadEvent.newBuilder();
         if (resolved.event() != null) {
-            b.setEvent(recordedEvent(resolved.event(), structuredIds));
+            b.setEvent(recordedEvent(resolved.event(), structuredIds, identifiers));
         }
         if (resolved.link() != null) {
-            b.setLink(recordedEvent(resolved.link(), structuredIds));
+            b.setLink(recordedEvent(resolved.link(), structuredIds, identifiers));
         }
         b.setCommitPosition(resolved.position().commit());
         return b.build();
     }
 
     static ReadResp.ReadEvent.RecordedEvent recordedEvent(RecordedEvent e, boolean structuredIds) {
+        return recordedEvent(e, structuredIds, new Identifiers());
+    }
+
+    private static ReadResp.ReadEvent.RecordedEvent recordedEvent(RecordedEvent e, boolean structuredIds,
+            Identifiers identifiers) {
         return ReadResp.ReadEvent.RecordedEvent.newBuilder()
                 .setId(uuid(e.id(), structuredIds))
-                .setStreamIdentifier(streamIdentifier(e.stream()))
+                .setStreamIdentifier(identifiers.of(e.stream()))
                 .setStreamRevision(e.revision())
                 .setPreparePosition(e.position().prepare())
                 .setCommitPosition(e.position().commit())
                 .putMetadata("type", e.type().value())
                 .putMetadata("content-type", e.contentType().mimeType())
                 .putMetadata("created", Long.toString(ticksSinceEpoch(e.created())))
-                .setCustomMetadata(ByteString.copyFrom(e.metadata()))
-                .setData(ByteString.copyFrom(e.data()))
+                // a RecordedEvent's arrays are never modified (its contract): no copy needed
+                .setCustomMetadata(wrap(e.metadata()))
+                .setData(wrap(e.data()))
                 .build();
+    }
+
+    private static ByteString wrap(byte[] bytes) {
+        return bytes.length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(bytes);
+    }
+
+    /** The identifier of the stream last asked for, kept for the next event. Not thread-safe: one per call. */
+    static final class Identifiers {
+        private StreamName last;
+        private StreamIdentifier identifier;
+
+        StreamIdentifier of(StreamName stream) {
+            if (!stream.equals(last)) {
+                identifier = streamIdentifier(stream);
+                last = stream;
+            }
+            return identifier;
+        }
     }
 
     /** KurrentDB's {@code created}: 100 ns ticks since the Unix epoch. */
