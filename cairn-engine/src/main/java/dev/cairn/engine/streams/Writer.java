@@ -76,6 +76,8 @@ public final class Writer implements AutoCloseable {
     private volatile CairnException failure;
     private volatile boolean stopping;
     private long eventsSinceIndexFlush;
+    /** Set by the index thread when an index write failed; later groups are then failed, not published. */
+    private boolean indexFailed;
 
     /** One group on its way to disk. */
     private record Group(List<WriteRequest> requests, List<Object> outcomes, LogWriter.Group bytes,
@@ -255,6 +257,11 @@ public final class Writer implements AutoCloseable {
      * outcome (a duplicate of an earlier write, say) before what it refers to can be read.
      */
     private void index(Group group, long end) {
+        if (indexFailed) {
+            // a group after a failed index write must not be published: reads would skip the hole
+            failAll(group.requests);
+            return;
+        }
         try {
             if (end >= 0) {
                 Map<String, StreamInfo> changed = group.update.changedStreams();
@@ -277,6 +284,7 @@ public final class Writer implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
+            indexFailed = true;
             failStop(e, group.requests);
         }
     }
