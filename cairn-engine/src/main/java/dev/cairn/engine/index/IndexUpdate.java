@@ -11,11 +11,9 @@ import java.util.function.Function;
  * The writer and recovery both feed it every event record they write or replay, in log order, so
  * the index is a deterministic function of the log (stream ids included).
  *
- * <p>The writer builds the next group while earlier ones are being synced and indexed: a group's
- * update made by {@link #next()} sees its predecessors' changes (a chain, newest first) until they
- * are committed. When the oldest of them is in the index (and the cache), the writer
- * {@linkplain #detachParent() detaches} it from the update that follows it and lookups fall
- * through to the index.
+ * <p>The writer builds the next group while the previous one is being synced and indexed: a group's
+ * update made by {@link #next()} sees its predecessor's changes until they are committed, after
+ * which the writer {@linkplain #detachParent() detaches} it and lookups fall through to the index.
  *
  * <p>Not thread-safe: built by one thread (the writer or recovery); {@link #commitGroup} may run on
  * another thread once the update is handed over and no longer changes.
@@ -41,39 +39,36 @@ public final class IndexUpdate {
         this.batch = index.batch();
     }
 
-    /** The update of the next group, which sees this group's (and its parents') changes until they are committed. */
+    /** The update of the next group, which sees this group's changes until they are committed. */
     public IndexUpdate next() {
         IndexUpdate next = new IndexUpdate(index, committed, nextStreamId);
         next.parent = this;
         return next;
     }
 
-    /** Stops looking at the previous group (and those before it): its changes are now in the index (and the cache). */
+    /** Stops looking at the previous group: its changes are now in the index (and the cache). */
     public void detachParent() {
         parent = null;
     }
 
     /** The stream's state including pending changes, or null when it has never been written. */
     public StreamInfo stream(String name) {
-        for (IndexUpdate u = this; u != null; u = u.parent) {
-            StreamInfo info = u.streams.get(name);
-            if (info != null) {
-                return info;
-            }
+        StreamInfo info = streams.get(name);
+        if (info != null) {
+            return info;
         }
-        return committed.apply(name);
+        info = parent == null ? null : parent.streams.get(name);
+        return info != null ? info : committed.apply(name);
     }
 
     /** The entry at a revision, including pending changes, or null. */
     public IndexEntry entry(long streamId, long revision) {
         EventRef key = new EventRef(streamId, revision);
-        for (IndexUpdate u = this; u != null; u = u.parent) {
-            IndexEntry e = u.entries.get(key);
-            if (e != null) {
-                return e;
-            }
+        IndexEntry e = entries.get(key);
+        if (e == null && parent != null) {
+            e = parent.entries.get(key);
         }
-        return index.entry(streamId, revision);
+        return e != null ? e : index.entry(streamId, revision);
     }
 
     /**
@@ -83,12 +78,9 @@ public final class IndexUpdate {
      */
     public EventRef eventRef(UUID id) {
         EventRef ref = index.eventRef(id);
-        return ref != null ? ref : pendingRef(id);
-    }
-
-    /** The oldest pending write of an id along the chain, or null. */
-    private EventRef pendingRef(UUID id) {
-        EventRef ref = parent == null ? null : parent.pendingRef(id);
+        if (ref == null && parent != null) {
+            ref = parent.ids.get(id);
+        }
         return ref != null ? ref : ids.get(id);
     }
 

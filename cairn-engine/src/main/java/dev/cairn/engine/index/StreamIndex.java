@@ -82,19 +82,12 @@ public final class StreamIndex implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                    .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2)
-                    // one thread writes (the write path's index stage, or recovery): the
-                    // concurrent memtable insert only costs it atomic operations
-                    .setAllowConcurrentMemtableWrite(false);
+                    .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
             BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false))
                     .setBlockSize(16 * 1024);
             ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
                     .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
-            // Every single-event append to an existing stream looks its event id up here (idempotency),
-            // and nearly all ids are new: a whole-key bloom filter on the memtable answers "absent"
-            // without walking the skip list.
-            ColumnFamilyOptions ids = new ColumnFamilyOptions(cf).setMergeOperator(new StringAppendOperator(""))
-                    .setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
+            ColumnFamilyOptions ids = new ColumnFamilyOptions(cf).setMergeOperator(new StringAppendOperator(""));
             List<ColumnFamilyDescriptor> descriptors = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
                     new ColumnFamilyDescriptor("streams".getBytes(StandardCharsets.US_ASCII), cf),
@@ -150,9 +143,10 @@ public final class StreamIndex implements AutoCloseable {
     /** Where an event id was first written, or null. */
     public EventRef eventRef(UUID id) {
         byte[] key = uuid(id);
-        // Nearly every id asked about is new. keyMayExist answers "absent" from the memtable's and
-        // the files' bloom filters alone, at a third of the cost of a get that finds nothing
-        // (measured: ~2.5 vs ~8 us); it never answers "absent" for a key that is there.
+        // Nearly every id asked about is new. keyMayExist answers "absent" from the memtables and
+        // the files' bloom filters without reading a block, at about a third of the cost of a get
+        // that finds nothing (measured: ~2.5 vs ~8 us); it never answers "absent" for a key that is
+        // there. See docs/benchmarks.md, "Write path: what changed for issue #7".
         if (!db.keyMayExist(ids, key, null)) {
             return null;
         }

@@ -9,16 +9,14 @@ import dev.cairn.engine.log.RecordCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The group the writer is building: encodes records into the log buffer (each batch closed by a
  * commit record), feeds them to the group's {@link IndexUpdate}, and keeps the metadata written in
- * this group and in the groups being synced or indexed visible ahead of the {@link StreamCatalog}.
+ * this group and in the group being synced visible ahead of the {@link StreamCatalog}.
  *
  * <p>Not thread-safe: the writer thread only.
  */
@@ -29,8 +27,8 @@ final class GroupEncoder {
     private IndexUpdate update;
     /** Metadata written in the group being built, ahead of the catalog. */
     private Map<String, StreamCatalog.Metadata> pendingMetadata = new HashMap<>();
-    /** Metadata written in the groups handed over (oldest first), each until it is committed. */
-    private final ArrayDeque<Map<String, StreamCatalog.Metadata>> handedOver = new ArrayDeque<>();
+    /** Metadata written in the group being synced, until it is committed. */
+    private Map<String, StreamCatalog.Metadata> syncingMetadata = Map.of();
     private long batchStart = -1;
     private int batchEvents;
     private int groupEvents;
@@ -47,23 +45,18 @@ final class GroupEncoder {
     }
 
     /**
-     * Starts the next group: the one built so far goes to be synced and indexed (its metadata stays
-     * visible until {@link #committedOldest()} says it is committed).
+     * Starts the next group: the one built so far goes to be synced (its metadata stays visible
+     * until then) and the one before it is committed.
      *
      * @return events encoded in the group just finished
      */
     int nextGroup(IndexUpdate next) {
         int n = groupEvents;
         groupEvents = 0;
-        handedOver.addLast(pendingMetadata.isEmpty() ? Map.of() : pendingMetadata);
-        pendingMetadata = pendingMetadata.isEmpty() ? pendingMetadata : new HashMap<>();
+        syncingMetadata = pendingMetadata;
+        pendingMetadata = new HashMap<>();
         update = next;
         return n;
-    }
-
-    /** The oldest group handed over is committed: its metadata is now in the catalog. */
-    void committedOldest() {
-        handedOver.removeFirst();
     }
 
     /** Encodes a {@code $metadata} event to {@code $$stream} and records it as pending. */
@@ -81,9 +74,8 @@ final class GroupEncoder {
             return null;
         }
         StreamCatalog.Metadata pending = pendingMetadata.get(stream);
-        for (Iterator<Map<String, StreamCatalog.Metadata>> it = handedOver.descendingIterator();
-                pending == null && it.hasNext(); ) {
-            pending = it.next().get(stream);
+        if (pending == null) {
+            pending = syncingMetadata.get(stream);
         }
         return pending != null ? pending : catalog.metadata(stream);
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * Committed stream state for readers and the writer: stream info and parsed metadata, cached
  * (bounded, Caffeine) in front of the index and the log.
  *
- * <p>Thread-safe. The write path's index stage {@linkplain #committed updates} entries after each
- * group is durable and indexed; a concurrent load of the same key cannot overwrite that update with older state,
+ * <p>Thread-safe. The writer {@linkplain #committed updates} entries after each group is durable
+ * and indexed; a concurrent load of the same key cannot overwrite that update with older state,
  * because Caffeine serializes them per key.
  */
 public final class StreamCatalog {
@@ -117,7 +117,7 @@ public final class StreamCatalog {
         return MetadataCodec.parse(event.data());
     }
 
-    /** Publishes a stream's new committed state (the write path's index stage only). */
+    /** Publishes a stream's new committed state (writer only). */
     void committed(String stream, StreamInfo info) {
         streams.put(stream, Optional.of(info));
         if (stream.startsWith("$$")) {

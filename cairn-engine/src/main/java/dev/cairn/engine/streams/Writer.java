@@ -9,7 +9,6 @@ import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,22 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path, in three stages. The writer thread decides requests as they arrive against the
+ * The write path, in two stages. The writer thread decides requests as they arrive against the
  * stream state ({@link WriteRules}) and encodes the accepted ones into the group being built; the
- * sync thread writes and fdatasyncs a group once; the index thread applies the group to the index,
- * publishes the new committed end, and only then are the callers' futures completed (on a fourth
- * thread, so that what callers chain onto them never delays the index stage).
+ * sync thread writes and fdatasyncs a group once, updates the index, publishes the new committed
+ * end, and only then are the callers' futures completed (on a third thread, so that what callers
+ * chain onto them never delays a sync).
  *
  * <p>Design note: one thread decides every mutation, so checks need no locks and the outcome is a
  * deterministic function of the order of requests (timestamps and ids come with the requests).
- * The writer builds group N+1 while group N is being synced and hands it over the moment N is
- * durable: the longer a sync takes, the larger the next group. N's index write then overlaps
- * N+1's fdatasync, so the disk does not wait for RocksDB. The writer sees the groups handed over
- * but not yet indexed through a chain of overlays ({@link IndexUpdate#next()}), dropping the oldest
- * when the index thread reports it indexed. At most one group is being synced; groups are indexed,
- * published and completed in the order they were decided, which is their order on disk. The first
- * storage failure is sticky: every request after it fails with {@link StoreUnavailableException}
- * (fail-stop), because after a failed fdatasync nobody knows what reached the disk.
+ * The writer builds group N+1 while group N is being synced, seeing N's changes through an
+ * overlay ({@link IndexUpdate#next()}), and hands it over the moment N is durable and indexed: the
+ * longer a sync takes, the larger the next group. At most one group is in flight, and the order of
+ * groups on disk is the order of decisions. The first storage failure is sticky: every request after it fails with
+ * {@link StoreUnavailableException} (fail-stop), because after a failed fdatasync nobody knows what
+ * reached the disk.
  *
  * <p>Thread-safe to {@link #submit} from any thread.
  */
@@ -51,7 +48,7 @@ public final class Writer implements AutoCloseable {
     private final StreamIndex index;
     private final StreamCatalog catalog;
     private final LogWriter logWriter;
-    /** Requests, {@link #SYNCED} when the sync thread has finished a group, {@link #INDEXED} when a group is indexed. */
+    /** Requests, and {@link #SYNCED} when the sync thread has finished a group. */
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     /** Bounds the requests queued or in flight (back-pressure on callers). */
     private final Semaphore capacity;
@@ -63,21 +60,15 @@ public final class Writer implements AutoCloseable {
     private final GroupEncoder encoder;
     private final WriteRules rules;
     private final ExecutorService syncer = daemonExecutor("cairn-sync");
-    private final ExecutorService indexer = daemonExecutor("cairn-index");
-    /** Completes callers' futures, so that what callers chain onto them never delays the index stage. */
+    /** Completes callers' futures, so that what callers chain onto them never delays the next sync. */
     private final ExecutorService completer = daemonExecutor("cairn-complete");
     private IndexUpdate update;
     private static final Object SYNCED = new Object();
-    private static final Object INDEXED = new Object();
     /** Whether a group is with the sync thread (writer thread only). */
     private boolean syncing;
-    /** The index updates of the groups handed over and not yet indexed, oldest first (writer thread only). */
-    private final ArrayDeque<IndexUpdate> handedOver = new ArrayDeque<>();
     private volatile CairnException failure;
     private volatile boolean stopping;
     private long eventsSinceIndexFlush;
-    /** Set by the index thread when an index write failed; later groups are then failed, not published. */
-    private boolean indexFailed;
 
     /** One group on its way to disk. */
     private record Group(List<WriteRequest> requests, List<Object> outcomes, LogWriter.Group bytes,
@@ -177,10 +168,6 @@ public final class Writer implements AutoCloseable {
                         syncing = false;
                         continue;
                     }
-                    if (item == INDEXED) {
-                        indexedOldest();
-                        continue;
-                    }
                     WriteRequest request = (WriteRequest) item;
                     if (failure != null) {
                         request.future().completeExceptionally(unavailable(failure));
@@ -200,7 +187,7 @@ public final class Writer implements AutoCloseable {
                     outcomes = new ArrayList<>();
                 }
             } catch (IOException | RuntimeException e) {
-                arrived.stream().filter(WriteRequest.class::isInstance).map(WriteRequest.class::cast).forEach(requests::add);
+                arrived.stream().filter(o -> o != SYNCED).map(WriteRequest.class::cast).forEach(requests::add);
                 arrived.clear();
                 failStop(e, requests);
                 requests.clear();
@@ -213,22 +200,14 @@ public final class Writer implements AutoCloseable {
     private void handOff(List<WriteRequest> requests, List<Object> outcomes) {
         LogWriter.Group bytes = logWriter.takeGroup();
         IndexUpdate built = update;
+        built.detachParent();
         update = built.next();
-        handedOver.addLast(built);
         Group group = new Group(requests, outcomes, bytes, built, encoder.nextGroup(update));
         syncing = true;
         syncer.execute(() -> {
             sync(group);
             queue.add(SYNCED);
         });
-    }
-
-    /** The oldest group handed over is in the index and the catalog: stop looking at its overlay. */
-    private void indexedOldest() {
-        handedOver.removeFirst();
-        IndexUpdate after = handedOver.isEmpty() ? update : handedOver.peekFirst();
-        after.detachParent();
-        encoder.committedOldest();
     }
 
     private Object decide(WriteRequest request) throws IOException {
@@ -239,31 +218,11 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    /** On the sync thread: make a group durable, then pass it to the index thread. */
+    /** On the sync thread: make a group durable, index it, publish it, complete its callers. */
     private void sync(Group group) {
-        long end;
         try {
-            end = group.bytes.isEmpty() ? -1 : logWriter.flush(group.bytes);
-        } catch (IOException | RuntimeException e) {
-            failStop(e, group.requests);
-            return;
-        }
-        indexer.execute(() -> index(group, end));
-    }
-
-    /**
-     * On the index thread: index a durable group ({@code end} < 0: it wrote nothing), publish it,
-     * complete its callers. Every group passes here, in order, so that no caller hears of an
-     * outcome (a duplicate of an earlier write, say) before what it refers to can be read.
-     */
-    private void index(Group group, long end) {
-        if (indexFailed) {
-            // a group after a failed index write must not be published: reads would skip the hole
-            failAll(group.requests);
-            return;
-        }
-        try {
-            if (end >= 0) {
+            if (!group.bytes.isEmpty()) {
+                long end = logWriter.flush(group.bytes);
                 Map<String, StreamInfo> changed = group.update.changedStreams();
                 group.update.commitGroup(end);
                 for (Map.Entry<String, StreamInfo> e : changed.entrySet()) {
@@ -277,14 +236,12 @@ public final class Writer implements AutoCloseable {
                     eventsSinceIndexFlush = 0;
                 }
             }
-            queue.add(INDEXED);
             completer.execute(() -> {
                 for (int i = 0; i < group.requests.size(); i++) {
                     complete(group.requests.get(i), group.outcomes.get(i));
                 }
             });
-        } catch (RuntimeException e) {
-            indexFailed = true;
+        } catch (IOException | RuntimeException e) {
             failStop(e, group.requests);
         }
     }
@@ -330,7 +287,7 @@ public final class Writer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued(new StoreUnavailableException("the store is closed"));
-        for (ExecutorService executor : List.of(syncer, indexer, completer)) {
+        for (ExecutorService executor : List.of(syncer, completer)) {
             executor.shutdown();
             try {
                 executor.awaitTermination(10, TimeUnit.SECONDS);

@@ -22,10 +22,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The write path keeps several groups in flight (one being built, one being synced, others being
- * indexed). Many writers racing on a few streams with exact expected revisions keep every stage
- * busy at once; whatever stage an earlier group is in, a decision must see it, and an acknowledged
- * append must be readable at once.
+ * The write path keeps two groups in flight (one being built, one being synced and indexed). Many
+ * writers racing on a few streams with exact expected revisions keep both busy at once; whatever
+ * stage an earlier write is in, a decision must see it, and an acknowledged append must be
+ * readable at once.
  */
 class PipelinedWritesTest extends StoreFixture {
 
@@ -101,7 +101,7 @@ class PipelinedWritesTest extends StoreFixture {
 
     /**
      * Soft deletes and the appends that undelete, submitted without waiting, so that a decision
-     * often meets a delete whose group is still being synced or indexed.
+     * often meets a delete whose group is still being synced.
      */
     @Test
     void anAppendRightAfterASoftDeleteUndeletesWhateverStageTheDeleteIsIn() {

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer decides against groups that are synced but not yet indexed. The index stage is slowed
- * down here (its publish hook sleeps), so that several groups wait in it while the writer decides
- * the next ones: every decision must still see every earlier write.
+ * The writer decides requests against writes that are not yet in the index: those of the group it
+ * is building and of the group being synced. The sync stage is slowed down here (its publish hook
+ * sleeps 3 ms per group), so that groups grow and many decisions meet earlier writes still in
+ * flight: every decision must still see every earlier write.
  */
 class WriterPipelineTest {
 
@@ -67,7 +68,7 @@ class WriterPipelineTest {
 
     /** Appends submitted without waiting, each expecting the revision the one before it made. */
     @Test
-    void aChainOfExpectedRevisionsHoldsAcrossGroupsWaitingToBeIndexed() {
+    void aChainOfExpectedRevisionsHoldsAcrossGroupsInFlight() {
         List<CompletableFuture<Object>> appends = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -82,8 +83,7 @@ class WriterPipelineTest {
         for (int i = 0; i < appends.size(); i++) {
             assertThat(((AppendResult) appends.get(i).join()).nextExpectedRevision()).isEqualTo(i);
         }
-        // a second writer of revision 0, and retries by id, decided while the first writes may still
-        // be waiting in the index stage
+        // a second writer of revision 0, and retries by id
         List<CompletableFuture<Object>> retries = new ArrayList<>();
         for (int i = 0; i < 200; i += 10) {
             retries.add(append("chain", StreamState.any(), ids.get(i)));
@@ -98,12 +98,12 @@ class WriterPipelineTest {
     }
 
     /**
-     * New ids written with {@code any} to a few streams, then retried while most of their groups are
-     * still waiting to be indexed: each first write gets the next revision of its stream and each
-     * retry returns the original result.
+     * New ids written with {@code any} to a few streams, then retried at once, while many of the
+     * first writes are still in flight: each first write gets the next revision of its stream and
+     * each retry returns the original result.
      */
     @Test
-    void retriesAreRecognisedWhileTheirFirstWriteIsStillBeingIndexed() {
+    void retriesAreRecognisedWhileTheirFirstWriteIsInFlight() {
         List<UUID> ids = new ArrayList<>();
         List<CompletableFuture<Object>> firsts = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
