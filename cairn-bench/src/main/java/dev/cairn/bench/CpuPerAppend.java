@@ -50,16 +50,21 @@ public final class CpuPerAppend {
         double seconds = Double.parseDouble(a[1]);
         Path dir = Files.createTempDirectory(scratch, "cpu-per-append");
         String[] names = new String[10000];
-        for (int i = 0; i < names.length; i++) names[i] = BenchEvents.streamName(i);
-        byte[] data = new byte[200];
-        Arrays.fill(data, (byte) 'a'); data[0] = '"'; data[199] = '"';
+        for (int i = 0; i < names.length; i++) {
+            names[i] = BenchEvents.streamName(i);
+        }
+        // a 200-byte JSON string value
+        byte[] data = new byte[BenchEvents.DATA_BYTES];
+        Arrays.fill(data, (byte) 'a');
+        data[0] = '"';
+        data[data.length - 1] = '"';
         EventType type = EventType.of("OrderPlaced");
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         try (EventStore store = Cairn.open(CairnOptions.builder(dir).build())) {
             AtomicInteger phase = new AtomicInteger();
             LongAdder count = new LongAdder();
-            long[] lat = new long[writers * 2_000_000];
+            long[] lat = new long[4_000_000]; // latencies of the first 4 M measured appends
             AtomicInteger li = new AtomicInteger();
             List<Thread> ts = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
@@ -69,21 +74,34 @@ public final class CpuPerAppend {
                         EventData e = new EventData(new UUID(r.nextLong(), r.nextLong()), type, ContentType.JSON, data, new byte[0]);
                         long t0 = System.nanoTime();
                         store.append(StreamName.of(names[r.nextInt(names.length)]), StreamState.any(), List.of(e));
-                        if (phase.get() == 1) { count.increment(); int k = li.getAndIncrement(); if (k < lat.length) lat[k] = System.nanoTime() - t0; }
+                        if (phase.get() == 1) {
+                            count.increment();
+                            int k = li.getAndIncrement();
+                            if (k < lat.length) {
+                                lat[k] = System.nanoTime() - t0;
+                            }
+                        }
                     }
                 }));
             }
             Thread.sleep(a.length > 2 ? Long.parseLong(a[2]) : 2000);
             Map<String, Long> before = threadCpu(tm);
-            long cpu0 = os.getProcessCpuTime(); long t0 = System.nanoTime();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
             phase.set(1);
             Thread.sleep((long) (seconds * 1000));
-            long n = count.sum(); long cpu1 = os.getProcessCpuTime(); long t1 = System.nanoTime();
+            long n = count.sum();
+            long cpu1 = os.getProcessCpuTime();
+            long t1 = System.nanoTime();
             Map<String, Long> after = threadCpu(tm);
             phase.set(2);
-            for (Thread t : ts) t.join();
+            for (Thread t : ts) {
+                t.join();
+            }
             double secs = (t1 - t0) / 1e9;
-            int m = Math.min(li.get(), lat.length); long[] l = Arrays.copyOf(lat, m); Arrays.sort(l);
+            int m = Math.min(li.get(), lat.length);
+            long[] l = Arrays.copyOf(lat, m);
+            Arrays.sort(l);
             System.out.printf("writers %d appends/s %.0f cpu_us/append %.1f cpu_cores %.2f p50 %.2f ms p99 %.2f ms%n", writers, n / secs,
                 (cpu1 - cpu0) / 1e3 / n, (cpu1 - cpu0) / 1e9 / secs, l[m / 2] / 1e6, l[(int) (m * 0.99)] / 1e6);
             Map<String, Long> agg = new TreeMap<>();
@@ -93,15 +111,21 @@ public final class CpuPerAppend {
                 .forEach(e -> sb.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / 1e3 / n)));
             System.out.println(sb);
         }
-        try (var w = Files.walk(dir)) { w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+        try (var w = Files.walk(dir)) {
+            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     static Map<String, Long> threadCpu(ThreadMXBean tm) {
         Map<String, Long> m = new HashMap<>();
         for (ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
-            if (ti == null) continue;
+            if (ti == null) {
+                continue;
+            }
             long c = tm.getThreadCpuTime(ti.getThreadId());
-            if (c > 0) m.put(ti.getThreadName() + "#" + ti.getThreadId(), c);
+            if (c > 0) {
+                m.put(ti.getThreadName() + "#" + ti.getThreadId(), c);
+            }
         }
         return m;
     }
