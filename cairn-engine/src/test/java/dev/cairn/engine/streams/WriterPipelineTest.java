@@ -1,0 +1,125 @@
+package dev.cairn.engine.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.api.AppendRequest;
+import dev.cairn.api.AppendResult;
+import dev.cairn.api.EventData;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamState;
+import dev.cairn.api.WrongExpectedVersionException;
+import dev.cairn.engine.index.StreamIndex;
+import dev.cairn.engine.log.ChannelFactory;
+import dev.cairn.engine.log.Checkpoint;
+import dev.cairn.engine.log.Log;
+import dev.cairn.engine.log.LogWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The writer decides requests against writes that are not yet in the index: those of the group it
+ * is building and of the group being synced. The sync stage is slowed down here (its publish hook
+ * sleeps 3 ms per group), so that groups grow and many decisions meet earlier writes still in
+ * flight: every decision must still see every earlier write.
+ */
+class WriterPipelineTest {
+
+    @TempDir
+    Path dir;
+    private Log log;
+    private Checkpoint checkpoint;
+    private StreamIndex index;
+    private Writer writer;
+
+    @BeforeEach
+    void open() throws Exception {
+        log = Log.open(dir.resolve("log"), 1 << 20, ChannelFactory.DEFAULT);
+        checkpoint = Checkpoint.open(dir.resolve("log").resolve("checkpoint"));
+        index = Recovery.run(log, checkpoint, dir.resolve("index"));
+        StreamCatalog catalog = new StreamCatalog(log, index, 1_000);
+        writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()), 10_000, 4096, 50_000,
+                end -> LockSupport.parkNanos(3_000_000));
+        writer.start();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        writer.close();
+        index.close();
+        checkpoint.close();
+        log.close();
+    }
+
+    private CompletableFuture<Object> append(String stream, StreamState expected, UUID id) {
+        CompletableFuture<Object> future = new CompletableFuture<>();
+        AppendRequest part = new AppendRequest(StreamName.of(stream), expected,
+                List.of(EventData.json(id, "T", "{}")));
+        writer.submit(new WriteRequest.Append(List.of(part), false, 0, future));
+        return future;
+    }
+
+    /** Appends submitted without waiting, each expecting the revision the one before it made. */
+    @Test
+    void aChainOfExpectedRevisionsHoldsAcrossGroupsInFlight() {
+        List<CompletableFuture<Object>> appends = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            appends.add(append("chain", i == 0 ? StreamState.noStream() : StreamState.at(i - 1), id));
+            if (i % 7 == 0) {
+                // give the writer time to hand a group over, so the chain spans many groups
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+        for (int i = 0; i < appends.size(); i++) {
+            assertThat(((AppendResult) appends.get(i).join()).nextExpectedRevision()).isEqualTo(i);
+        }
+        // a second writer of revision 0, and retries by id
+        List<CompletableFuture<Object>> retries = new ArrayList<>();
+        for (int i = 0; i < 200; i += 10) {
+            retries.add(append("chain", StreamState.any(), ids.get(i)));
+        }
+        CompletableFuture<Object> conflict = append("chain", StreamState.noStream(), UUID.randomUUID());
+        for (int i = 0; i < retries.size(); i++) {
+            assertThat(((AppendResult) retries.get(i).join()).nextExpectedRevision()).isEqualTo(i * 10L);
+        }
+        assertThat(conflict).failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(WrongExpectedVersionException.class);
+    }
+
+    /**
+     * New ids written with {@code any} to a few streams, then retried at once, while many of the
+     * first writes are still in flight: each first write gets the next revision of its stream and
+     * each retry returns the original result.
+     */
+    @Test
+    void retriesAreRecognisedWhileTheirFirstWriteIsInFlight() {
+        List<UUID> ids = new ArrayList<>();
+        List<CompletableFuture<Object>> firsts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            firsts.add(append("s-" + (i % 5), StreamState.any(), id));
+            LockSupport.parkNanos(300_000);
+        }
+        List<CompletableFuture<Object>> retries = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            retries.add(append("s-" + (i % 5), StreamState.any(), ids.get(i)));
+        }
+        for (int i = 0; i < firsts.size(); i++) {
+            AppendResult first = (AppendResult) firsts.get(i).join();
+            assertThat(first.nextExpectedRevision()).as("first write %d", i).isEqualTo(i / 5);
+            assertThat(retries.get(i).join()).as("retry %d", i).isEqualTo(first);
+        }
+    }
+}
