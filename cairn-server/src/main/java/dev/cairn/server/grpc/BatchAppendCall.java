@@ -121,8 +121,8 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         Batch toWrite = batch;
         UUID correlation = request.getCorrelationId();
         try {
-            CompletableFuture<AppendResult> append = store.appendAsync(toWrite.stream, toWrite.expected, toWrite.events);
             long timeoutMillis = timeoutMillis(toWrite.options);
+            CompletableFuture<AppendResult> append = store.appendAsync(toWrite.stream, toWrite.expected, toWrite.events);
             if (timeoutMillis >= 0) {
                 // the client stops waiting then; as in KurrentDB, the append itself may still be written
                 append = append.copy().orTimeout(Math.max(timeoutMillis, 1), TimeUnit.MILLISECONDS);
@@ -170,16 +170,36 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         responses.onError(e);
     }
 
-    /** Milliseconds left until the batch's deadline, or -1 when it has none. */
-    private static long timeoutMillis(BatchAppendReq.Options options) {
+    /**
+     * Milliseconds left until the batch's deadline, or -1 when it has none. Saturates instead of
+     * failing on out-of-range values from a client: a deadline too far away to represent is no
+     * deadline, one too far in the past has already passed.
+     */
+    static long timeoutMillis(BatchAppendReq.Options options) {
         if (options.hasDeadline()) {
             com.google.protobuf.Duration d = options.getDeadline();
-            return Math.max(0, Math.addExact(Math.multiplyExact(d.getSeconds(), 1000L), d.getNanos() / 1_000_000));
+            if (d.getSeconds() < 0 || (d.getSeconds() == 0 && d.getNanos() <= 0)) {
+                return 0;
+            }
+            if (d.getSeconds() >= Long.MAX_VALUE / 1000 - 1) {
+                return -1;
+            }
+            return d.getSeconds() * 1000L + Math.max(0, d.getNanos()) / 1_000_000;
         }
         if (options.hasDeadline21100()) {
             com.google.protobuf.Timestamp t = options.getDeadline21100();
-            Instant deadline = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-            return Math.max(0, Instant.now().until(deadline, java.time.temporal.ChronoUnit.MILLIS));
+            long seconds = t.getSeconds();
+            Instant clock = Instant.now();
+            long now = clock.getEpochSecond();
+            if (seconds <= now - 1) {
+                return 0;
+            }
+            if (seconds - now >= Long.MAX_VALUE / 1000 - 1) {
+                return -1;
+            }
+            long nanos = Math.floorMod(t.getNanos(), 1_000_000_000);
+            long millis = (seconds - now) * 1000L + nanos / 1_000_000 - clock.getNano() / 1_000_000;
+            return Math.max(0, millis);
         }
         return -1;
     }

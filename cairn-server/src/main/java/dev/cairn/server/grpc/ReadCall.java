@@ -26,8 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #BATCH_BYTES} bytes, and sends each batch in one task on the call's event loop, so a read
  * costs two thread hand-offs per batch rather than one per event. The next batch is read once the
  * transport has taken the previous one ({@link ServerCallStreamObserver#isReady()} or the on-ready
- * handler), so a huge read never holds more than a batch and what the transport buffers
- * ({@link ResponseCoalescer}).
+ * handler), so a huge read never holds more than a batch and what the transport buffers.
  *
  * <p>Thread-safety: at most one batch is read or sent at a time ({@link #busy}); the iterator is
  * used under this object's lock, which a cancel also takes.
