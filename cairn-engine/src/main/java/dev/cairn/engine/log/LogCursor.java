@@ -22,6 +22,36 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
         return position;
     }
 
+    /**
+     * Moves {@code position}, if it is not a record start, to the first record start after it (or
+     * to {@code until}). Positions come from clients too, and need not be record starts.
+     */
+    static long alignToRecord(Log log, long position, long until) {
+        if (position >= until || position <= log.firstPosition()) {
+            return position;
+        }
+        Segment segment = log.segmentFor(position);
+        int offset = (int) (position - segment.basePosition());
+        if (offset < Segment.HEADER_SIZE) {
+            return segment.basePosition() + Segment.HEADER_SIZE;
+        }
+        if (RecordCodec.validate(segment.buffer(), offset, (int) segment.size()) > 0) {
+            return position;
+        }
+        long walk = segment.basePosition() + Segment.HEADER_SIZE;
+        while (walk < position && walk < until) {
+            int o = (int) (walk - segment.basePosition());
+            int length = RecordCodec.validate(segment.buffer(), o, (int) segment.size());
+            if (length <= 0) {
+                long seal = Log.sealOf(segment);
+                walk = seal == o ? segment.basePosition() + segment.size() + Segment.HEADER_SIZE : until;
+                break;
+            }
+            walk += length;
+        }
+        return walk;
+    }
+
     static final class Forwards extends LogCursor {
         private final long until;
 
@@ -31,32 +61,8 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
             alignStart();
         }
 
-        /** Moves a position that is not a record start to the first record after it. */
         private void alignStart() {
-            if (position >= until) {
-                return;
-            }
-            Segment segment = log.segmentFor(position);
-            int offset = (int) (position - segment.basePosition());
-            if (offset < Segment.HEADER_SIZE) {
-                position = segment.basePosition() + Segment.HEADER_SIZE;
-                return;
-            }
-            if (RecordCodec.validate(segment.buffer(), offset, (int) segment.size()) > 0) {
-                return;
-            }
-            long walk = segment.basePosition() + Segment.HEADER_SIZE;
-            while (walk < position && walk < until) {
-                int o = (int) (walk - segment.basePosition());
-                int length = RecordCodec.validate(segment.buffer(), o, (int) segment.size());
-                if (length <= 0) {
-                    long seal = Log.sealOf(segment);
-                    walk = seal == o ? segment.basePosition() + segment.size() + Segment.HEADER_SIZE : until;
-                    break;
-                }
-                walk += length;
-            }
-            position = walk;
+            position = alignToRecord(log, position, until);
         }
 
         @Override
@@ -87,7 +93,8 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
     static final class Backwards extends LogCursor {
 
         Backwards(Log log, long before) {
-            super(log, Math.min(before, log.committedEnd()));
+            // a position inside a record reads that record first: it starts before the position
+            super(log, alignToRecord(log, Math.min(before, log.committedEnd()), log.committedEnd()));
         }
 
         @Override

@@ -86,6 +86,20 @@ class ReadAllTest extends StoreFixture {
         assertThat(readAll(ReadAllOptions.backwards().fromPosition(from))).containsExactlyElementsOf(expected);
     }
 
+    @ParameterizedTest(name = "inside event {0}")
+    @ValueSource(ints = {0, 3, 8})
+    void aPositionInsideARecordReadsFromTheRecordBoundaryAroundIt(int index) {
+        // clients send any position they like; one inside a record is not data loss
+        long inside = written.get(index).position().prepare() + 1;
+        Position from = Position.of(inside, inside);
+        List<RecordedEvent> before = new ArrayList<>(written.subList(0, index + 1));
+        Collections.reverse(before);
+
+        assertThat(readAll(ReadAllOptions.backwards().fromPosition(from))).containsExactlyElementsOf(before);
+        assertThat(readAll(ReadAllOptions.forwards().fromPosition(from)))
+                .containsExactlyElementsOf(written.subList(index + 1, written.size()));
+    }
+
     @Test
     void fromTheHeadForwardsIsEmptyAndBackwardsIsEverything() {
         Position head = store.headPosition();
