@@ -142,18 +142,7 @@ final class ReopenCommand implements Callable<Integer> {
                 }
             }));
         }
-        long lastReport = System.nanoTime();
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                t.join(1000);
-                if (System.nanoTime() - lastReport > 10_000_000_000L) {
-                    lastReport = System.nanoTime();
-                    long done = Math.min(next.get(), appends) * BATCH;
-                    System.out.println(Fmt.f("  fill: %,d events, %s events/s", done,
-                            Fmt.rate(done * 1e9 / (lastReport - start))));
-                }
-            }
-        }
+        FillProgress.await(threads, next, appends, BATCH, start);
         if (failure.get() != null) {
             store.close();
             throw new IllegalStateException("fill failed: " + failure.get(), failure.get());
