@@ -17,6 +17,12 @@ final class CompareOptions {
             + "${DEFAULT-VALUE}).", defaultValue = "3")
     double warmup;
 
+    @Option(names = "--system-warmup", description = "Unmeasured seconds of appends on each system before its first "
+            + "workload, split evenly over the three append workloads, so that a JVM (the benchmark's own, a Cairn node's) "
+            + "has compiled its hot paths and PostgreSQL has filled its caches (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60")
+    double systemWarmup;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures here as JSON.")
     Path json;
 
@@ -59,8 +65,9 @@ final class CompareOptions {
                         + "PostgreSQL: the current version, retried on a conflict)", shape.eventBytes, BenchEvents.TYPE,
                 shape.streams));
         lines.add(Fmt.f("appends: append-1x64 = 64 clients x 1 event, append-1x8 = 8 x 1, append-100x8 = 8 x 100; "
-                + "each client one blocking append in flight; %.1f s warm-up + %.1f s measured each, on one store per "
-                + "system, in that order", warmup, seconds));
+                + "each client one blocking append in flight; on each system first %.1f s of all three unmeasured "
+                + "(system warm-up), then %.1f s warm-up + %.1f s measured each, on one store per system, in that order",
+                systemWarmup, warmup, seconds));
         lines.add("durability: every system acknowledges an append only once it is on disk: Cairn after its group's "
                 + "write + fdatasync; PostgreSQL with its defaults (fsync on, synchronous_commit on: COMMIT waits for "
                 + "the WAL flush), only listen address, port and socket directory set");

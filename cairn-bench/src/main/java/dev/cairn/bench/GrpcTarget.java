@@ -1,38 +1,54 @@
 package dev.cairn.bench;
 
 import dev.cairn.engine.CairnOptions;
+import dev.cairn.server.NodeProcess;
 import io.kurrent.dbclient.KurrentDBClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A node over gRPC, driven by the official KurrentDB Java client: a Cairn node started in this
- * process ({@link GrpcNode}, plain text on loopback), or any node at a connection string (Cairn or
- * KurrentDB). Each writer gets its own {@link KurrentDBClient}, hence its own channel and
- * connection; reads use one more.
+ * A node over gRPC, driven by the official KurrentDB Java client: a Cairn node started in a JVM of
+ * its own ({@link NodeProcess}: {@code cairn start --insecure}, plain text on loopback), or any node
+ * at a connection string (Cairn or KurrentDB). Each writer gets its own {@link KurrentDBClient},
+ * hence its own channel and connection; reads use one more.
+ *
+ * <p>The node runs in its own process, as a server does and as PostgreSQL does in {@code compare}:
+ * in the benchmark's JVM it would share the heap, the collector and the JIT compiler threads with
+ * the clients, and the figures would measure that contention as much as the node.
  */
 final class GrpcTarget implements BenchTarget {
 
-    private final GrpcNode node;
+    private final NodeProcess node;
     private final String connectionString;
     private final Path dir;
+    private final Path output;
 
-    private GrpcTarget(GrpcNode node, String connectionString, Path dir) {
+    private GrpcTarget(NodeProcess node, String connectionString, Path dir, Path output) {
         this.node = node;
         this.connectionString = connectionString;
         this.dir = dir;
+        this.output = output;
     }
 
-    /** Starts a node on a fresh store in {@code options.directory()}, deleted on close. */
+    /**
+     * Starts a node with JVM defaults on a fresh store in {@code options.directory()} (its segment
+     * size; other limits are {@code cairn start}'s defaults). The store and the node's output,
+     * beside it, are deleted on close.
+     */
     static GrpcTarget start(CairnOptions options) throws Exception {
-        Fmt.deleteRecursively(options.directory());
-        GrpcNode node = GrpcNode.start(options);
-        return new GrpcTarget(node, node.connectionString(), options.directory());
+        Path dir = options.directory();
+        Fmt.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Path output = dir.resolveSibling(dir.getFileName() + ".log");
+        Files.deleteIfExists(output);
+        NodeProcess node = NodeProcess.start(dir, output, options.segmentSize(), List.of());
+        return new GrpcTarget(node, node.connectionString(), dir, output);
     }
 
     /** A node that runs elsewhere; closing leaves it and its data alone. */
     static GrpcTarget connect(String connectionString) {
-        return new GrpcTarget(null, connectionString, null);
+        return new GrpcTarget(null, connectionString, null, null);
     }
 
     @Override
@@ -42,7 +58,8 @@ final class GrpcTarget implements BenchTarget {
 
     @Override
     public String description() {
-        String where = node != null ? "a Cairn node (CairnServer) in this process, plain text on loopback"
+        String where = node != null ? "a Cairn node in a JVM of its own (cairn start --insecure, JVM defaults), plain "
+                + "text on loopback"
                 : "the node at " + connectionString;
         return system() + ": " + where + "; one official KurrentDB Java client (io.kurrent:kurrentdb-client) per "
                 + "writer thread, hence one connection each; appendToStream with all the append's events in one call "
@@ -82,8 +99,16 @@ final class GrpcTarget implements BenchTarget {
     @Override
     public void close() throws Exception {
         if (node != null) {
-            node.close();
-            Fmt.deleteRecursively(dir);
+            try {
+                int exit = node.stop();
+                if (exit != 0) {
+                    throw new IllegalStateException("the node exited with " + exit + " when stopped; its output:\n"
+                            + node.output());
+                }
+            } finally {
+                Fmt.deleteRecursively(dir);
+                Files.deleteIfExists(output);
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ class CompareCommandTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new Main()).execute("compare", "--seconds", "1", "--warmup", "1", "--dir",
+            exit = new CommandLine(new Main()).execute("compare", "--seconds", "1", "--warmup", "1", "--system-warmup", "1.5", "--dir",
                     dir.resolve("data").toString(), "--segment-mib", "16", "--read-streams", "20",
                     "--read-stream-events", "10", "--read-all-events", "2000", "--json", json.toString(), "--report",
                     report.toString());

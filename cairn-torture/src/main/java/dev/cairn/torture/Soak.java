@@ -1,6 +1,7 @@
 package dev.cairn.torture;
 
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.server.NodeProcess;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class Soak {
             subscribers.add(new AllSubscriber(s));
         }
         List<String> violations = new ArrayList<>();
-        NodeProcess node = NodeProcess.start(settings.db(), log, settings.segmentSize());
+        NodeProcess node = NodeProcess.start(settings.db(), log, settings.segmentSize(), Torture.NODE_JVM);
         try {
             KurrentDBClient client = KurrentDBClient.create(
                     KurrentDBConnectionString.parseOrThrow(node.connectionString()));

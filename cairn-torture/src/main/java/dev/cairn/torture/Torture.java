@@ -2,6 +2,7 @@ package dev.cairn.torture;
 
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.server.NodeProcess;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBConnectionString;
 import java.io.PrintWriter;
@@ -21,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe; one run per instance.
  */
 final class Torture {
+
+    /** The child node's JVM: a small heap, as a torture needs no more, and the serial collector for quick starts. */
+    static final List<String> NODE_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
     /**
      * The settings of one run.
@@ -98,7 +102,7 @@ final class Torture {
         out.flush();
         List<String> violations = new ArrayList<>();
         Verifier.Result last = null;
-        NodeProcess[] node = {NodeProcess.start(settings.db(), log, settings.segmentSize())};
+        NodeProcess[] node = {NodeProcess.start(settings.db(), log, settings.segmentSize(), Torture.NODE_JVM)};
         // whatever happens to this run, its node must not outlive it
         Thread reaper = Thread.ofPlatform().unstarted(() -> node[0].destroy());
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -140,7 +144,7 @@ final class Torture {
         }
         CheckReport check = StoreChecker.check(settings.db());
         check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
-        node[0] = NodeProcess.start(settings.db(), log, settings.segmentSize());
+        node[0] = NodeProcess.start(settings.db(), log, settings.segmentSize(), Torture.NODE_JVM);
         client = connect(node[0]);
         Verifier.Result result;
         try {

@@ -1,4 +1,4 @@
-package dev.cairn.torture;
+package dev.cairn.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +11,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code cairn start} in a child JVM over a data directory, with its output in a file. It is
- * the real command line, from this process's own classpath, so what is tortured is what ships.
+ * One {@code cairn start --insecure} in a child JVM over a data directory, with its output in a
+ * file. It is the real command line, from this process's own classpath, so what the crash torture
+ * kills and what the benchmarks measure is what ships, in a process of its own as users run it.
  *
  * <p>Not thread-safe: one owner starts, kills and stops it.
  */
-final class NodeProcess {
+public final class NodeProcess {
 
     private static final Pattern READY = Pattern.compile("Cairn is ready: .*:(\\d+) ");
 
@@ -33,13 +34,19 @@ final class NodeProcess {
     /**
      * Starts a node on a free port and waits (up to 120 s: a loaded machine can take a minute) for its ready line.
      *
+     * @param output the node's standard output and error are appended here
      * @param segmentSize {@code cairn start --segment-size}: small segments make kills land around
      *     segment rolls
+     * @param jvmOptions options of the child JVM (heap, collector), before the class path
      */
-    static NodeProcess start(Path db, Path output, long segmentSize) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+    public static NodeProcess start(Path db, Path output, long segmentSize, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        // the node logs as cairn start does, whatever logback.xml comes first on this class path
+        command.add("-Dlogback.configurationFile=" + serverLogbackConfig());
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.cairn.server.Main", "start", "--insecure", "--db", db.toString(), "--port", "0",
                 "--segment-size", Long.toString(segmentSize)));
@@ -63,7 +70,7 @@ final class NodeProcess {
         throw new IllegalStateException("the node did not become ready; its output:\n" + tail(output, from));
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -71,12 +78,12 @@ final class NodeProcess {
      * Patient with a node that has just started on a loaded machine: the client gives up on a node
      * after its discovery attempts (3 of 3 s by default), which a cold JVM can exhaust.
      */
-    String connectionString() {
+    public String connectionString() {
         return "kurrentdb://127.0.0.1:" + port + "?tls=false&maxDiscoverAttempts=20&gossipTimeout=10000";
     }
 
     /** SIGKILL: no shutdown hook, no flush, no close; waits until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the node survived SIGKILL for 30 s");
@@ -84,23 +91,34 @@ final class NodeProcess {
     }
 
     /** The node's process id, for sampling its resources. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL without waiting, if it still runs; for cleaning up after a failed run. */
-    void destroy() {
+    public void destroy() {
         process.destroyForcibly();
     }
 
     /** SIGTERM, the orderly stop; returns the exit code. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("the node did not stop within 30 s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** The URL of cairn-server's own logback.xml: in its jar, or in its classes directory. */
+    private static String serverLogbackConfig() {
+        try {
+            Path location = Path.of(NodeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(location) ? location.resolve("logback.xml").toUri().toString()
+                    : "jar:" + location.toUri() + "!/logback.xml";
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate cairn-server's classes", e);
+        }
     }
 
     private static String tail(Path file, long from) {
@@ -117,7 +135,7 @@ final class NodeProcess {
     }
 
     /** The node's output so far (all rounds), for a report on failure. */
-    String output() {
+    public String output() {
         return tail(output, 0);
     }
 }
