@@ -28,6 +28,14 @@ final class SegmentAllocator implements AutoCloseable {
 
     private static final int ZERO_CHUNK = 1 << 20;
 
+    /**
+     * Zeros written between syncs. Syncing the whole file once at the end put up to a segment
+     * (256 MiB) of writes ahead of the writer's next fdatasync on the same disk, which then waited
+     * for all of it: appends stalled for seconds at every segment roll. A few MiB at a time keep
+     * that wait to milliseconds.
+     */
+    static final int SYNC_EVERY = 4 << 20;
+
     private final Path dir;
     private final long segmentSize;
     private final ExecutorService executor;
@@ -88,9 +96,16 @@ final class SegmentAllocator implements AutoCloseable {
                 StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
             long written = 0;
+            long unsynced = 0;
             while (written < segmentSize) {
                 zeros.clear().limit((int) Math.min(ZERO_CHUNK, segmentSize - written));
-                written += ch.write(zeros, written);
+                int n = ch.write(zeros, written);
+                written += n;
+                unsynced += n;
+                if (unsynced >= SYNC_EVERY) {
+                    ch.force(false);
+                    unsynced = 0;
+                }
             }
             ByteBuffer header = Segment.header(index, segmentSize);
             while (header.hasRemaining()) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,14 @@ public final class Writer implements AutoCloseable {
     private final ExecutorService syncer = daemonExecutor("cairn-sync");
     /** Completes callers' futures, so that what callers chain onto them never delays the next sync. */
     private final ExecutorService completer = daemonExecutor("cairn-complete");
+    /**
+     * Flushes the index's memtables. RocksDB's flush waits until it can run without stalling writes,
+     * which behind a busy compaction took seconds: on the sync thread that held every append up.
+     */
+    private final ExecutorService indexFlusher = daemonExecutor("cairn-index-flush");
+    private final Runnable indexFlush;
+    /** Whether an index flush is queued or running (at most one at a time). */
+    private final AtomicBoolean indexFlushing = new AtomicBoolean();
     private IndexUpdate update;
     private static final Object SYNCED = new Object();
     /** Whether a group is with the sync thread (writer thread only). */
@@ -77,6 +86,14 @@ public final class Writer implements AutoCloseable {
 
     public Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents,
             LongConsumer published) {
+        this(catalog, logWriter, queueCapacity, maxGroup, indexFlushEvents, published,
+                () -> catalog.index().flush(false));
+    }
+
+    /** As the public constructor, with {@code indexFlush} run for each periodic index flush (tests). */
+    Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents,
+            LongConsumer published, Runnable indexFlush) {
+        this.indexFlush = indexFlush;
         this.log = catalog.log();
         this.index = catalog.index();
         this.catalog = catalog;
@@ -231,9 +248,9 @@ public final class Writer implements AutoCloseable {
                 log.publish(end);
                 published.accept(end);
                 eventsSinceIndexFlush += group.events;
-                if (eventsSinceIndexFlush >= indexFlushEvents) {
-                    index.flush(false);
+                if (eventsSinceIndexFlush >= indexFlushEvents && indexFlushing.compareAndSet(false, true)) {
                     eventsSinceIndexFlush = 0;
+                    indexFlusher.execute(this::flushIndex);
                 }
             }
             completer.execute(() -> {
@@ -243,6 +260,22 @@ public final class Writer implements AutoCloseable {
             });
         } catch (IOException | RuntimeException e) {
             failStop(e, group.requests);
+        }
+    }
+
+    /**
+     * On the flush thread: persists the index up to the last committed group, so that a restart
+     * replays less of the log. The index may lag the log by any amount without harm (recovery
+     * replays the rest), so a flush never holds up a sync; a failed one stops writes as any
+     * storage failure does.
+     */
+    private void flushIndex() {
+        try {
+            indexFlush.run();
+        } catch (RuntimeException e) {
+            failStop(e, List.of());
+        } finally {
+            indexFlushing.set(false);
         }
     }
 
@@ -287,7 +320,7 @@ public final class Writer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued(new StoreUnavailableException("the store is closed"));
-        for (ExecutorService executor : List.of(syncer, completer)) {
+        for (ExecutorService executor : List.of(syncer, completer, indexFlusher)) {
             executor.shutdown();
             try {
                 executor.awaitTermination(10, TimeUnit.SECONDS);
