@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Generate load against Cairn and report throughput and latency.",
         subcommands = {DiskCommand.class, EmbeddedCommand.class, GrpcCommand.class, ReopenCommand.class,
                 WriteCommand.class, ReadCommand.class, PostgresCommand.class, CompareCommand.class,
-                SubscribeCommand.class, AppendUntilKilledCommand.class, MemoryCommand.class,
+                SubscribeCommand.class, AppendUntilKilledCommand.class, MemoryCommand.class, ClientCeilingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
