@@ -2,14 +2,10 @@ package dev.cairn.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench client-ceiling} end to end with tiny settings, so that the null server, the node in
@@ -19,20 +15,11 @@ class ClientCeilingCommandTest {
 
     @Test
     void measuresTheClientAgainstTheNullServerAndANode(@TempDir Path dir) throws Exception {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            exit = new CommandLine(new Main()).execute("client-ceiling", "--dir", dir.toString(), "--clients", "2",
-                    "--batches", "1,3", "--seconds", "0.5", "--warmup", "0.2", "--jvm-warmup", "0.4");
-        } finally {
-            System.setOut(stdout);
-        }
-        String report = out.toString(StandardCharsets.UTF_8);
-        stdout.print(report);
+        BenchRun run = BenchRun.of("client-ceiling", "--dir", dir.toString(), "--clients", "2", "--batches", "1,3",
+                "--seconds", "0.5", "--warmup", "0.2", "--jvm-warmup", "0.4");
+        String report = run.out();
 
-        assertThat(exit).isZero();
+        assertThat(run.exit()).isZero();
         // clients, batch, server, events/s, p50, p99, and for the node its share of the ceiling
         assertThat(report).containsPattern("(?m)^2 +1 +null +[\\d,]+ ")
                 .containsPattern("(?m)^2 +1 +cairn +[\\d,]+ .* [\\d.]+x$")

@@ -2,9 +2,6 @@ package dev.cairn.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The CI smoke of {@code bench compare}: every system on every workload with tiny durations and
@@ -43,22 +39,12 @@ class CompareCommandTest {
     private static void run(Path dir, Path out) throws Exception {
         Path json = out.resolve("compare.json");
         Path report = out.resolve("report");
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = new CommandLine(new Main()).execute("compare", "--seconds", "1", "--warmup", "1", "--system-warmup", "1.5", "--dir",
-                    dir.resolve("data").toString(), "--segment-mib", "16", "--read-streams", "20",
-                    "--read-stream-events", "10", "--read-all-events", "2000", "--json", json.toString(), "--report",
-                    report.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        String printed = captured.toString(StandardCharsets.UTF_8);
-        stdout.print(printed);
+        BenchRun run = BenchRun.of("compare", "--seconds", "1", "--warmup", "1", "--system-warmup", "1.5", "--dir",
+                dir.resolve("data").toString(), "--segment-mib", "16", "--read-streams", "20", "--read-stream-events", "10",
+                "--read-all-events", "2000", "--json", json.toString(), "--report", report.toString());
+        String printed = run.out();
 
-        assertThat(exit).as("exit code (a PostgreSQL that cannot start fails the run)").isZero();
+        assertThat(run.exit()).as("exit code (a PostgreSQL that cannot start fails the run)").isZero();
         assertThat(printed).contains("/postgres", "/disk", "durability:");
         String text = Files.readString(json);
         int entries = 0;

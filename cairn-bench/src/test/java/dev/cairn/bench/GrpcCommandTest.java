@@ -2,14 +2,10 @@ package dev.cairn.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench grpc} end to end with tiny settings (about ten seconds, most of it starting and
@@ -20,21 +16,12 @@ class GrpcCommandTest {
 
     @Test
     void runsEveryWorkloadOnBothSidesAndReadsBack(@TempDir Path dir) throws Exception {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            exit = new CommandLine(new Main()).execute("grpc", "--dir", dir.toString(), "--seconds", "0.3",
-                    "--warmup", "0.1", "--jvm-warmup", "0", "--connections", "1,2", "--batches", "3", "--streams", "5",
-                    "--segment-mib", "1", "--read-rounds", "1");
-        } finally {
-            System.setOut(stdout);
-        }
-        String report = out.toString(StandardCharsets.UTF_8);
-        stdout.print(report);
+        BenchRun run = BenchRun.of("grpc", "--dir", dir.toString(), "--seconds", "0.3", "--warmup", "0.1",
+                "--jvm-warmup", "0", "--connections", "1,2", "--batches", "3", "--streams", "5", "--segment-mib", "1",
+                "--read-rounds", "1");
+        String report = run.out();
 
-        assertThat(exit).isZero();
+        assertThat(run.exit()).isZero();
         // one line per side and workload: connections, events per append, side, events/s, ...
         assertThat(report).containsPattern("(?m)^1 +3 +embedded +[\\d,]+ ")
                 .containsPattern("(?m)^1 +3 +grpc +[\\d,]+ ")

@@ -2,14 +2,10 @@ package dev.cairn.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench memory} end to end with a tiny store and a short child run (a few seconds), so that
@@ -19,11 +15,11 @@ class MemoryCommandTest {
 
     @Test
     void fillsThenReportsTheChildsHeap(@TempDir Path dir) throws Exception {
-        Run run = run("memory", "--dir", dir.toString(), "--events", "2000", "--streams", "200", "--writers", "8",
+        BenchRun run = BenchRun.of("memory", "--dir", dir.toString(), "--events", "2000", "--streams", "200", "--writers", "8",
                 "--heap", "256m", "--seconds", "2", "--sample-seconds", "1", "--segment-mib", "4");
 
-        assertThat(run.exit).isZero();
-        assertThat(run.output).contains("fill: 2,000 events", "child: heap limit 256 MiB")
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("fill: 2,000 events", "child: heap limit 256 MiB")
                 .containsPattern("RESULT: ran 2 s under -Xmx256 MiB without OutOfMemoryError: live heap \\(after full GC\\) "
                         + "[\\d,]+ MiB after open, steady [\\d,]+ MiB");
         try (var left = Files.list(dir)) {
@@ -34,38 +30,20 @@ class MemoryCommandTest {
     @Test
     void failsWhenTheChildRunsOutOfHeap(@TempDir Path dir) {
         // a node needs ~10 MiB of live heap just after open; 4 MiB cannot hold it
-        Run run = run("memory", "--dir", dir.toString(), "--events", "200", "--streams", "20", "--writers", "4",
+        BenchRun run = BenchRun.of("memory", "--dir", dir.toString(), "--events", "200", "--streams", "20", "--writers", "4",
                 "--heap", "4m", "--seconds", "2", "--sample-seconds", "1", "--segment-mib", "4");
 
-        assertThat(run.exit).isEqualTo(1);
-        assertThat(run.output).contains("RESULT: OutOfMemoryError: the node did not run in -Xmx4m")
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("RESULT: OutOfMemoryError: the node did not run in -Xmx4m")
                 .doesNotContain("without OutOfMemoryError");
         assertThat(dir.resolve("store-memory")).as("the store is deleted at the end").doesNotExist();
     }
 
     @Test
     void refusesAFillThatCannotReachEveryStream(@TempDir Path dir) {
-        Run run = run("memory", "--dir", dir.toString(), "--events", "1000", "--streams", "200", "--batch", "10");
+        BenchRun run = BenchRun.of("memory", "--dir", dir.toString(), "--events", "1000", "--streams", "200", "--batch", "10");
 
-        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.exit()).isEqualTo(2);
         assertThat(dir.resolve("store-memory")).doesNotExist();
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            exit = new CommandLine(new Main()).execute(args);
-        } finally {
-            System.setOut(stdout);
-        }
-        String output = out.toString(StandardCharsets.UTF_8);
-        stdout.print(output);
-        return new Run(exit, output);
     }
 }

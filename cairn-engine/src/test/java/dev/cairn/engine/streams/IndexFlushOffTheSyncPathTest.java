@@ -2,20 +2,10 @@ package dev.cairn.engine.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.api.AppendRequest;
 import dev.cairn.api.AppendResult;
-import dev.cairn.api.EventData;
-import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
-import dev.cairn.engine.index.StreamIndex;
-import dev.cairn.engine.log.ChannelFactory;
-import dev.cairn.engine.log.Checkpoint;
-import dev.cairn.engine.log.Log;
-import dev.cairn.engine.log.LogWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,47 +26,31 @@ class IndexFlushOffTheSyncPathTest {
 
     @TempDir
     Path dir;
-    private Log log;
-    private Checkpoint checkpoint;
-    private StreamIndex index;
-    private Writer writer;
+    private WriterFixture store;
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger flushes = new AtomicInteger();
 
     @BeforeEach
     void open() throws Exception {
-        log = Log.open(dir.resolve("log"), 1 << 20, ChannelFactory.DEFAULT);
-        checkpoint = Checkpoint.open(dir.resolve("log").resolve("checkpoint"));
-        index = Recovery.run(log, checkpoint, dir.resolve("index"));
-        StreamCatalog catalog = new StreamCatalog(log, index, 1_000);
-        writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()), 10_000, 4096, FLUSH_EVERY,
-                end -> { }, () -> {
-                    flushes.incrementAndGet();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    index.flush(false);
-                });
-        writer.start();
+        store = new WriterFixture(dir, FLUSH_EVERY, end -> { }, () -> {
+            flushes.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            store.index.flush(false);
+        });
     }
 
     @AfterEach
     void close() throws Exception {
         release.countDown();
-        writer.close();
-        index.close();
-        checkpoint.close();
-        log.close();
+        store.close();
     }
 
     private AppendResult append(String stream) throws Exception {
-        CompletableFuture<Object> future = new CompletableFuture<>();
-        AppendRequest part = new AppendRequest(StreamName.of(stream), StreamState.any(),
-                List.of(EventData.json(UUID.randomUUID(), "T", "{}")));
-        writer.submit(new WriteRequest.Append(List.of(part), false, 0, future));
-        return (AppendResult) future.get(10, TimeUnit.SECONDS);
+        return (AppendResult) store.append(stream, StreamState.any(), UUID.randomUUID()).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -92,6 +66,6 @@ class IndexFlushOffTheSyncPathTest {
             append("s");
         }
         assertThat(flushes.get()).as("the next flush after the hung one finished").isGreaterThanOrEqualTo(2);
-        assertThat(writer.failure()).isNull();
+        assertThat(store.writer.failure()).isNull();
     }
 }

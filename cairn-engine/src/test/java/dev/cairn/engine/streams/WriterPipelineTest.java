@@ -2,17 +2,9 @@ package dev.cairn.engine.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.api.AppendRequest;
 import dev.cairn.api.AppendResult;
-import dev.cairn.api.EventData;
-import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
-import dev.cairn.engine.index.StreamIndex;
-import dev.cairn.engine.log.ChannelFactory;
-import dev.cairn.engine.log.Checkpoint;
-import dev.cairn.engine.log.Log;
-import dev.cairn.engine.log.LogWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,36 +26,20 @@ class WriterPipelineTest {
 
     @TempDir
     Path dir;
-    private Log log;
-    private Checkpoint checkpoint;
-    private StreamIndex index;
-    private Writer writer;
+    private WriterFixture store;
 
     @BeforeEach
     void open() throws Exception {
-        log = Log.open(dir.resolve("log"), 1 << 20, ChannelFactory.DEFAULT);
-        checkpoint = Checkpoint.open(dir.resolve("log").resolve("checkpoint"));
-        index = Recovery.run(log, checkpoint, dir.resolve("index"));
-        StreamCatalog catalog = new StreamCatalog(log, index, 1_000);
-        writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()), 10_000, 4096, 50_000,
-                end -> LockSupport.parkNanos(3_000_000));
-        writer.start();
+        store = new WriterFixture(dir, 50_000, end -> LockSupport.parkNanos(3_000_000), null);
     }
 
     @AfterEach
     void close() throws Exception {
-        writer.close();
-        index.close();
-        checkpoint.close();
-        log.close();
+        store.close();
     }
 
     private CompletableFuture<Object> append(String stream, StreamState expected, UUID id) {
-        CompletableFuture<Object> future = new CompletableFuture<>();
-        AppendRequest part = new AppendRequest(StreamName.of(stream), expected,
-                List.of(EventData.json(id, "T", "{}")));
-        writer.submit(new WriteRequest.Append(List.of(part), false, 0, future));
-        return future;
+        return store.append(stream, expected, id);
     }
 
     /** Appends submitted without waiting, each expecting the revision the one before it made. */
