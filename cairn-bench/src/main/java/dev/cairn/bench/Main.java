@@ -27,7 +27,25 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, with bad settings ({@link IllegalArgumentException}: a zero client count, a
+     * negative duration, ...) reported as one line and exit code 2, like a bad option; anything
+     * else that fails a run is reported with its stack trace and exit code 1.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String command = commandLine.getCommandSpec().qualifiedName();
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println(command + ": " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+            commandLine.getErr().println(command + ": failed: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return ExitCode.SOFTWARE;
+        });
     }
 
     @Override

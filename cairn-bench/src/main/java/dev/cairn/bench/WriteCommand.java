@@ -5,7 +5,6 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,6 +48,7 @@ final class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        WriteWorkload.check(clients, eventsPerAppend, warmup, length.count != null ? Double.POSITIVE_INFINITY : seconds());
         BenchEvents events = shape.events();
         try (BenchTarget t = target.open("write-store")) {
             System.out.println(t.description());

@@ -90,8 +90,21 @@ final class WriteWorkload {
         return run(writers, eventsPerAppend, warmupSeconds, Double.POSITIVE_INFINITY, appends);
     }
 
+    /** Refuses settings no workload can run with ({@link IllegalArgumentException}). */
+    static void check(int writers, int eventsPerAppend, double warmupSeconds, double seconds) {
+        if (writers < 1 || eventsPerAppend < 1) {
+            throw new IllegalArgumentException("clients and events per append must be at least 1, were " + writers
+                    + " and " + eventsPerAppend);
+        }
+        if (!(seconds > 0) || !(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("the measured seconds must be positive and the warm-up not negative, were "
+                    + seconds + " and " + warmupSeconds);
+        }
+    }
+
     private Result run(int writers, int eventsPerAppend, double warmupSeconds, double seconds, long appendLimit)
             throws InterruptedException {
+        check(writers, eventsPerAppend, warmupSeconds, seconds);
         AtomicLong budget = new AtomicLong(appendLimit);
         Histogram[] histograms = new Histogram[writers];
         long[] counts = new long[writers];
