@@ -320,13 +320,22 @@ public final class Writer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued(new StoreUnavailableException("the store is closed"));
-        for (ExecutorService executor : List.of(syncer, completer, indexFlusher)) {
+        for (ExecutorService executor : List.of(syncer, completer)) {
             executor.shutdown();
             try {
                 executor.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // the index is closed after this returns: a flush still inside RocksDB must finish first
+        indexFlusher.shutdown();
+        try {
+            while (!indexFlusher.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("closing: waiting for an index flush to finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
