@@ -40,8 +40,9 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Runs {@code systems} on the workloads {@code o} describes; prints and writes the results. */
     static int run(CompareOptions o, List<String> systems) throws Exception {
-        Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.systemWarmup, o.shape.streams, o.shape.eventBytes,
-                o.readStreams, o.readStreamEvents, o.readAllEvents, o.segmentMib, o.dir, o.jdbcUrl);
+        Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.systemWarmup,
+                o.shape.streams, o.shape.eventBytes, o.readStreams, o.readStreamEvents, o.readAllEvents, o.segmentMib,
+                o.dir, o.jdbcUrl);
         Files.createDirectories(o.dir);
         Map<String, String> machine = machine();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);

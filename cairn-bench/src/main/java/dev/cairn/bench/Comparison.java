@@ -35,8 +35,9 @@ final class Comparison {
     static final List<String> SYSTEMS = List.of(DISK, "cairn-embedded", "cairn-grpc", "postgres");
 
     /** What to run and how long. {@code jdbcUrl} (may be null) is an existing PostgreSQL to use instead of starting one. */
-    record Settings(List<String> systems, double seconds, double warmup, double systemWarmup, int streams, int eventBytes, int readStreams,
-            int readStreamEvents, long readAllEvents, long segmentMib, Path dir, String jdbcUrl) {
+    record Settings(List<String> systems, double seconds, double warmup, double systemWarmup, int streams,
+            int eventBytes, int readStreams, int readStreamEvents, long readAllEvents, long segmentMib, Path dir,
+            String jdbcUrl) {
 
         Settings {
             for (String s : systems) {
