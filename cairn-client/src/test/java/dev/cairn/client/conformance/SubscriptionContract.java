@@ -143,6 +143,9 @@ abstract class SubscriptionContract extends ContractBase {
         Recorder fast = new Recorder();
         try (Subscription other = store().subscribeToStream(s, SubscribeToStreamOptions.fromStart(), fast)) {
             fast.awaitEvents(50);
+            // the blocked subscription's thread may not have delivered its first event yet: wait for
+            // it, then it must stay at one while its listener blocks
+            slow.awaitEvents(1);
             assertThat(slow.events).hasSize(1);
         }
         blocked.stop();
