@@ -28,7 +28,12 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         ChannelFactory channels) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
-    public static final long MIN_SEGMENT_SIZE = 64L << 10;
+    /**
+     * The smallest segment: it holds events of up to about 128 KiB (an event never spans segments,
+     * and a segment also holds its header and room for a batch's framing, about 128 KiB). Below it
+     * no event would fit at all.
+     */
+    public static final long MIN_SEGMENT_SIZE = 256L << 10;
     public static final long MAX_SEGMENT_SIZE = 1L << 30;
     public static final long DEFAULT_MAX_APPEND_SIZE = 256L << 20;
     public static final long DEFAULT_MAX_EVENT_SIZE = 16L << 20;
@@ -109,7 +114,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
 
         public CairnOptions build() {
             if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE || segmentSize % 4096 != 0) {
-                throw new InvalidArgumentException("segment size must be a multiple of 4096 between 64 KiB and 1 GiB, was "
+                throw new InvalidArgumentException("segment size must be a multiple of 4096 between 256 KiB and 1 GiB, was "
                         + segmentSize);
             }
             long maxRecord = largestEventFitting(segmentSize);

@@ -37,11 +37,8 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
     public static final int DEFAULT_PORT = 2113;
 
     public static final long DEFAULT_SEGMENT_SIZE = CairnOptions.DEFAULT_SEGMENT_SIZE;
-    /**
-     * The smallest segment a node takes; it holds events of up to about 128 KiB (an event never spans
-     * segments, and a segment also holds its header and room for a batch's framing, about 128 KiB).
-     */
-    public static final long MIN_SEGMENT_SIZE = 256L << 10;
+    /** The smallest segment a node takes: the engine's ({@link CairnOptions#MIN_SEGMENT_SIZE}). */
+    public static final long MIN_SEGMENT_SIZE = CairnOptions.MIN_SEGMENT_SIZE;
 
     private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
             "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",

@@ -17,6 +17,7 @@ import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
+import dev.cairn.engine.CairnOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -186,5 +187,19 @@ class ValidationTest extends StoreFixture {
                     .hasMessage("Maximum Append Size of 250000 Exceeded.");
         }
         assertThat(readAll()).isEmpty();
+    }
+
+    /**
+     * A segment must hold at least one event: below 256 KiB none fits, since a segment also holds
+     * its header and room for a batch's framing. Such options are refused by name when built,
+     * rather than with a negative largest event size.
+     */
+    @Test
+    void aSegmentTooSmallForAnyEventIsRefused() {
+        assertThatThrownBy(() -> CairnOptions.builder(dir).segmentSize(128L << 10).maxEventSize(1).build())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("segment size must be a multiple of 4096 between 256 KiB and 1 GiB, was 131072");
+        assertThat(CairnOptions.largestEventFitting(CairnOptions.MIN_SEGMENT_SIZE))
+                .as("the smallest segment holds an event").isPositive();
     }
 }
