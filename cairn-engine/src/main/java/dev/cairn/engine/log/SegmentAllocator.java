@@ -34,7 +34,7 @@ final class SegmentAllocator implements AutoCloseable {
      * for all of it: appends stalled for seconds at every segment roll. A few MiB at a time keep
      * that wait to milliseconds.
      */
-    static final int SYNC_EVERY = 4 << 20;
+    private static final int SYNC_EVERY = 4 << 20;
 
     private final Path dir;
     private final long segmentSize;
