@@ -155,7 +155,12 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request) {
-        CompletableFuture<Object> future = new CompletableFuture<>();
+        return submit(request, false);
+    }
+
+    /** {@code waited}: only a blocking call of this class waits on the future (see {@link WaitedFuture}). */
+    private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request, boolean waited) {
+        CompletableFuture<Object> future = waited ? new WaitedFuture() : new CompletableFuture<>();
         try {
             requireOpen();
             writer.submit(request.apply(future));
@@ -225,13 +230,23 @@ public final class EmbeddedEventStore implements EventStore {
 
     @Override
     public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events) {
+        return append(stream, expected, events, false);
+    }
+
+    @Override
+    public AppendResult append(StreamName stream, StreamState expected, List<EventData> events) {
+        return EventStore.await(append(stream, expected, events, true));
+    }
+
+    private CompletableFuture<AppendResult> append(StreamName stream, StreamState expected, List<EventData> events,
+            boolean waited) {
         try {
             long[] total = {0};
             validate(stream, expected, events, total);
             checkTotal(total);
             AppendRequest part = new AppendRequest(stream, expected, events);
             long now = now();
-            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f));
+            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f), waited);
         } catch (CairnException e) {
             return failed(e);
         }
@@ -254,6 +269,15 @@ public final class EmbeddedEventStore implements EventStore {
 
     @Override
     public CompletableFuture<MultiAppendResult> appendAsync(List<AppendRequest> requests) {
+        return append(requests, false);
+    }
+
+    @Override
+    public MultiAppendResult append(List<AppendRequest> requests) {
+        return EventStore.await(append(requests, true));
+    }
+
+    private CompletableFuture<MultiAppendResult> append(List<AppendRequest> requests, boolean waited) {
         try {
             if (requests == null || requests.isEmpty()) {
                 throw new InvalidArgumentException("a multi-stream append needs at least one stream");
@@ -273,7 +297,7 @@ public final class EmbeddedEventStore implements EventStore {
             checkTotal(total);
             long now = now();
             List<AppendRequest> parts = List.copyOf(requests);
-            return submit(f -> new WriteRequest.Append(parts, true, now, f));
+            return submit(f -> new WriteRequest.Append(parts, true, now, f), waited);
         } catch (CairnException e) {
             return failed(e);
         }

@@ -12,30 +12,36 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write path, in two stages. The writer thread decides requests as they arrive against the
- * stream state ({@link WriteRules}) and encodes the accepted ones into the group being built; the
- * sync thread writes and fdatasyncs a group once, updates the index, publishes the new committed
- * end, and only then are the callers' futures completed (on a third thread, so that what callers
- * chain onto them never delays a sync).
+ * The write path, in two stages. Requests are decided one at a time against the stream state
+ * ({@link WriteRules}) and the accepted ones encoded into the group being built; the sync thread
+ * writes and fdatasyncs a group once, updates the index, publishes the new committed end, and only
+ * then are the callers' futures completed: on the completer thread, so that what callers chain onto
+ * them never delays a sync, except for callers blocked in the engine's own blocking calls, whom the
+ * sync thread wakes itself.
  *
- * <p>Design note: one thread decides every mutation, so checks need no locks and the outcome is a
- * deterministic function of the order of requests (timestamps and ids come with the requests).
- * The writer builds group N+1 while group N is being synced, seeing N's changes through an
- * overlay ({@link IndexUpdate#next()}), and hands it over the moment N is durable and indexed: the
- * longer a sync takes, the larger the next group. At most one group is in flight, and the order of
- * groups on disk is the order of decisions. The first storage failure is sticky: every request after it fails with
+ * <p>Design note: decisions are made one at a time, under {@link #building}, so the outcome is a
+ * deterministic function of the order of requests (timestamps and ids come with the requests). The
+ * writer thread decides queued requests; a blocking caller decides its own request when nothing is
+ * queued ({@link #decideHere}). Group N+1 is built while group N is being synced, seeing N's changes
+ * through an overlay ({@link IndexUpdate#next()}), and is taken the moment N is durable and indexed:
+ * the longer a sync takes, the larger the next group. When the sync thread finishes a group and the
+ * next one has requests, it takes that group itself, so a busy store moves from group to group
+ * without waking a thread. At most one group is in flight, and the order of groups on disk is the
+ * order of decisions. The first storage failure is sticky: every request after it fails with
  * {@link StoreUnavailableException} (fail-stop), because after a failed fdatasync nobody knows what
  * reached the disk.
  *
@@ -44,13 +50,20 @@ import org.slf4j.LoggerFactory;
 public final class Writer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
+    /**
+     * At most this many blocked callers are woken by the sync thread itself; a larger group is
+     * woken by the completer, in parallel with the next sync.
+     */
+    private static final int INLINE_COMPLETIONS = 16;
 
     private final Log log;
     private final StreamIndex index;
     private final StreamCatalog catalog;
     private final LogWriter logWriter;
-    /** Requests, and {@link #SYNCED} when the sync thread has finished a group. */
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Requests not yet decided; the writer takes them only while it holds {@link #building}. */
+    private final Queue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
+    /** Whether the writer is parked waiting for a request, so that {@link #submit} wakes it. */
+    private volatile boolean writerWaiting;
     /** Bounds the requests queued or in flight (back-pressure on callers). */
     private final Semaphore capacity;
     private final int maxGroup;
@@ -71,9 +84,16 @@ public final class Writer implements AutoCloseable {
     private final Runnable indexFlush;
     /** Whether an index flush is queued or running (at most one at a time). */
     private final AtomicBoolean indexFlushing = new AtomicBoolean();
+    /**
+     * Guards the group being built ({@link #requests}, {@link #outcomes}, {@link #update}, the
+     * encoder and the log writer's buffer) and {@link #syncing}: held by the writer while it decides
+     * requests and by whichever thread takes a group to sync.
+     */
+    private final ReentrantLock building = new ReentrantLock();
     private IndexUpdate update;
-    private static final Object SYNCED = new Object();
-    /** Whether a group is with the sync thread (writer thread only). */
+    private List<WriteRequest> requests = new ArrayList<>();
+    private List<Object> outcomes = new ArrayList<>();
+    /** Whether a group is with the sync thread. */
     private boolean syncing;
     private volatile CairnException failure;
     private volatile boolean stopping;
@@ -135,7 +155,13 @@ public final class Writer implements AutoCloseable {
         try {
             capacity.acquire();
             request.future().whenComplete((result, error) -> capacity.release());
+            if (request.future() instanceof WaitedFuture && decideHere(request)) {
+                return;
+            }
             queue.add(request);
+            if (writerWaiting) {
+                LockSupport.unpark(thread);
+            }
             if (stopping && !thread.isAlive()) {
                 // close() already drained the queue: nobody else will answer this request
                 failQueued(new StoreUnavailableException("the store is closed"));
@@ -144,6 +170,45 @@ public final class Writer implements AutoCloseable {
             Thread.currentThread().interrupt();
             request.future().completeExceptionally(new StoreUnavailableException("interrupted while queueing a write", e));
         }
+    }
+
+    /**
+     * Decides a request on the caller's thread, which blocks until the request is durable anyway,
+     * when the writer has nothing queued and is not deciding: that spares the request the hop to
+     * the writer thread. Requests only the engine's blocking calls wait on come here, so a caller
+     * that must not block (a gRPC event loop) never decides. Order holds: a request is decided here
+     * only when none queued before it is still undecided, since the writer takes queued requests
+     * under the same lock.
+     *
+     * @return false when the request must be queued instead
+     */
+    private boolean decideHere(WriteRequest request) {
+        if (!queue.isEmpty() || !building.tryLock()) {
+            return false;
+        }
+        Group toSync = null;
+        try {
+            if (stopping || !queue.isEmpty()) {
+                return false;
+            }
+            if (failure != null) {
+                request.future().completeExceptionally(unavailable(failure));
+                return true;
+            }
+            requests.add(request);
+            outcomes.add(decide(request));
+            if (!syncing) {
+                toSync = takeGroup();
+            }
+        } catch (IOException | RuntimeException e) {
+            failStop(e, requests);
+            requests.clear();
+            outcomes.clear();
+        } finally {
+            building.unlock();
+        }
+        startSync(toSync);
+        return true;
     }
 
     /** The storage failure that stopped writes, or null. */
@@ -157,35 +222,34 @@ public final class Writer implements AutoCloseable {
     }
 
     /**
-     * The writer loop. Requests are decided as they arrive, into the group being built; the group
-     * is handed to the sync thread as soon as that thread is free, so the longer a sync takes, the
-     * larger the next group grows.
+     * The writer loop. Requests are decided as they arrive, into the group being built; when the
+     * sync thread is idle the group goes to it at once, else the sync thread takes it when it is done
+     * with the one before.
      */
     private void run() {
-        List<WriteRequest> requests = new ArrayList<>();
-        List<Object> outcomes = new ArrayList<>();
-        List<Object> arrived = new ArrayList<>();
+        List<WriteRequest> arrived = new ArrayList<>();
         while (true) {
-            try {
-                Object first = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (stopping && !syncing && requests.isEmpty()) {
+            if (queue.isEmpty()) {
+                writerWaiting = true;
+                if (queue.isEmpty()) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                writerWaiting = false;
+                Thread.interrupted(); // nobody interrupts the writer; a stray interrupt must not make it spin
+                if (queue.isEmpty()) {
+                    if (stopping && idle()) {
                         return;
                     }
                     continue;
                 }
-                arrived.add(first);
-                queue.drainTo(arrived, maxGroup);
-            } catch (InterruptedException e) {
-                return;
             }
+            Group toSync = null;
+            building.lock();
             try {
-                for (Object item : arrived) {
-                    if (item == SYNCED) {
-                        syncing = false;
-                        continue;
-                    }
-                    WriteRequest request = (WriteRequest) item;
+                for (WriteRequest r; arrived.size() < maxGroup && (r = queue.poll()) != null; ) {
+                    arrived.add(r);
+                }
+                for (WriteRequest request : arrived) {
                     if (failure != null) {
                         request.future().completeExceptionally(unavailable(failure));
                         continue;
@@ -195,36 +259,77 @@ public final class Writer implements AutoCloseable {
                 }
                 arrived.clear();
                 if (failure != null) {
-                    failAll(requests);
-                    requests.clear();
-                    outcomes.clear();
+                    failBuilt();
                 } else if (!syncing && !requests.isEmpty()) {
-                    handOff(requests, outcomes);
-                    requests = new ArrayList<>();
-                    outcomes = new ArrayList<>();
+                    toSync = takeGroup();
                 }
             } catch (IOException | RuntimeException e) {
-                arrived.stream().filter(o -> o != SYNCED).map(WriteRequest.class::cast).forEach(requests::add);
+                requests.addAll(arrived);
                 arrived.clear();
                 failStop(e, requests);
                 requests.clear();
                 outcomes.clear();
+            } finally {
+                building.unlock();
             }
+            startSync(toSync);
         }
     }
 
-    /** Gives the group built so far to the sync thread (which is idle) and starts the next one. */
-    private void handOff(List<WriteRequest> requests, List<Object> outcomes) {
+    /** Gives a group taken by this thread to the (idle) sync thread; nothing when null. */
+    private void startSync(Group group) {
+        if (group != null) {
+            syncer.execute(() -> syncFrom(group));
+        }
+    }
+
+    private boolean idle() {
+        building.lock();
+        try {
+            return !syncing && requests.isEmpty();
+        } finally {
+            building.unlock();
+        }
+    }
+
+    /** Under {@link #building}: takes the group built so far, to be synced, and starts the next one. */
+    private Group takeGroup() {
         LogWriter.Group bytes = logWriter.takeGroup();
         IndexUpdate built = update;
         built.detachParent();
         update = built.next();
         Group group = new Group(requests, outcomes, bytes, built, encoder.nextGroup(update));
+        requests = new ArrayList<>();
+        outcomes = new ArrayList<>();
         syncing = true;
-        syncer.execute(() -> {
+        return group;
+    }
+
+    /** Under {@link #building}: fails the requests of the group being built (after a storage failure). */
+    private void failBuilt() {
+        failAll(requests);
+        requests.clear();
+        outcomes.clear();
+    }
+
+    /**
+     * On the sync thread: syncs {@code group}, then each group the writer built meanwhile, until the
+     * writer has nothing waiting.
+     */
+    private void syncFrom(Group group) {
+        while (group != null) {
             sync(group);
-            queue.add(SYNCED);
-        });
+            building.lock();
+            try {
+                if (failure != null) {
+                    failBuilt();
+                }
+                group = requests.isEmpty() ? null : takeGroup();
+                syncing = group != null;
+            } finally {
+                building.unlock();
+            }
+        }
     }
 
     private Object decide(WriteRequest request) throws IOException {
@@ -253,11 +358,7 @@ public final class Writer implements AutoCloseable {
                     indexFlusher.execute(this::flushIndex);
                 }
             }
-            completer.execute(() -> {
-                for (int i = 0; i < group.requests.size(); i++) {
-                    complete(group.requests.get(i), group.outcomes.get(i));
-                }
-            });
+            complete(group);
         } catch (IOException | RuntimeException e) {
             failStop(e, group.requests);
         }
@@ -276,6 +377,40 @@ public final class Writer implements AutoCloseable {
             failStop(e, List.of());
         } finally {
             indexFlushing.set(false);
+        }
+    }
+
+    /**
+     * Completes a group's callers. Futures that only the engine's blocking calls wait on
+     * ({@link WaitedFuture}) are completed here, a few at a time, which spares their callers a hop;
+     * the rest are completed on the completer thread, since what callers chain onto a future runs
+     * on the thread that completes it.
+     */
+    private void complete(Group group) {
+        int waited = 0;
+        for (WriteRequest request : group.requests) {
+            if (request.future() instanceof WaitedFuture) {
+                waited++;
+            }
+        }
+        boolean inline = waited > 0 && waited <= INLINE_COMPLETIONS;
+        if (waited < group.requests.size() || !inline) {
+            completer.execute(() -> {
+                for (int i = 0; i < group.requests.size(); i++) {
+                    WriteRequest request = group.requests.get(i);
+                    if (!inline || !(request.future() instanceof WaitedFuture)) {
+                        complete(request, group.outcomes.get(i));
+                    }
+                }
+            });
+        }
+        if (inline) {
+            for (int i = 0; i < group.requests.size(); i++) {
+                WriteRequest request = group.requests.get(i);
+                if (request.future() instanceof WaitedFuture) {
+                    complete(request, group.outcomes.get(i));
+                }
+            }
         }
     }
 
@@ -304,10 +439,9 @@ public final class Writer implements AutoCloseable {
     }
 
     private void failQueued(StoreUnavailableException reason) {
-        List<Object> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        rest.stream().filter(WriteRequest.class::isInstance).map(WriteRequest.class::cast)
-                .forEach(r -> r.future().completeExceptionally(reason));
+        for (WriteRequest r; (r = queue.poll()) != null; ) {
+            r.future().completeExceptionally(reason);
+        }
     }
 
     /** Stops after the requests already queued are written. */

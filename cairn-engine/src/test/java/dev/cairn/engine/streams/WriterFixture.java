@@ -50,6 +50,17 @@ final class WriterFixture implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Appends as the engine's blocking calls do ({@link WaitedFuture}: the request may be decided
+     * on this thread and completed on the sync thread) and waits for the outcome.
+     */
+    Object appendWaited(String stream, StreamState expected, UUID id) {
+        WaitedFuture future = new WaitedFuture();
+        AppendRequest part = new AppendRequest(StreamName.of(stream), expected, List.of(EventData.json(id, "T", "{}")));
+        writer.submit(new WriteRequest.Append(List.of(part), false, 0, future));
+        return future.join();
+    }
+
     @Override
     public void close() throws Exception {
         writer.close();

@@ -98,4 +98,51 @@ class WriterPipelineTest {
             assertThat(retries.get(i).join()).as("retry %d", i).isEqualTo(first);
         }
     }
+
+    /**
+     * A blocking append may be decided on its caller's thread, but never ahead of a request queued
+     * before it: here each blocking append expects the revision that the caller's own async append,
+     * submitted just before and still queued or in flight, makes.
+     */
+    @Test
+    void aBlockingAppendIsDecidedAfterWhatItsCallerQueuedBeforeIt() {
+        for (int i = 0; i < 200; i++) {
+            CompletableFuture<Object> first = append("order-" + i, StreamState.noStream(), UUID.randomUUID());
+            Object second = store.appendWaited("order-" + i, StreamState.at(0), UUID.randomUUID());
+            assertThat(((AppendResult) first.join()).nextExpectedRevision()).isZero();
+            assertThat(((AppendResult) second).nextExpectedRevision()).as("append %d", i).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Blocking appends from many threads, some decided on their callers' threads and some queued
+     * behind async appends, each chained on its own stream: every one sees every earlier write.
+     */
+    @Test
+    void blockingAndAsyncAppendsFromManyThreadsKeepEveryChain() throws Exception {
+        int threads = 12;
+        int appends = 60;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            String stream = "chain-" + t;
+            boolean async = t % 3 == 0;
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < appends; i++) {
+                        StreamState expected = i == 0 ? StreamState.noStream() : StreamState.at(i - 1);
+                        Object outcome = async ? append(stream, expected, UUID.randomUUID()).join()
+                                : store.appendWaited(stream, expected, UUID.randomUUID());
+                        assertThat(((AppendResult) outcome).nextExpectedRevision()).isEqualTo(i);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        assertThat(failures).isEmpty();
+    }
 }
