@@ -1,6 +1,7 @@
 package dev.cairn.server.grpc;
 
 import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Decorator;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.DeleteResult;
 import dev.cairn.api.EventData;
@@ -34,7 +35,8 @@ import java.util.concurrent.Executor;
  *
  * <p>Appends, deletes and tombstones run on the connection's event loop: they only hand the work
  * to the store, and answer from the event loop when it completes ({@link CallThreads}). Reads wait
- * for the disk and run on the blocking-task executor ({@link Blocking}).
+ * for the disk and run on the blocking-task executor ({@link Blocking}); their messages leave in
+ * as few DATA frames as the client's pace allows ({@link ResponseCoalescer}).
  */
 public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
@@ -75,6 +77,7 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
 
     @Override
     @Blocking
+    @Decorator(ResponseCoalescer.Decorator.class)
     public void read(ReadReq request, StreamObserver<ReadResp> responses) {
         ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions,
                 subscriptionSlots);
