@@ -9,20 +9,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cairn bench client-ceiling}: how fast the official KurrentDB Java client can append on
- * this machine at all, beside a Cairn node, in one run. The ceiling is the client against
+ * {@code cairn bench client-ceiling}: how fast the official KurrentDB Java client can append and
+ * read on this machine at all, beside a Cairn node, in one run. The ceiling is the client against
  * {@link NullStreamsServer}, which stores nothing and answers at once; the same workload against a
- * Cairn node ({@code cairn start}) shows what share of that ceiling the node reaches. Both servers
- * run in processes of their own; the clients run in this one.
+ * Cairn node ({@code cairn start}) shows what share of that ceiling the node reaches. The reads are
+ * {@code compare}'s: a {@link ReadSet}'s streams read fully, then the start of {@code $all}. Both
+ * servers run in processes of their own; the clients run in this one.
  */
 @Command(name = "client-ceiling", mixinStandardHelpOptions = true,
-        description = "The official Java client's own append ceiling on this machine (against a server that stores "
-                + "nothing and answers at once) beside the same workloads against a Cairn node.")
+        description = "The official Java client's own append and read ceilings on this machine (against a server "
+                + "that stores nothing and answers at once) beside the same workloads against a Cairn node.")
 final class ClientCeilingCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Scratch directory for the node's store, deleted at the end (default: "
@@ -49,8 +51,22 @@ final class ClientCeilingCommand implements Callable<Integer> {
             + "this JVM and the node's have compiled their hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "60")
     double jvmWarmup;
 
+    @Option(names = "--read-streams", description = "Streams read fully by read-stream (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int readStreams;
+
+    @Option(names = "--read-stream-events", description = "Events in each of those streams (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "100")
+    int readStreamEvents;
+
+    @Option(names = "--read-all-events", description = "Events read-all reads from the start of $all (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "1000000")
+    long readAllEvents;
+
     @Override
     public Integer call() throws Exception {
+        // refuses an empty read set before a server is started
+        ReadSet reads = new ReadSet("read-", readStreams, readStreamEvents, readAllEvents, BenchEvents.DATA_BYTES);
         BenchEvents events = new BenchEvents(10_000);
         Files.createDirectories(dir);
         Path store = dir.resolve("client-ceiling-store");
@@ -60,23 +76,37 @@ final class ClientCeilingCommand implements Callable<Integer> {
                 + "(cairn start --insecure, appends durable); both in processes of their own, this JVM runs the "
                 + "clients; %.1f s of JVM warm-up, then %.1f s warm-up + %.1f s measured per workload and server; load "
                 + "average at the start: %s", jvmWarmup, warmup, seconds, Fmt.loadAverage()));
-        try (NullServerProcess nul = NullServerProcess.start();
+        try (NullServerProcess nul = NullServerProcess.start(readStreamEvents, readAllEvents);
                 GrpcTarget cairn = GrpcTarget.start(CairnOptions.builder(store).build());
                 GrpcTarget ceiling = GrpcTarget.connect(nul.connectionString())) {
+            AtomicLong written = new AtomicLong();
             if (jvmWarmup > 0) {
-                for (GrpcTarget target : List.of(ceiling, cairn)) {
-                    run(target, events, 8, 1, 0, jvmWarmup / 2);
-                }
+                run(ceiling, events, 8, 1, 0, jvmWarmup / 2, new AtomicLong());
+                run(cairn, events, 8, 1, 0, jvmWarmup / 2, written);
             }
             System.out.println(Fmt.f("%-8s %-6s %-7s %12s %9s %9s %9s", "clients", "batch", "server", "events/s",
                     "p50 ms", "p99 ms", "/null"));
             for (int batch : batches) {
                 for (int n : clients) {
-                    WriteWorkload.Result top = run(ceiling, events, n, batch, warmup, seconds);
+                    WriteWorkload.Result top = run(ceiling, events, n, batch, warmup, seconds, new AtomicLong());
                     print(n, batch, "null", top, "");
-                    WriteWorkload.Result node = run(cairn, events, n, batch, warmup, seconds);
+                    WriteWorkload.Result node = run(cairn, events, n, batch, warmup, seconds, written);
                     print(n, batch, "cairn", node, Fmt.f("%.2fx", node.eventsPerSecond() / top.eventsPerSecond()));
                 }
+            }
+            System.out.println(Fmt.f("reads, one thread: %,d streams x %,d events read fully, one readStream call "
+                    + "each (p50/p99: per call); then the first %,d events of $all (p50/p99: per %,d events)",
+                    readStreams, readStreamEvents, readAllEvents, ReadWorkload.ALL_STEP));
+            reads.write(cairn, events, written);
+            List<ReadWorkload.Result> top = reads.read(ceiling);
+            List<ReadWorkload.Result> node = reads.read(cairn);
+            System.out.println(Fmt.f("%-12s %-7s %12s %9s %9s %9s", "read", "server", "events/s", "p50 ms", "p99 ms",
+                    "/null"));
+            List<String> names = List.of("read-stream", "read-all");
+            for (int i = 0; i < names.size(); i++) {
+                print(names.get(i), "null", top.get(i), "");
+                print(names.get(i), "cairn", node.get(i),
+                        Fmt.f("%.2fx", node.get(i).eventsPerSecond() / top.get(i).eventsPerSecond()));
             }
         } finally {
             Fmt.deleteRecursively(store);
@@ -84,9 +114,16 @@ final class ClientCeilingCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void print(String read, String server, ReadWorkload.Result r, String ratio) {
+        Histogram h = r.latency();
+        System.out.println(Fmt.f("%-12s %-7s %12s %9s %9s %9s", read, server, Fmt.rate(r.eventsPerSecond()),
+                Fmt.millis(h.getValueAtPercentile(50)), Fmt.millis(h.getValueAtPercentile(99)), ratio));
+    }
+
+    /** {@code written} counts the events the target has taken (the read set tops the log up from there). */
     private static WriteWorkload.Result run(GrpcTarget target, BenchEvents events, int clients, int batch,
-            double warmupSeconds, double measuredSeconds) throws Exception {
-        try (BenchTarget.Writers writers = target.writers(clients, events)) {
+            double warmupSeconds, double measuredSeconds, AtomicLong written) throws Exception {
+        try (BenchTarget.Writers writers = target.writers(clients, events).counting(written)) {
             return new WriteWorkload(writers.target()).run(clients, batch, warmupSeconds, measuredSeconds);
         }
     }
@@ -100,9 +137,10 @@ final class ClientCeilingCommand implements Callable<Integer> {
     /** {@link NullStreamsServer} in a child JVM; closing its standard input stops it. */
     private record NullServerProcess(Process process, int port) implements AutoCloseable {
 
-        static NullServerProcess start() throws Exception {
+        static NullServerProcess start(long streamEvents, long allEvents) throws Exception {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), NullStreamsServer.class.getName())
+                    "-cp", System.getProperty("java.class.path"), NullStreamsServer.class.getName(),
+                    Long.toString(streamEvents), Long.toString(allEvents))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
