@@ -2,16 +2,17 @@ package dev.cairn.server.grpc;
 
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaders;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.HttpObject;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.Status;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
@@ -54,7 +55,7 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
 
     private static final String GRPC_STATUS = "grpc-status";
     private static final String GRPC_MESSAGE = "grpc-message";
-    private static final String DEADLINE_EXCEEDED = Integer.toString(io.grpc.Status.Code.DEADLINE_EXCEEDED.value());
+    private static final String DEADLINE_EXCEEDED = Integer.toString(Status.Code.DEADLINE_EXCEEDED.value());
     private static final MediaType GRPC_PROTO = MediaType.parse("application/grpc+proto");
 
     private final HttpResponseWriter out;
