@@ -133,7 +133,7 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
             closeData();
             pending.add(object);
         }
-        scheduleDrain();
+        drainSoon();
         pullIfRoom();
     }
 
@@ -141,13 +141,13 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
     public void onError(Throwable t) {
         upstreamDone = true;
         upstreamFailure = t;
-        scheduleDrain();
+        drainSoon();
     }
 
     @Override
     public void onComplete() {
         upstreamDone = true;
-        scheduleDrain();
+        drainSoon();
     }
 
     private void closeData() {
@@ -163,6 +163,18 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
             upstream.request(1);
         } else {
             pulling = false;
+        }
+    }
+
+    /**
+     * Hands on what has gathered at once when the connection has taken everything before it (so
+     * a small read waits for no task), else once the service's current burst is over.
+     */
+    private void drainSoon() {
+        if (!drainScheduled && unconsumedBytes == 0) {
+            drain();
+        } else {
+            scheduleDrain();
         }
     }
 
