@@ -14,6 +14,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
@@ -55,6 +56,7 @@ public final class StreamIndex implements AutoCloseable {
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions eventsOptions;
     private final ColumnFamilyOptions idsOptions;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle meta;
@@ -63,11 +65,12 @@ public final class StreamIndex implements AutoCloseable {
     private final ColumnFamilyHandle ids;
     private final WriteOptions writeOptions;
 
-    private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, ColumnFamilyOptions idsOptions,
-            List<ColumnFamilyHandle> handles) {
+    private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+            ColumnFamilyOptions eventsOptions, ColumnFamilyOptions idsOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
+        this.eventsOptions = eventsOptions;
         this.idsOptions = idsOptions;
         this.handles = handles;
         this.meta = handles.get(0);
@@ -87,15 +90,19 @@ public final class StreamIndex implements AutoCloseable {
                     .setBlockSize(16 * 1024);
             ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
                     .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
-            ColumnFamilyOptions ids = new ColumnFamilyOptions(cf).setMergeOperator(new StringAppendOperator(""));
+            // Event entries and ids are positions and random UUIDs, which compress badly: Snappy on
+            // them cost RocksDB's flush and compaction threads about 12% of their CPU (see
+            // docs/benchmarks.md, "Kept: no compression for event entries and ids").
+            ColumnFamilyOptions events = new ColumnFamilyOptions(cf).setCompressionType(CompressionType.NO_COMPRESSION);
+            ColumnFamilyOptions ids = new ColumnFamilyOptions(events).setMergeOperator(new StringAppendOperator(""));
             List<ColumnFamilyDescriptor> descriptors = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
                     new ColumnFamilyDescriptor("streams".getBytes(StandardCharsets.US_ASCII), cf),
-                    new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), cf),
+                    new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), events),
                     new ColumnFamilyDescriptor("ids".getBytes(StandardCharsets.US_ASCII), ids));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            return new StreamIndex(db, dbOptions, cf, ids, handles);
+            return new StreamIndex(db, dbOptions, cf, events, ids, handles);
         } catch (RocksDBException | java.io.IOException e) {
             throw new CairnException(ErrorCode.STORAGE_FAILURE, "cannot open the index in " + dir + ": " + e.getMessage(), e);
         }
@@ -252,6 +259,7 @@ public final class StreamIndex implements AutoCloseable {
         writeOptions.close();
         dbOptions.close();
         cfOptions.close();
+        eventsOptions.close();
         idsOptions.close();
     }
 
