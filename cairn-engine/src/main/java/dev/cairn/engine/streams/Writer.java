@@ -201,9 +201,7 @@ public final class Writer implements AutoCloseable {
                 toSync = takeGroup();
             }
         } catch (IOException | RuntimeException e) {
-            failStop(e, requests);
-            requests.clear();
-            outcomes.clear();
+            failStopBuilt(e);
         } finally {
             building.unlock();
         }
@@ -266,9 +264,7 @@ public final class Writer implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 requests.addAll(arrived);
                 arrived.clear();
-                failStop(e, requests);
-                requests.clear();
-                outcomes.clear();
+                failStopBuilt(e);
             } finally {
                 building.unlock();
             }
@@ -308,6 +304,13 @@ public final class Writer implements AutoCloseable {
     /** Under {@link #building}: fails the requests of the group being built (after a storage failure). */
     private void failBuilt() {
         failAll(requests);
+        requests.clear();
+        outcomes.clear();
+    }
+
+    /** Under {@link #building}: a decision failed on storage; stops writes and fails the group being built. */
+    private void failStopBuilt(Exception e) {
+        failStop(e, requests);
         requests.clear();
         outcomes.clear();
     }
