@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,22 +52,14 @@ final class ClientCeilingCommand implements Callable<Integer> {
             + "this JVM and the node's have compiled their hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "60")
     double jvmWarmup;
 
-    @Option(names = "--read-streams", description = "Streams read fully by read-stream (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1000")
-    int readStreams;
-
-    @Option(names = "--read-stream-events", description = "Events in each of those streams (default: "
-            + "${DEFAULT-VALUE}).", defaultValue = "100")
-    int readStreamEvents;
-
-    @Option(names = "--read-all-events", description = "Events read-all reads from the start of $all (default: "
-            + "${DEFAULT-VALUE}).", defaultValue = "1000000")
-    long readAllEvents;
+    @Mixin
+    ReadSetOptions readSet;
 
     @Override
     public Integer call() throws Exception {
         // refuses an empty read set before a server is started
-        ReadSet reads = new ReadSet("read-", readStreams, readStreamEvents, readAllEvents, BenchEvents.DATA_BYTES);
+        ReadSet reads = new ReadSet("read-", readSet.readStreams, readSet.readStreamEvents, readSet.readAllEvents,
+                BenchEvents.DATA_BYTES);
         BenchEvents events = new BenchEvents(10_000);
         Files.createDirectories(dir);
         Path store = dir.resolve("client-ceiling-store");
@@ -76,7 +69,7 @@ final class ClientCeilingCommand implements Callable<Integer> {
                 + "(cairn start --insecure, appends durable); both in processes of their own, this JVM runs the "
                 + "clients; %.1f s of JVM warm-up, then %.1f s warm-up + %.1f s measured per workload and server; load "
                 + "average at the start: %s", jvmWarmup, warmup, seconds, Fmt.loadAverage()));
-        try (NullServerProcess nul = NullServerProcess.start(readStreamEvents, readAllEvents);
+        try (NullServerProcess nul = NullServerProcess.start(readSet.readStreamEvents, readSet.readAllEvents);
                 GrpcTarget cairn = GrpcTarget.start(CairnOptions.builder(store).build());
                 GrpcTarget ceiling = GrpcTarget.connect(nul.connectionString())) {
             AtomicLong written = new AtomicLong();
@@ -96,7 +89,7 @@ final class ClientCeilingCommand implements Callable<Integer> {
             }
             System.out.println(Fmt.f("reads, one thread: %,d streams x %,d events read fully, one readStream call "
                     + "each (p50/p99: per call); then the first %,d events of $all (p50/p99: per %,d events)",
-                    readStreams, readStreamEvents, readAllEvents, ReadWorkload.ALL_STEP));
+                    readSet.readStreams, readSet.readStreamEvents, readSet.readAllEvents, ReadWorkload.ALL_STEP));
             reads.write(cairn, events, written);
             List<ReadWorkload.Result> top = reads.read(ceiling);
             List<ReadWorkload.Result> node = reads.read(cairn);

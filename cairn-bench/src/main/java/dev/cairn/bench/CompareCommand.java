@@ -41,7 +41,7 @@ final class CompareCommand implements Callable<Integer> {
     /** Runs {@code systems} on the workloads {@code o} describes; prints and writes the results. */
     static int run(CompareOptions o, List<String> systems) throws Exception {
         Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.systemWarmup,
-                o.shape.streams, o.shape.eventBytes, o.readStreams, o.readStreamEvents, o.readAllEvents, o.segmentMib,
+                o.shape.streams, o.shape.eventBytes, o.reads.readStreams, o.reads.readStreamEvents, o.reads.readAllEvents, o.segmentMib,
                 o.dir, o.jdbcUrl);
         Files.createDirectories(o.dir);
         Map<String, String> machine = machine();

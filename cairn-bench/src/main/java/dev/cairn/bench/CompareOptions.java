@@ -38,17 +38,8 @@ final class CompareOptions {
     @Mixin
     EventOptions shape;
 
-    @Option(names = "--read-streams", description = "Streams of the read set, read fully by read-stream (default: "
-            + "${DEFAULT-VALUE}).", defaultValue = "1000")
-    int readStreams;
-
-    @Option(names = "--read-stream-events", description = "Events in each read-set stream (default: ${DEFAULT-VALUE}).",
-            defaultValue = "100")
-    int readStreamEvents;
-
-    @Option(names = "--read-all-events", description = "Events read-all reads from the start of the global log "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
-    long readAllEvents;
+    @Mixin
+    ReadSetOptions reads;
 
     @Option(names = "--segment-mib", description = "Cairn's log segment size, MiB (default: Cairn's, ${DEFAULT-VALUE}).",
             defaultValue = "256")
@@ -79,8 +70,8 @@ final class CompareOptions {
                 + "round-robin (so each stream is spread over the log) and the log topped up to >= %,d events; then "
                 + "one thread: read-stream reads every read-set stream fully (%,d events, latency per read call), "
                 + "read-all reads the first %,d events of the global log forwards (latency per %,d events); every "
-                + "system reads the same events", readStreams, readStreamEvents, readAllEvents,
-                (long) readStreams * readStreamEvents, readAllEvents, ReadWorkload.ALL_STEP));
+                + "system reads the same events", reads.readStreams, reads.readStreamEvents, reads.readAllEvents,
+                (long) reads.readStreams * reads.readStreamEvents, reads.readAllEvents, ReadWorkload.ALL_STEP));
         lines.add("dir: " + dir.toAbsolutePath());
         return lines;
     }
