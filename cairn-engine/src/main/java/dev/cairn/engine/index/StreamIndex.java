@@ -223,17 +223,20 @@ public final class StreamIndex implements AutoCloseable {
 
     /** Starts a batch of index changes. */
     public Batch batch() {
-        return new Batch();
+        return new Batch(0);
+    }
+
+    /** Starts a batch of index changes sized for about {@code events} events. */
+    public Batch batch(int events) {
+        return new Batch(events);
     }
 
     /** Applies a batch atomically (not durably: see the class note). */
     public void apply(Batch batch) {
-        try {
-            db.write(writeOptions, batch.batch);
+        try (WriteBatch wb = new WriteBatch(batch.bytes.toByteArray())) {
+            db.write(writeOptions, wb);
         } catch (RocksDBException e) {
             throw failure("write", e);
-        } finally {
-            batch.batch.close();
         }
     }
 
@@ -265,12 +268,19 @@ public final class StreamIndex implements AutoCloseable {
 
     /** Index changes applied together. Not thread-safe. */
     public final class Batch {
-        private final WriteBatch batch = new WriteBatch();
+        private final BatchBytes bytes;
+
+        private Batch(int events) {
+            // an event is two records of about 45 bytes; a changed stream one of its name and 17 bytes
+            bytes = new BatchBytes(events * 96 + 256);
+        }
 
         public Batch putStream(String name, StreamInfo info) {
-            ByteBuffer v = ByteBuffer.allocate(17).putLong(info.id()).putLong(info.lastRevision())
-                    .put((byte) (info.tombstoned() ? 1 : 0));
-            return put(streams, name.getBytes(StandardCharsets.UTF_8), v.array());
+            bytes.put(streams.getID()).bytes(name.getBytes(StandardCharsets.UTF_8));
+            byte[] v = ByteBuffer.allocate(17).putLong(info.id()).putLong(info.lastRevision())
+                    .put((byte) (info.tombstoned() ? 1 : 0)).array();
+            bytes.bytes(v);
+            return this;
         }
 
         /**
@@ -278,28 +288,27 @@ public final class StreamIndex implements AutoCloseable {
          * stays the id's first write without a read here.
          */
         public Batch putEvent(long streamId, long revision, long position, UUID id) {
-            ByteBuffer v = ByteBuffer.allocate(24).putLong(position).putLong(id.getMostSignificantBits())
-                    .putLong(id.getLeastSignificantBits());
-            put(events, eventKey(streamId, revision), v.array());
-            try {
-                batch.merge(ids, uuid(id), ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array());
-            } catch (RocksDBException e) {
-                throw failure("batch", e);
-            }
+            putEntry(streamId, revision, position, id);
+            return putIdWrite(id, streamId, revision);
+        }
+
+        /** The event half of {@link #putEvent}: (stream id, revision) to position and id. */
+        public Batch putEntry(long streamId, long revision, long position, UUID id) {
+            bytes.put(events.getID()).longs(streamId, revision)
+                    .longs(position, id.getMostSignificantBits(), id.getLeastSignificantBits());
+            return this;
+        }
+
+        /** The id half of {@link #putEvent}, for callers that write ids apart from events. */
+        public Batch putIdWrite(UUID id, long streamId, long revision) {
+            bytes.merge(ids.getID()).longs(id.getMostSignificantBits(), id.getLeastSignificantBits())
+                    .longs(streamId, revision);
             return this;
         }
 
         public Batch checkpoint(long position, long nextStreamId) {
-            put(meta, CHECKPOINT, ByteBuffer.allocate(8).putLong(position).array());
-            return put(meta, NEXT_STREAM_ID, ByteBuffer.allocate(8).putLong(nextStreamId).array());
-        }
-
-        private Batch put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
-            try {
-                batch.put(cf, key, value);
-            } catch (RocksDBException e) {
-                throw failure("batch", e);
-            }
+            bytes.put(meta.getID()).bytes(CHECKPOINT).longs(position);
+            bytes.put(meta.getID()).bytes(NEXT_STREAM_ID).longs(nextStreamId);
             return this;
         }
     }

@@ -26,6 +26,7 @@ import dev.cairn.api.StreamState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -466,7 +467,10 @@ class PersistentSubscriptionTest extends StoreFixture {
         await(() -> a.deliveries.size() + b.deliveries.size() == 18, "eighteen deliveries");
         Set<String> streamsOfA = streams(a);
         Set<String> streamsOfB = streams(b);
-        assertThat(streamsOfA).doesNotContainAnyElementsOf(streamsOfB);
+        // consumers' hash seeds are random, so one of them may win all six streams (1 run in 32)
+        assertThat(Collections.disjoint(streamsOfA, streamsOfB))
+                .as("streams of a %s, of b %s", streamsOfA, streamsOfB).isTrue();
+        assertThat(streamsOfA.size() + streamsOfB.size()).isEqualTo(6);
     }
 
     /** The streams of the events appended once both consumers were there (revisions above 0). */
