@@ -1,7 +1,10 @@
 package dev.cairn.engine.index;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -25,8 +28,9 @@ public final class IndexUpdate {
     private final Map<String, StreamInfo> streams = new LinkedHashMap<>();
     private final Map<UUID, EventRef> ids = new HashMap<>();
     private final Map<EventRef, IndexEntry> entries = new HashMap<>();
+    /** Every event id written, in log order (the index keeps each write of an id, oldest first). */
+    private final List<IdWrite> idWrites = new ArrayList<>();
     private IndexUpdate parent;
-    private StreamIndex.Batch batch;
     private long nextStreamId;
 
     /**
@@ -36,7 +40,6 @@ public final class IndexUpdate {
         this.index = index;
         this.committed = committed;
         this.nextStreamId = nextStreamId;
-        this.batch = index.batch();
     }
 
     /** The update of the next group, which sees this group's changes until they are committed. */
@@ -98,7 +101,7 @@ public final class IndexUpdate {
         EventRef ref = new EventRef(info.id(), revision);
         ids.putIfAbsent(id, ref);
         entries.put(ref, new IndexEntry(revision, position, id));
-        batch.putEvent(info.id(), revision, position, id);
+        idWrites.add(new IdWrite(id, ref));
     }
 
     /** Streams changed by this group, with their new state. */
@@ -119,19 +122,43 @@ public final class IndexUpdate {
      * next group may still read it) and must not be fed more events.
      */
     public void commitGroup(long checkpoint) {
+        StreamIndex.Batch batch = index.batch(entries.size());
+        List<EventRef> refs = new ArrayList<>(entries.keySet());
+        refs.sort(KEY_ORDER);
+        for (EventRef ref : refs) {
+            IndexEntry e = entries.get(ref);
+            batch.putEntry(ref.streamId(), ref.revision(), e.position(), e.id());
+        }
+        idWrites.sort(ID_ORDER); // stable: the writes of one id stay oldest first
+        for (IdWrite w : idWrites) {
+            batch.putIdWrite(w.id(), w.ref().streamId(), w.ref().revision());
+        }
         for (Map.Entry<String, StreamInfo> e : streams.entrySet()) {
             batch.putStream(e.getKey(), e.getValue());
         }
         batch.checkpoint(checkpoint, nextStreamId);
         index.apply(batch);
-        batch = null;
     }
+
+    private record IdWrite(UUID id, EventRef ref) {
+    }
+
+    /** The index's key order: stream ids and revisions are never negative, so signed order is byte order. */
+    private static final Comparator<EventRef> KEY_ORDER = (a, b) -> {
+        int c = Long.compare(a.streamId(), b.streamId());
+        return c != 0 ? c : Long.compare(a.revision(), b.revision());
+    };
+    /** The byte order of ids as the index stores them: big-endian, unsigned. */
+    private static final Comparator<IdWrite> ID_ORDER = (a, b) -> {
+        int c = Long.compareUnsigned(a.id().getMostSignificantBits(), b.id().getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.id().getLeastSignificantBits(), b.id().getLeastSignificantBits());
+    };
 
     /** Writes the changes with the log position they cover, and starts afresh (recovery). */
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
-        batch = index.batch();
         streams.clear();
+        idWrites.clear();
         ids.clear();
         entries.clear();
     }

@@ -1,0 +1,129 @@
+package dev.cairn.engine.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * {@link BatchBytes} writes RocksDB's serialized batch format by hand; these tests hold it to the
+ * bytes RocksDB's own API produces, so that a RocksDB upgrade changing the format fails here.
+ */
+class BatchBytesTest {
+
+    @TempDir
+    Path dir;
+    private DBOptions options;
+    private RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+
+    @BeforeEach
+    void open() throws RocksDBException {
+        options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        List<ColumnFamilyDescriptor> families = new ArrayList<>();
+        families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (int i = 1; i <= 3; i++) {
+            families.add(new ColumnFamilyDescriptor(("cf" + i).getBytes(StandardCharsets.US_ASCII)));
+        }
+        db = RocksDB.open(options, dir.toString(), families, handles);
+    }
+
+    @AfterEach
+    void close() {
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        options.close();
+    }
+
+    @Test
+    void anEmptyBatchIsRocksDbsEmptyBatch() throws RocksDBException {
+        try (WriteBatch expected = new WriteBatch()) {
+            assertThat(new BatchBytes(0).toByteArray()).isEqualTo(expected.data());
+        }
+    }
+
+    @Test
+    void putsAndMergesInEveryColumnFamilyAreRocksDbsOwnBytes() throws RocksDBException {
+        Random random = new Random(7);
+        BatchBytes ours = new BatchBytes(16); // small, so that it has to grow
+        try (WriteBatch expected = new WriteBatch()) {
+            for (int i = 0; i < 2_000; i++) {
+                ColumnFamilyHandle cf = handles.get(random.nextInt(handles.size()));
+                boolean merge = random.nextBoolean();
+                boolean defaultFamily = cf.getID() == 0;
+                BatchBytes record = merge ? ours.merge(cf.getID()) : ours.put(cf.getID());
+                byte[] key;
+                byte[] value;
+                switch (random.nextInt(4)) {
+                    case 0 -> {
+                        long a = random.nextLong();
+                        long b = random.nextLong();
+                        record.longs(a, b);
+                        key = ByteBuffer.allocate(16).putLong(a).putLong(b).array();
+                    }
+                    case 1 -> {
+                        long a = random.nextLong();
+                        record.longs(a);
+                        key = ByteBuffer.allocate(8).putLong(a).array();
+                    }
+                    default -> {
+                        // lengths past 127 and 16,383 take two and three varint bytes
+                        key = new byte[random.nextInt(3) == 0 ? random.nextInt(20_000) : random.nextInt(200)];
+                        random.nextBytes(key);
+                        record.bytes(key);
+                    }
+                }
+                if (random.nextBoolean()) {
+                    long a = random.nextLong();
+                    long b = random.nextLong();
+                    long c = random.nextLong();
+                    record.longs(a, b, c);
+                    value = ByteBuffer.allocate(24).putLong(a).putLong(b).putLong(c).array();
+                } else {
+                    value = new byte[random.nextInt(300)];
+                    random.nextBytes(value);
+                    record.bytes(value);
+                }
+                if (merge && defaultFamily) {
+                    expected.merge(key, value);
+                } else if (merge) {
+                    expected.merge(cf, key, value);
+                } else if (defaultFamily) {
+                    expected.put(key, value);
+                } else {
+                    expected.put(cf, key, value);
+                }
+            }
+            assertThat(ours.count()).isEqualTo(expected.count()).isEqualTo(2_000);
+            assertThat(ours.toByteArray()).isEqualTo(expected.data());
+        }
+    }
+
+    @Test
+    void aBatchFromOurBytesIsAppliedByRocksDb() throws RocksDBException {
+        BatchBytes ours = new BatchBytes(0);
+        ours.put(0).bytes("k".getBytes(StandardCharsets.US_ASCII)).longs(42);
+        ours.put(handles.get(2).getID()).longs(1, 2).longs(3, 4, 5);
+        try (WriteBatch batch = new WriteBatch(ours.toByteArray()); org.rocksdb.WriteOptions wo = new org.rocksdb.WriteOptions()) {
+            db.write(wo, batch);
+        }
+        assertThat(db.get("k".getBytes(StandardCharsets.US_ASCII))).isEqualTo(ByteBuffer.allocate(8).putLong(42).array());
+        assertThat(db.get(handles.get(2), ByteBuffer.allocate(16).putLong(1).putLong(2).array()))
+                .isEqualTo(ByteBuffer.allocate(24).putLong(3).putLong(4).putLong(5).array());
+    }
+}
