@@ -133,7 +133,7 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
             closeData();
             pending.add(object);
         }
-        drainSoon();
+        scheduleDrain();
         pullIfRoom();
     }
 
@@ -141,13 +141,13 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
     public void onError(Throwable t) {
         upstreamDone = true;
         upstreamFailure = t;
-        drainSoon();
+        scheduleDrain();
     }
 
     @Override
     public void onComplete() {
         upstreamDone = true;
-        drainSoon();
+        scheduleDrain();
     }
 
     private void closeData() {
@@ -163,18 +163,6 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
             upstream.request(1);
         } else {
             pulling = false;
-        }
-    }
-
-    /**
-     * Hands on what has gathered at once when the connection has taken everything before it (so
-     * a small read waits for no task), else once the service's current burst is over.
-     */
-    private void drainSoon() {
-        if (!drainScheduled && unconsumedBytes == 0) {
-            drain();
-        } else {
-            scheduleDrain();
         }
     }
 
