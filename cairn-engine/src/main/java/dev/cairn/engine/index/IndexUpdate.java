@@ -30,6 +30,11 @@ public final class IndexUpdate {
     private final Map<EventRef, IndexEntry> entries = new HashMap<>();
     /** Every event id written, in log order (the index keeps each write of an id, oldest first). */
     private final List<IdWrite> idWrites = new ArrayList<>();
+    /**
+     * The group's events encoded as they come, on the thread that decides them, so that a small
+     * group costs the thread that commits it little more than RocksDB's own write.
+     */
+    private StreamIndex.Batch batch;
     private IndexUpdate parent;
     private long nextStreamId;
 
@@ -40,6 +45,7 @@ public final class IndexUpdate {
         this.index = index;
         this.committed = committed;
         this.nextStreamId = nextStreamId;
+        this.batch = index.batch();
     }
 
     /** The update of the next group, which sees this group's changes until they are committed. */
@@ -102,6 +108,7 @@ public final class IndexUpdate {
         ids.putIfAbsent(id, ref);
         entries.put(ref, new IndexEntry(revision, position, id));
         idWrites.add(new IdWrite(id, ref));
+        batch.putEvent(info.id(), revision, position, id);
     }
 
     /** Streams changed by this group, with their new state. */
@@ -122,6 +129,24 @@ public final class IndexUpdate {
      * next group may still read it) and must not be fed more events.
      */
     public void commitGroup(long checkpoint) {
+        StreamIndex.Batch batch = entries.size() < SORTED_FROM ? this.batch : sortedEvents();
+        for (Map.Entry<String, StreamInfo> e : streams.entrySet()) {
+            batch.putStream(e.getKey(), e.getValue());
+        }
+        batch.checkpoint(checkpoint, nextStreamId);
+        index.apply(batch);
+    }
+
+    /**
+     * Groups at least this large are written with their keys in order, so that the memtable's skip
+     * list inserts runs of neighbours (measured on crash replay, 50,000 events a batch: RocksDB's
+     * write took 38–103 ms sorted against 138–248 ms in arrival order). Below it the sort would
+     * cost the committing thread more than it saves.
+     */
+    static final int SORTED_FROM = 256;
+
+    /** A batch of this group's events and ids with their keys in order. */
+    private StreamIndex.Batch sortedEvents() {
         StreamIndex.Batch batch = index.batch(entries.size());
         List<EventRef> refs = new ArrayList<>(entries.keySet());
         refs.sort(KEY_ORDER);
@@ -133,11 +158,7 @@ public final class IndexUpdate {
         for (IdWrite w : idWrites) {
             batch.putIdWrite(w.id(), w.ref().streamId(), w.ref().revision());
         }
-        for (Map.Entry<String, StreamInfo> e : streams.entrySet()) {
-            batch.putStream(e.getKey(), e.getValue());
-        }
-        batch.checkpoint(checkpoint, nextStreamId);
-        index.apply(batch);
+        return batch;
     }
 
     private record IdWrite(UUID id, EventRef ref) {
@@ -157,6 +178,7 @@ public final class IndexUpdate {
     /** Writes the changes with the log position they cover, and starts afresh (recovery). */
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
+        batch = index.batch();
         streams.clear();
         idWrites.clear();
         ids.clear();

@@ -9,10 +9,15 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** What a committed {@link IndexUpdate} leaves in the index, whatever order it writes its keys in. */
+/**
+ * What a committed {@link IndexUpdate} leaves in the index, whatever order it writes its keys in:
+ * each case runs with a group below {@link IndexUpdate#SORTED_FROM} (keys in arrival order) and one
+ * above it (keys sorted).
+ */
 class IndexUpdateTest {
 
     @TempDir
@@ -29,13 +34,14 @@ class IndexUpdateTest {
         index.close();
     }
 
-    @Test
-    void everyEventOfAGroupIsFoundByStreamRevisionAndId() {
+    @ParameterizedTest
+    @ValueSource(ints = {IndexUpdate.SORTED_FROM - 1, 5_000})
+    void everyEventOfAGroupIsFoundByStreamRevisionAndId(int events) {
         IndexUpdate update = new IndexUpdate(index, index::stream, 0);
         Random random = new Random(3);
         List<UUID> ids = new ArrayList<>();
         long position = 0;
-        for (int i = 0; i < 5_000; i++) {
+        for (int i = 0; i < events; i++) {
             String stream = "s-" + random.nextInt(300);
             StreamInfo info = update.stream(stream);
             UUID id = UUID.randomUUID();
@@ -59,13 +65,17 @@ class IndexUpdateTest {
             }
             total += entries.size();
         }
-        assertThat(total).isEqualTo(5_000);
-        assertThat(index.countEntries()).isEqualTo(5_000);
+        assertThat(total).isEqualTo(events);
+        assertThat(index.countEntries()).isEqualTo(events);
     }
 
-    @Test
-    void anIdWrittenTwiceInOneGroupStillPointsAtItsFirstWrite() {
+    @ParameterizedTest
+    @ValueSource(ints = {0, IndexUpdate.SORTED_FROM})
+    void anIdWrittenTwiceInOneGroupStillPointsAtItsFirstWrite(int otherEvents) {
         IndexUpdate update = new IndexUpdate(index, index::stream, 0);
+        for (int i = 0; i < otherEvents; i++) {
+            update.event("other-" + i, 0, 10_000 + i, UUID.randomUUID());
+        }
         UUID twice = UUID.randomUUID();
         // ids around it in byte order, so that sorting moves things
         update.event("b", 0, 100, UUID.randomUUID());
