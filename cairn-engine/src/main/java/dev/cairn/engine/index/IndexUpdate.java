@@ -32,7 +32,8 @@ public final class IndexUpdate {
     private final List<IdWrite> idWrites = new ArrayList<>();
     /**
      * The group's events encoded as they come, on the thread that decides them, so that a small
-     * group costs the thread that commits it little more than RocksDB's own write.
+     * group costs the thread that commits it little more than RocksDB's own write. Only groups
+     * below {@link #SORTED_FROM} are written from it, so it stops growing there.
      */
     private StreamIndex.Batch batch;
     private IndexUpdate parent;
@@ -108,7 +109,9 @@ public final class IndexUpdate {
         ids.putIfAbsent(id, ref);
         entries.put(ref, new IndexEntry(revision, position, id));
         idWrites.add(new IdWrite(id, ref));
-        batch.putEvent(info.id(), revision, position, id);
+        if (entries.size() < SORTED_FROM) { // a larger group is written from sortedEvents() instead
+            batch.putEvent(info.id(), revision, position, id);
+        }
     }
 
     /** Streams changed by this group, with their new state. */
