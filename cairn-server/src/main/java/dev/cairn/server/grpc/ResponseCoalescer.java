@@ -9,12 +9,14 @@ import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.stream.SubscriptionOption;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,11 @@ import org.reactivestreams.Subscription;
  * when the deadline passes: it cancels the service's response and answers DEADLINE_EXCEEDED in gRPC
  * trailers, after the headers already sent or as a trailers-only response.
  *
+ * <p>Buffers: it takes the service's DATA as Armeria's pooled buffers and copies them once, into a
+ * pooled buffer per joined DATA, which the connection releases once written; whatever it still holds
+ * when the call ends early is released here. (Taken unpooled, each message was copied to the heap
+ * by Armeria, then into a growing array, then out of it: four copies of every byte read.)
+ *
  * <p>Thread-safety: one instance per call; every method runs on the call's event loop.
  */
 final class ResponseCoalescer implements Subscriber<HttpObject> {
@@ -60,8 +67,11 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
 
     private final HttpResponseWriter out;
     private final EventExecutor eventLoop;
+    private final ByteBufAllocator alloc;
     private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
-    private ByteArrayOutputStream data; // the DATA being joined, last in order, not yet in pending
+    private ByteBuf data; // the DATA being joined (pooled), last in order, not yet in pending
+    /** Size of the last joined DATA: the next one starts at that capacity, so a steady read rarely grows one. */
+    private int lastChunk = 4096;
     private Subscription upstream;
     private long pendingBytes;
     private long unconsumedBytes;
@@ -73,9 +83,10 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
     private boolean headersSent;
     private ScheduledFuture<?> deadline;
 
-    private ResponseCoalescer(HttpResponseWriter out, EventExecutor eventLoop) {
+    private ResponseCoalescer(HttpResponseWriter out, EventExecutor eventLoop, ByteBufAllocator alloc) {
         this.out = out;
         this.eventLoop = eventLoop;
+        this.alloc = alloc;
     }
 
     /** Put on a gRPC method ({@code @Decorator(ResponseCoalescer.Decorator.class)}) whose responses stream. */
@@ -88,7 +99,7 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
 
     private static HttpResponse coalesce(HttpResponse response, ServiceRequestContext ctx) {
         HttpResponseWriter out = HttpResponse.streaming();
-        ResponseCoalescer coalescer = new ResponseCoalescer(out, ctx.eventLoop().withoutContext());
+        ResponseCoalescer coalescer = new ResponseCoalescer(out, ctx.eventLoop().withoutContext(), ctx.alloc());
         long timeoutMillis = ctx.requestTimeoutMillis();
         if (timeoutMillis > 0) {
             // counted from now rather than from the request's start: microseconds later than the client's
@@ -102,7 +113,7 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
                 coalescer.runOnEventLoop(coalescer::cancelUpstream);
             }
         });
-        response.subscribe(coalescer, ctx.eventLoop().withoutContext());
+        response.subscribe(coalescer, ctx.eventLoop().withoutContext(), SubscriptionOption.WITH_POOLED_OBJECTS);
         return out;
     }
 
@@ -119,16 +130,22 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
 
     @Override
     public void onNext(HttpObject object) {
-        if (finished) {
-            return;
-        }
         if (object instanceof HttpData d) {
-            if (data == null || data.size() + d.length() > MAX_CHUNK) {
-                closeData();
-                data = new ByteArrayOutputStream(Math.max(d.length(), 4096));
+            try {
+                if (finished) {
+                    return;
+                }
+                if (data == null || data.readableBytes() + d.length() > MAX_CHUNK) {
+                    closeData();
+                    data = alloc.buffer(Math.max(d.length(), lastChunk));
+                }
+                data.writeBytes(d.byteBuf(), d.byteBuf().readerIndex(), d.length());
+                pendingBytes += d.length();
+            } finally {
+                d.close(); // the service's pooled buffer: copied, or dropped after a cancel
             }
-            data.write(d.array(), 0, d.length());
-            pendingBytes += d.length();
+        } else if (finished) {
+            return;
         } else {
             closeData();
             pending.add(object);
@@ -152,7 +169,8 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
 
     private void closeData() {
         if (data != null) {
-            pending.add(HttpData.wrap(data.toByteArray()));
+            lastChunk = Math.min(MAX_CHUNK, Math.max(4096, data.readableBytes()));
+            pending.add(HttpData.wrap(data)); // pooled: the connection releases it once written
             data = null;
         }
     }
@@ -250,8 +268,15 @@ final class ResponseCoalescer implements Subscriber<HttpObject> {
         if (!finished) {
             cancelDeadline();
             finished = true;
-            pending.clear();
-            data = null;
+            for (HttpObject object; (object = pending.poll()) != null; ) {
+                if (object instanceof HttpData d) {
+                    d.close();
+                }
+            }
+            if (data != null) {
+                data.release();
+                data = null;
+            }
             if (upstream != null) {
                 upstream.cancel();
             }

@@ -11,10 +11,16 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.stream.SubscriptionOption;
 import com.linecorp.armeria.common.util.TimeoutMode;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +33,35 @@ class ResponseCoalescerTest {
     private final ServiceRequestContext ctx = ServiceRequestContext.of(HttpRequest.of(HttpMethod.POST, "/read"));
 
     private HttpResponse coalesced(HttpResponseWriter upstream) throws Exception {
+        return coalesced(upstream, ctx);
+    }
+
+    private static HttpResponse coalesced(HttpResponseWriter upstream, ServiceRequestContext ctx) throws Exception {
         return new ResponseCoalescer.Decorator().serve((c, r) -> upstream, ctx, ctx.request());
+    }
+
+    /** Hands out unpooled buffers and keeps each, so that a test can see which are still held. */
+    private static final class TrackingAllocator extends AbstractByteBufAllocator {
+        final List<ByteBuf> allocated = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+            allocated.add(b);
+            return b;
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+            allocated.add(b);
+            return b;
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
     }
 
     @Test
@@ -53,6 +87,84 @@ class ResponseCoalescerTest {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         data.forEach(d -> received.writeBytes(d.array()));
         assertThat(received.toByteArray()).isEqualTo(sent.toByteArray());
+    }
+
+    @Test
+    void releasesThePooledBuffersItTakesAndHandsOnPooledOnes() throws Exception {
+        HttpResponseWriter upstream = HttpResponse.streaming();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        List<ByteBuf> taken = new ArrayList<>();
+        upstream.write(ResponseHeaders.of(HttpStatus.OK));
+        for (int i = 0; i < 100; i++) {
+            byte[] message = ("message " + i + ";").getBytes(StandardCharsets.UTF_8);
+            sent.write(message);
+            ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer().writeBytes(message);
+            taken.add(buffer);
+            upstream.write(HttpData.wrap(buffer));
+        }
+        upstream.write(HttpHeaders.of("grpc-status", "0"));
+        upstream.close();
+
+        List<HttpObject> objects = coalesced(upstream).collect(SubscriptionOption.WITH_POOLED_OBJECTS)
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(taken).allSatisfy(b -> assertThat(b.refCnt()).as("released once copied").isZero());
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        for (HttpObject o : objects) {
+            if (o instanceof HttpData d) {
+                assertThat(d.isPooled()).isTrue();
+                received.writeBytes(d.array());
+                d.close();
+            }
+        }
+        assertThat(received.toByteArray()).isEqualTo(sent.toByteArray());
+    }
+
+    @Test
+    void releasesWhatItHoldsWhenTheConnectionCancels() throws Exception {
+        HttpResponseWriter upstream = HttpResponse.streaming();
+        List<ByteBuf> taken = new ArrayList<>();
+        upstream.write(ResponseHeaders.of(HttpStatus.OK));
+        for (int i = 0; i < 1024; i++) { // 1 MiB: part held by the coalescer, the rest still upstream
+            ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(1024).writeZero(1024);
+            taken.add(buffer);
+            upstream.write(HttpData.wrap(buffer));
+        }
+        TrackingAllocator alloc = new TrackingAllocator();
+        ServiceRequestContext tracked = ServiceRequestContext.builder(HttpRequest.of(HttpMethod.POST, "/read"))
+                .alloc(alloc).build();
+        Subscription[] subscription = new Subscription[1];
+        coalesced(upstream, tracked).subscribe(new Subscriber<>() { // a connection that takes nothing, then goes away
+            @Override
+            public void onSubscribe(Subscription s) {
+                subscription[0] = s;
+            }
+
+            @Override
+            public void onNext(HttpObject o) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        Thread.sleep(300);
+        assertThat(taken).anySatisfy(b -> assertThat(b.refCnt()).as("some taken and copied").isZero());
+        assertThat(alloc.allocated).as("joined into buffers of its own").isNotEmpty();
+
+        subscription[0].cancel();
+
+        assertThat(upstream.whenComplete()).failsWithin(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (taken.stream().anyMatch(b -> b.refCnt() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(taken).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(alloc.allocated).allSatisfy(b -> assertThat(b.refCnt()).as("its own released").isZero());
     }
 
     @Test
