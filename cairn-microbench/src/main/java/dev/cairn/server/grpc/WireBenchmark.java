@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The gRPC face's per-event mapping ({@link Wire}, package-private, hence this package): a
  * proposed message of an append to the API's {@link EventData}, and a decoded log record to the
  * {@link ReadResp} a stream read sends (through the engine's {@code Reads.toRecorded}), with and
- * without serializing it. The event is the bench's 200-byte JSON event.
+ * without serializing it, built as a message ({@link Wire#readEvent}) and encoded by hand as reads
+ * and subscriptions send it ({@link ReadEventEncoder}). The event is the bench's 200-byte JSON event.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -79,10 +80,17 @@ public class WireBenchmark {
         return ReadResp.newBuilder().setEvent(Wire.readEvent(ResolvedEvent.of(recorded), false)).build();
     }
 
-    /** The whole per-event read path: log record to the ReadResp's bytes on the wire. */
+    /** The whole per-event read path, the message built: log record to the ReadResp's bytes on the wire. */
     @Benchmark
     public byte[] recordToReadRespBytes() {
         RecordedEvent e = ReadsBridge.toRecorded(record);
         return ReadResp.newBuilder().setEvent(Wire.readEvent(ResolvedEvent.of(e), false)).build().toByteArray();
+    }
+
+    /** The same path as reads take it: log record to the same bytes, encoded by hand. */
+    @Benchmark
+    public byte[] recordToEncodedReadRespBytes() {
+        RecordedEvent e = ReadsBridge.toRecorded(record);
+        return new ReadEventEncoder(false).readResp(ResolvedEvent.of(e)).toByteArray();
     }
 }

@@ -49,8 +49,7 @@ final class ReadCall {
 
     private final ServerCallStreamObserver<ReadResp> responses;
     private final EventIterator events;
-    private final boolean structuredIds;
-    private final Wire.Identifiers identifiers = new Wire.Identifiers(); // guarded by this
+    private final ReadEventEncoder encoder; // guarded by this
     private final Executor eventLoop;
     private final Executor reader;
     /** Held while a batch is being read or sent; the call starts holding it. */
@@ -64,7 +63,7 @@ final class ReadCall {
         this.responses = responses;
         this.events = events;
         this.remaining = count;
-        this.structuredIds = structuredIds;
+        this.encoder = new ReadEventEncoder(structuredIds);
         this.eventLoop = eventLoop;
         this.reader = reader;
     }
@@ -139,8 +138,7 @@ final class ReadCall {
                         end = true;
                         break;
                     }
-                    ReadResp message = ReadResp.newBuilder()
-                            .setEvent(Wire.readEvent(events.next(), structuredIds, identifiers)).build();
+                    ReadResp message = encoder.readResp(events.next());
                     bytes += message.getSerializedSize();
                     batch.add(message);
                     remaining--;

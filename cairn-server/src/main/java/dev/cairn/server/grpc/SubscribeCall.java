@@ -42,8 +42,7 @@ final class SubscribeCall implements SubscriptionListener {
     static final int DEFAULT_CHECKPOINT_WINDOW = 32;
 
     private final ServerCallStreamObserver<ReadResp> responses;
-    private final boolean structuredIds;
-    private final Wire.Identifiers identifiers = new Wire.Identifiers(); // the subscription calls one at a time
+    private final ReadEventEncoder encoder; // the subscription calls one at a time
     private final Set<SubscribeCall> registry;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -62,7 +61,7 @@ final class SubscribeCall implements SubscriptionListener {
     private SubscribeCall(ServerCallStreamObserver<ReadResp> responses, boolean structuredIds,
             Set<SubscribeCall> registry) {
         this.responses = responses;
-        this.structuredIds = structuredIds;
+        this.encoder = new ReadEventEncoder(structuredIds);
         this.registry = registry;
     }
 
@@ -209,7 +208,7 @@ final class SubscribeCall implements SubscriptionListener {
         if (!awaitReady()) {
             return;
         }
-        responses.onNext(ReadResp.newBuilder().setEvent(Wire.readEvent(event, structuredIds, identifiers)).build());
+        responses.onNext(encoder.readResp(event));
         lastRevision = event.originalEvent().revision();
         lastPosition = event.position();
     }
