@@ -106,6 +106,7 @@ final class ReadEventEncoder {
     private static final class Sizes {
         byte[] streamName;
         String created;
+        String stringId; // the string form, when ids are not structured
         int id;
         int structured; // the UUID.Structured inside id, when ids are structured
         int streamIdentifier;
@@ -124,7 +125,8 @@ final class ReadEventEncoder {
                     + int64Size(LEAST_SIGNIFICANT_BITS, e.id().getLeastSignificantBits());
             s.id = nested(UUID_STRUCTURED, s.structured);
         } else {
-            s.id = CodedOutputStream.computeStringSize(UUID_STRING, e.id().toString());
+            s.stringId = e.id().toString();
+            s.id = CodedOutputStream.computeStringSize(UUID_STRING, s.stringId);
         }
         s.streamIdentifier = s.streamName.length == 0 ? 0
                 : CodedOutputStream.computeByteArraySize(STREAM_NAME, s.streamName);
@@ -151,7 +153,7 @@ final class ReadEventEncoder {
             writeInt64(out, MOST_SIGNIFICANT_BITS, e.id().getMostSignificantBits());
             writeInt64(out, LEAST_SIGNIFICANT_BITS, e.id().getLeastSignificantBits());
         } else {
-            out.writeString(UUID_STRING, e.id().toString());
+            out.writeString(UUID_STRING, s.stringId);
         }
         header(out, STREAM_IDENTIFIER, s.streamIdentifier);
         if (s.streamName.length > 0) {
