@@ -66,7 +66,7 @@ class TlsTest {
         store = Cairn.open(options);
         server = NettyServerBuilder.forPort(0)
                 .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(kmf)).build())
-                .addService(new StreamsService(store, options.maxAppendSize(), options.maxEventSize(), 100))
+                .addService(new StreamsService(store, options.maxAppendSize(), options.maxEventSize(), 100).definition())
                 .addService(new ServerFeaturesService())
                 .build().start();
     }

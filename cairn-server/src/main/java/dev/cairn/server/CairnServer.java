@@ -141,7 +141,7 @@ public final class CairnServer implements AutoCloseable {
             PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(served);
             ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
             GrpcServiceBuilder services = GrpcService.builder()
-                    .addService(streams)
+                    .addService(streams, StreamsService::definition)
                     .addService(persistent)
                     .addService(new V2StreamsService(served))
                     .addService(new ServerFeaturesService(security != null))

@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.google.protobuf.Message;
 import dev.cairn.api.EventFilter;
 import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
@@ -47,7 +48,7 @@ final class ReadCall {
      */
     static final int SLACK = 64;
 
-    private final ServerCallStreamObserver<ReadResp> responses;
+    private final ServerCallStreamObserver<Message> responses;
     private final EventIterator events;
     private final ReadEventEncoder encoder; // guarded by this
     private final Executor eventLoop;
@@ -58,7 +59,7 @@ final class ReadCall {
     private long remaining; // guarded by this
     private boolean done; // guarded by this
 
-    private ReadCall(ServerCallStreamObserver<ReadResp> responses, EventIterator events, long count,
+    private ReadCall(ServerCallStreamObserver<Message> responses, EventIterator events, long count,
             boolean structuredIds, Executor eventLoop, Executor reader) {
         this.responses = responses;
         this.events = events;
@@ -69,7 +70,7 @@ final class ReadCall {
     }
 
     /** Starts the call; runs on the blocking-task executor (the read may wait for the disk). */
-    static void start(EventStore store, ReadReq request, ServerCallStreamObserver<ReadResp> responses,
+    static void start(EventStore store, ReadReq request, ServerCallStreamObserver<Message> responses,
             Set<SubscribeCall> subscriptions, SubscriptionSlots slots) {
         ReadReq.Options o = request.getOptions();
         Executor eventLoop = CallThreads.eventLoop();
@@ -124,7 +125,7 @@ final class ReadCall {
 
     /** Reads the next batch (the caller holds {@link #busy}) and hands it to the event loop. */
     private void read() {
-        List<ReadResp> batch = new ArrayList<>();
+        List<Message> batch = new ArrayList<>();
         boolean end = false;
         RuntimeException failure = null;
         synchronized (this) {
@@ -138,7 +139,7 @@ final class ReadCall {
                         end = true;
                         break;
                     }
-                    ReadResp message = encoder.readResp(events.next());
+                    Message message = encoder.readResp(events.next());
                     bytes += message.getSerializedSize();
                     batch.add(message);
                     remaining--;
@@ -157,11 +158,11 @@ final class ReadCall {
     }
 
     /** Sends a batch; runs on the event loop, where each message goes out without a further task. */
-    private void send(List<ReadResp> batch, boolean last, RuntimeException failure) {
+    private void send(List<Message> batch, boolean last, RuntimeException failure) {
         if (cancelled) {
             return;
         }
-        for (ReadResp message : batch) {
+        for (Message message : batch) {
             responses.onNext(message);
         }
         if (failure != null) {

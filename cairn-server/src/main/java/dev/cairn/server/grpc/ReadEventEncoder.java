@@ -1,13 +1,10 @@
 package dev.cairn.server.grpc;
 
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.UnknownFieldSet;
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
-import dev.cairn.protocol.streams.ReadResp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +14,8 @@ import java.nio.charset.StandardCharsets;
  * protobuf's wire format, the bytes {@code ReadResp.newBuilder().setEvent(Wire.readEvent(..))}
  * serializes to. Built the usual way, each event cost a builder per message, three map entries
  * made twice (once to size them, once to write them) and the serialization of the whole tree on
- * the event loop: about a third of the node's CPU while serving a read.
- *
- * <p>The encoded {@code ReadEvent} travels as field 1 of a {@code ReadResp} held in its unknown
- * fields, which protobuf writes out verbatim: on the wire that is exactly a {@code ReadResp} whose
- * {@code event} is set, and it is what a client (or {@code ReadResp.parseFrom}) reads back. Only
- * the node itself would see the difference, and the node never inspects a response it sends.
+ * the event loop: about a third of the node's CPU while serving a read. The bytes go out as an
+ * {@link EncodedReadResp}, which the Read method's marshaller writes as they are.
  *
  * <p>Field presence follows proto3 as the generated code does: scalar fields with their default
  * value (0, empty) are left out, message fields and the {@code commit_position} oneof member are
@@ -33,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ReadEventEncoder {
 
+    // ReadResp
+    private static final int READ_RESP_EVENT = 1;
     // ReadEvent
     private static final int EVENT = 1;
     private static final int LINK = 2;
@@ -63,17 +58,8 @@ final class ReadEventEncoder {
         this.structuredIds = structuredIds;
     }
 
-    /** The response carrying {@code resolved}. */
-    ReadResp readResp(ResolvedEvent resolved) {
-        byte[] event = readEvent(resolved);
-        return ReadResp.newBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
-                .addField(EVENT, UnknownFieldSet.Field.newBuilder()
-                        .addLengthDelimited(UnsafeByteOperations.unsafeWrap(event)).build())
-                .build()).build();
-    }
-
-    /** The bytes of the {@code ReadEvent} message for {@code resolved}. */
-    byte[] readEvent(ResolvedEvent resolved) {
+    /** The {@code ReadResp} carrying {@code resolved}: its {@code event} field (1) is set, nothing else. */
+    EncodedReadResp readResp(ResolvedEvent resolved) {
         RecordedEvent event = resolved.event();
         RecordedEvent link = resolved.link();
         Sizes eventSizes = event == null ? null : sizes(event);
@@ -85,9 +71,10 @@ final class ReadEventEncoder {
         if (linkSizes != null) {
             size += nested(LINK, linkSizes.message);
         }
-        byte[] bytes = new byte[size];
+        byte[] bytes = new byte[nested(READ_RESP_EVENT, size)];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try {
+            header(out, READ_RESP_EVENT, size);
             if (eventSizes != null) {
                 write(out, EVENT, event, eventSizes);
             }
@@ -99,7 +86,7 @@ final class ReadEventEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException("encoding a read event: the computed size was wrong", e);
         }
-        return bytes;
+        return new EncodedReadResp(bytes);
     }
 
     /** What one RecordedEvent's encoding needs twice: its strings in UTF-8 and its nested sizes. */

@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.google.protobuf.Message;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Decorator;
 import dev.cairn.api.AppendResult;
@@ -20,8 +21,16 @@ import dev.cairn.protocol.streams.ReadResp;
 import dev.cairn.protocol.streams.StreamsGrpc;
 import dev.cairn.protocol.streams.TombstoneReq;
 import dev.cairn.protocol.streams.TombstoneResp;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,8 +46,14 @@ import java.util.concurrent.Executor;
  * to the store, and answer from the event loop when it completes ({@link CallThreads}). Reads wait
  * for the disk and run on the blocking-task executor ({@link Blocking}); their messages leave in
  * as few DATA frames as the client's pace allows ({@link ResponseCoalescer}).
+ *
+ * <p>Read is bound by hand ({@link #definition()}): its responses are any {@link Message} that is
+ * a {@code ReadResp} on the wire, so that events go out as the bytes {@link ReadEventEncoder} made
+ * ({@link EncodedReadResp}) and everything else as generated messages. The wire contract (method,
+ * request and response types) is the generated one. The class is deliberately not a
+ * {@code BindableService}: the generated binding would leave Read unimplemented.
  */
-public final class StreamsService extends StreamsGrpc.StreamsImplBase {
+public final class StreamsService implements StreamsGrpc.AsyncService {
 
     private final EventStore store;
     private final AppendLimits limits;
@@ -75,12 +90,69 @@ public final class StreamsService extends StreamsGrpc.StreamsImplBase {
         return new BatchAppendCall(store, limits, responses);
     }
 
-    @Override
+    /**
+     * Read, as {@link #definition()} binds it. Armeria finds its annotations by the method's name
+     * (the generated {@code read} is not bound).
+     */
     @Blocking
     @Decorator(ResponseCoalescer.Decorator.class)
-    public void read(ReadReq request, StreamObserver<ReadResp> responses) {
-        ReadCall.start(store, request, (ServerCallStreamObserver<ReadResp>) responses, subscriptions,
-                subscriptionSlots);
+    public void read(ReadReq request, ServerCallStreamObserver<Message> responses) {
+        ReadCall.start(store, request, responses, subscriptions, subscriptionSlots);
+    }
+
+    /** Writes any message that is a {@code ReadResp} on the wire as its bytes; parses as {@code ReadResp}. */
+    private static final MethodDescriptor.PrototypeMarshaller<Message> READ_RESPONSES =
+            new MethodDescriptor.PrototypeMarshaller<>() {
+                @Override
+                public Message getMessagePrototype() {
+                    return ReadResp.getDefaultInstance();
+                }
+
+                @Override
+                public Class<Message> getMessageClass() {
+                    return Message.class;
+                }
+
+                @Override
+                public InputStream stream(Message value) {
+                    return value.toByteString().newInput();
+                }
+
+                @Override
+                public Message parse(InputStream stream) {
+                    try {
+                        return ReadResp.parseFrom(stream);
+                    } catch (IOException e) {
+                        throw Status.INTERNAL.withDescription("invalid ReadResp").withCause(e).asRuntimeException();
+                    }
+                }
+            };
+
+    /**
+     * The service as the node serves it: the generated binding, with Read's responses written by
+     * {@link #READ_RESPONSES}. Register it with Armeria's {@code addService(this,
+     * StreamsService::definition)}, so that the annotations of this class still apply.
+     */
+    public ServerServiceDefinition definition() {
+        ServerServiceDefinition generated = StreamsGrpc.bindService(this);
+        MethodDescriptor<ReadReq, ReadResp> generatedRead = StreamsGrpc.getReadMethod();
+        MethodDescriptor<ReadReq, Message> read = generatedRead
+                .toBuilder(generatedRead.getRequestMarshaller(), READ_RESPONSES).build();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(StreamsGrpc.SERVICE_NAME)
+                .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+        List<ServerMethodDefinition<?, ?>> others = new ArrayList<>();
+        for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
+            if (!method.getMethodDescriptor().getFullMethodName().equals(read.getFullMethodName())) {
+                others.add(method);
+                descriptor.addMethod(method.getMethodDescriptor());
+            }
+        }
+        descriptor.addMethod(read);
+        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
+        others.forEach(definition::addMethod);
+        definition.addMethod(read, ServerCalls.asyncServerStreamingCall(
+                (request, responses) -> read(request, (ServerCallStreamObserver<Message>) responses)));
+        return definition.build();
     }
 
     @Override

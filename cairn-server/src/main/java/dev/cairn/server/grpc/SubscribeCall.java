@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.Position;
@@ -41,7 +42,7 @@ final class SubscribeCall implements SubscriptionListener {
     /** KurrentDB scans this many events per page; a checkpoint every multiplier x this many. */
     static final int DEFAULT_CHECKPOINT_WINDOW = 32;
 
-    private final ServerCallStreamObserver<ReadResp> responses;
+    private final ServerCallStreamObserver<Message> responses;
     private final ReadEventEncoder encoder; // the subscription calls one at a time
     private final Set<SubscribeCall> registry;
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,7 +59,7 @@ final class SubscribeCall implements SubscriptionListener {
     private Long lastRevision;
     private Position lastPosition;
 
-    private SubscribeCall(ServerCallStreamObserver<ReadResp> responses, boolean structuredIds,
+    private SubscribeCall(ServerCallStreamObserver<Message> responses, boolean structuredIds,
             Set<SubscribeCall> registry) {
         this.responses = responses;
         this.encoder = new ReadEventEncoder(structuredIds);
@@ -66,7 +67,7 @@ final class SubscribeCall implements SubscriptionListener {
     }
 
     /** Validates the request, confirms, and starts the subscription; errors end the call at once. */
-    static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<ReadResp> responses,
+    static void start(EventStore store, ReadReq.Options o, ServerCallStreamObserver<Message> responses,
             Set<SubscribeCall> registry, SubscriptionSlots slots) {
         if (o.getReadDirection() != ReadReq.Options.ReadDirection.Forwards) {
             throw GrpcErrors.invalidArgument("a subscription reads forwards");

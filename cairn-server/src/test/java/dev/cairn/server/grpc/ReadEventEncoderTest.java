@@ -30,12 +30,14 @@ class ReadEventEncoderTest {
     @Property(tries = 500)
     void encodesExactlyWhatTheGeneratedCodeDoes(@ForAll("resolved") ResolvedEvent resolved,
             @ForAll boolean structuredIds) throws Exception {
-        byte[] expected = ReadResp.newBuilder().setEvent(Wire.readEvent(resolved, structuredIds)).build().toByteArray();
+        ReadResp built = ReadResp.newBuilder().setEvent(Wire.readEvent(resolved, structuredIds)).build();
 
-        byte[] encoded = new ReadEventEncoder(structuredIds).readResp(resolved).toByteArray();
+        EncodedReadResp encoded = new ReadEventEncoder(structuredIds).readResp(resolved);
 
-        assertThat(encoded).isEqualTo(expected);
-        assertThat(ReadResp.parseFrom(encoded).getEvent()).isEqualTo(Wire.readEvent(resolved, structuredIds));
+        assertThat(encoded.toByteArray()).isEqualTo(built.toByteArray());
+        assertThat(encoded.getSerializedSize()).isEqualTo(built.getSerializedSize());
+        assertThat(encoded.parsed()).isEqualTo(built);
+        assertThat(encoded).as("a Message equal to the built one, field by field").isEqualTo(built);
     }
 
     @Example

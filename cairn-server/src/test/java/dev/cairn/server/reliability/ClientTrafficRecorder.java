@@ -56,7 +56,7 @@ final class ClientTrafficRecorder {
         ClientTrafficRecorder recorder = new ClientTrafficRecorder();
         Server server = Server.builder().http(0)
                 .service(GrpcService.builder()
-                        .addService(new StreamsService(store, 4 << 20, 1 << 20, 100))
+                        .addService(new StreamsService(store, 4 << 20, 1 << 20, 100), StreamsService::definition)
                         .addService(new V2StreamsService(store))
                         .addService(new ServerFeaturesService())
                         .addService(new GossipService(Clock.systemUTC()))
