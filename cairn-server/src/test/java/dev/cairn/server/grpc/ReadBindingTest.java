@@ -2,6 +2,7 @@ package dev.cairn.server.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaders;
@@ -14,7 +15,6 @@ import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.streams.ReadReq;
 import dev.cairn.protocol.streams.ReadResp;
 import dev.cairn.server.TestNode;
-import com.google.protobuf.ByteString;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.EventData;
 import java.io.ByteArrayOutputStream;

@@ -14,8 +14,8 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.stream.SubscriptionOption;
 import com.linecorp.armeria.common.util.TimeoutMode;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscriber;
@@ -40,9 +41,31 @@ class ResponseCoalescerTest {
         return new ResponseCoalescer.Decorator().serve((c, r) -> upstream, ctx, ctx.request());
     }
 
+    /** A connection that asks for nothing; a test may cancel its subscription. */
+    private static final class IdleConnection implements Subscriber<HttpObject> {
+        volatile Subscription subscription;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+        }
+
+        @Override
+        public void onNext(HttpObject o) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+
     /** Hands out unpooled buffers and keeps each, so that a test can see which are still held. */
     private static final class TrackingAllocator extends AbstractByteBufAllocator {
-        final List<ByteBuf> allocated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<ByteBuf> allocated = new CopyOnWriteArrayList<>();
 
         @Override
         protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
@@ -133,30 +156,13 @@ class ResponseCoalescerTest {
         TrackingAllocator alloc = new TrackingAllocator();
         ServiceRequestContext tracked = ServiceRequestContext.builder(HttpRequest.of(HttpMethod.POST, "/read"))
                 .alloc(alloc).build();
-        Subscription[] subscription = new Subscription[1];
-        coalesced(upstream, tracked).subscribe(new Subscriber<>() { // a connection that takes nothing, then goes away
-            @Override
-            public void onSubscribe(Subscription s) {
-                subscription[0] = s;
-            }
-
-            @Override
-            public void onNext(HttpObject o) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        IdleConnection connection = new IdleConnection(); // takes nothing, then goes away
+        coalesced(upstream, tracked).subscribe(connection);
         Thread.sleep(300);
         assertThat(taken).anySatisfy(b -> assertThat(b.refCnt()).as("some taken and copied").isZero());
         assertThat(alloc.allocated).as("joined into buffers of its own").isNotEmpty();
 
-        subscription[0].cancel();
+        connection.subscription.cancel();
 
         assertThat(upstream.whenComplete()).failsWithin(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -175,24 +181,7 @@ class ResponseCoalescerTest {
         for (int i = 0; i < 1024; i++) { // 1 MiB, four times what the coalescer holds
             upstream.write(HttpData.wrap(kib));
         }
-        HttpResponse out = coalesced(upstream);
-        out.subscribe(new Subscriber<>() { // a connection that never asks for anything
-            @Override
-            public void onSubscribe(Subscription s) {
-            }
-
-            @Override
-            public void onNext(HttpObject o) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        coalesced(upstream).subscribe(new IdleConnection()); // never asks for anything
         Thread.sleep(500);
         // what the service wrote is not all consumed: its isReady() stays false
         assertThat(upstream.whenConsumed()).isNotDone();
