@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * An event store: append events to streams with optimistic concurrency, read them back by stream
@@ -18,6 +20,34 @@ public interface EventStore extends AutoCloseable {
 
     /** Appends events to one stream, all or nothing, if the stream is in the expected state. */
     CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events);
+
+    /**
+     * As {@link #appendAsync(StreamName, StreamState, List)}, with the returned future completed on
+     * {@code completeOn}, so that what is chained to it without an executor of its own runs there.
+     * For callers that would hop to one thread anyway (a server answering on the connection's
+     * event loop): the embedded store then hands the completion straight to that thread rather
+     * than through a completion thread of its own. If {@code completeOn} refuses the task, the
+     * future is completed on the thread that completes the append.
+     */
+    default CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
+            Executor completeOn) {
+        CompletableFuture<AppendResult> result = new CompletableFuture<>();
+        appendAsync(stream, expected, events).whenComplete((value, failure) -> {
+            Runnable complete = () -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            };
+            try {
+                completeOn.execute(complete);
+            } catch (RejectedExecutionException e) {
+                complete.run();
+            }
+        });
+        return result;
+    }
 
     /**
      * Appends to several streams atomically (KurrentDB 25.1 multi-stream append): every

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The store as one principal may use it: every call is checked with the {@link Authorizer} before
@@ -74,6 +75,17 @@ final class SecuredEventStore implements EventStore {
             return denied(e);
         }
         return store.appendAsync(stream, expected, events);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
+            Executor completeOn) {
+        try {
+            check(StreamAccess.WRITE, stream);
+        } catch (AccessDeniedException e) {
+            return denied(e);
+        }
+        return store.appendAsync(stream, expected, events, completeOn);
     }
 
     @Override

@@ -47,6 +47,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -155,21 +156,33 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request) {
-        return submit(request, false);
+        return submit(request, new CompletableFuture<>());
     }
 
     /** {@code waited}: only a blocking call of this class waits on the future (see {@link WaitedFuture}). */
     private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request, boolean waited) {
-        CompletableFuture<Object> future = waited ? new WaitedFuture() : new CompletableFuture<>();
+        return submit(request, waited ? new WaitedFuture() : new CompletableFuture<>());
+    }
+
+    /**
+     * Submits the request made for {@code future}: a plain one, completed on the writer's completer
+     * thread; a {@link WaitedFuture} or a {@link HandOffFuture}, which the sync thread may complete.
+     */
+    private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request,
+            CompletableFuture<Object> future) {
         try {
             requireOpen();
             writer.submit(request.apply(future));
         } catch (CairnException e) {
             future.completeExceptionally(e);
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<T> typed = (CompletableFuture<T>) (CompletableFuture<?>) future;
-        return typed;
+        return typed(future);
+    }
+
+    /** A write's future as its result type; the writer completes it with that type's value. */
+    @SuppressWarnings("unchecked")
+    private static <T> CompletableFuture<T> typed(CompletableFuture<Object> future) {
+        return (CompletableFuture<T>) (CompletableFuture<?>) future;
     }
 
     private static <T> CompletableFuture<T> failed(CairnException e) {
@@ -230,25 +243,33 @@ public final class EmbeddedEventStore implements EventStore {
 
     @Override
     public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events) {
-        return append(stream, expected, events, false);
+        return append(stream, expected, events, new CompletableFuture<>());
+    }
+
+    /** Completes on {@code completeOn} straight from the writer's sync thread ({@link HandOffFuture}). */
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
+            Executor completeOn) {
+        return append(stream, expected, events, new HandOffFuture(Objects.requireNonNull(completeOn, "completeOn")));
     }
 
     @Override
     public AppendResult append(StreamName stream, StreamState expected, List<EventData> events) {
-        return EventStore.await(append(stream, expected, events, true));
+        return EventStore.await(append(stream, expected, events, new WaitedFuture()));
     }
 
     private CompletableFuture<AppendResult> append(StreamName stream, StreamState expected, List<EventData> events,
-            boolean waited) {
+            CompletableFuture<Object> future) {
         try {
             long[] total = {0};
             validate(stream, expected, events, total);
             checkTotal(total);
             AppendRequest part = new AppendRequest(stream, expected, events);
             long now = now();
-            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f), waited);
+            return submit(f -> new WriteRequest.Append(List.of(part), false, now, f), future);
         } catch (CairnException e) {
-            return failed(e);
+            future.completeExceptionally(e); // a HandOffFuture hands even this to the caller's executor
+            return typed(future);
         }
     }
 

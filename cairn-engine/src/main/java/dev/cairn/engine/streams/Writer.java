@@ -51,8 +51,9 @@ public final class Writer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
     /**
-     * At most this many blocked callers are woken by the sync thread itself; a larger group is
-     * woken by the completer, in parallel with the next sync.
+     * At most this many callers are woken by the sync thread itself (blocked callers, and futures
+     * that complete by handing off to their caller's executor); a larger group is woken by the
+     * completer, in parallel with the next sync.
      */
     private static final int INLINE_COMPLETIONS = 16;
 
@@ -384,24 +385,25 @@ public final class Writer implements AutoCloseable {
     }
 
     /**
-     * Completes a group's callers. Futures that only the engine's blocking calls wait on
-     * ({@link WaitedFuture}) are completed here, a few at a time, which spares their callers a hop;
-     * the rest are completed on the completer thread, since what callers chain onto a future runs
-     * on the thread that completes it.
+     * Completes a group's callers. Futures whose completion runs nothing of the caller's here
+     * ({@link WaitedFuture}: only the engine's blocking calls wait on it; {@link HandOffFuture}:
+     * it hands its completion to the caller's executor) are completed on this thread, a few at a
+     * time, which spares their callers a hop; the rest are completed on the completer thread, since
+     * what callers chain onto a future runs on the thread that completes it.
      */
     private void complete(Group group) {
-        int waited = 0;
+        int cheap = 0;
         for (WriteRequest request : group.requests) {
-            if (request.future() instanceof WaitedFuture) {
-                waited++;
+            if (completesCheaply(request)) {
+                cheap++;
             }
         }
-        boolean inline = waited > 0 && waited <= INLINE_COMPLETIONS;
-        if (waited < group.requests.size() || !inline) {
+        boolean inline = cheap > 0 && cheap <= INLINE_COMPLETIONS;
+        if (cheap < group.requests.size() || !inline) {
             completer.execute(() -> {
                 for (int i = 0; i < group.requests.size(); i++) {
                     WriteRequest request = group.requests.get(i);
-                    if (!inline || !(request.future() instanceof WaitedFuture)) {
+                    if (!inline || !completesCheaply(request)) {
                         complete(request, group.outcomes.get(i));
                     }
                 }
@@ -410,11 +412,15 @@ public final class Writer implements AutoCloseable {
         if (inline) {
             for (int i = 0; i < group.requests.size(); i++) {
                 WriteRequest request = group.requests.get(i);
-                if (request.future() instanceof WaitedFuture) {
+                if (completesCheaply(request)) {
                     complete(request, group.outcomes.get(i));
                 }
             }
         }
+    }
+
+    private static boolean completesCheaply(WriteRequest request) {
+        return request.future() instanceof WaitedFuture || request.future() instanceof HandOffFuture;
     }
 
     private static void complete(WriteRequest request, Object outcome) {

@@ -17,6 +17,13 @@ import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -260,4 +267,52 @@ class AppendTest extends StoreFixture {
         return values;
     }
 
+
+    /**
+     * An append asked to complete on the caller's executor: once durable, the sync thread hands
+     * the completion to that executor and completes nothing itself; a refused append arrives the
+     * same way.
+     */
+    @Test
+    void anAppendCompletesOnTheCallersExecutorHandedOnByTheSyncThread() throws Exception {
+        BlockingQueue<Runnable> handed = new LinkedBlockingQueue<>();
+        List<String> handingThreads = new CopyOnWriteArrayList<>();
+        Executor callers = task -> {
+            handingThreads.add(Thread.currentThread().getName());
+            handed.add(task);
+        };
+
+        CompletableFuture<AppendResult> ok = store.appendAsync(name("handed"), StreamState.noStream(), events(2),
+                callers);
+        Runnable completion = handed.poll(10, TimeUnit.SECONDS);
+
+        assertThat(completion).isNotNull();
+        assertThat(ok).as("completing is the executor's job").isNotDone();
+        completion.run();
+        assertThat(ok).isCompletedWithValueMatching(r -> r.nextExpectedRevision() == 1);
+        assertThat(read("handed")).hasSize(2);
+
+        CompletableFuture<AppendResult> refused = store.appendAsync(name("handed"), StreamState.noStream(), events(1),
+                callers);
+        completion = handed.poll(10, TimeUnit.SECONDS);
+
+        assertThat(completion).isNotNull();
+        assertThat(refused).isNotDone();
+        completion.run();
+        assertThat(refused).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(
+                ExecutionException.class).withCauseInstanceOf(WrongExpectedVersionException.class);
+        assertThat(handingThreads).containsExactly("cairn-sync", "cairn-sync");
+
+        // refused before it reaches the writer (an event over the size limit): handed on all the same
+        byte[] tooBig = new byte[(int) MAX_EVENT_SIZE + 1];
+        CompletableFuture<AppendResult> invalid = store.appendAsync(name("handed"), StreamState.any(),
+                List.of(EventData.binary("Big", tooBig)), callers);
+        completion = handed.poll(10, TimeUnit.SECONDS);
+
+        assertThat(completion).isNotNull();
+        assertThat(invalid).isNotDone();
+        completion.run();
+        assertThat(invalid).isCompletedExceptionally();
+        assertThat(handed).isEmpty();
+    }
 }

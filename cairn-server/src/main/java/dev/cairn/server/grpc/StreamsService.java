@@ -271,7 +271,8 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                 return;
             }
             try {
-                store.appendAsync(stream, expected, events).whenCompleteAsync((result, failure) -> {
+                // completed on the event loop, where the answer goes out at once
+                store.appendAsync(stream, expected, events, respondOn).whenComplete((result, failure) -> {
                     if (failure == null) {
                         responses.onNext(success(result));
                         responses.onCompleted();
@@ -281,7 +282,7 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                     } else {
                         responses.onError(GrpcErrors.toStatus(failure));
                     }
-                }, respondOn);
+                });
             } catch (RuntimeException e) {
                 responses.onError(GrpcErrors.toStatus(e));
             }

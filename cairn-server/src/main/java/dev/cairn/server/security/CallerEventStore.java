@@ -31,6 +31,7 @@ import dev.cairn.engine.security.Security;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The store the gRPC services use on a secure node: each call goes through
@@ -55,6 +56,12 @@ public final class CallerEventStore implements EventStore {
     @Override
     public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events) {
         return caller().appendAsync(stream, expected, events);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
+            Executor completeOn) {
+        return caller().appendAsync(stream, expected, events, completeOn);
     }
 
     @Override
