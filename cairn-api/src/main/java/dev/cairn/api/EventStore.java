@@ -27,7 +27,9 @@ public interface EventStore extends AutoCloseable {
      * For callers that would hop to one thread anyway (a server answering on the connection's
      * event loop): the embedded store then hands the completion straight to that thread rather
      * than through a completion thread of its own. If {@code completeOn} refuses the task, the
-     * future is completed on the thread that completes the append.
+     * future is completed on the thread that completes the append. An append refused before it is
+     * queued (access denied, say) may come back already failed, and then what is chained to it
+     * runs on the chaining thread, as with any completed future.
      */
     default CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
             Executor completeOn) {
