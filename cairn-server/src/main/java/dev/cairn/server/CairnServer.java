@@ -142,7 +142,7 @@ public final class CairnServer implements AutoCloseable {
             ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
             GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams, StreamsService::definition)
-                    .addService(persistent)
+                    .addService(persistent, PersistentSubscriptionsService::definition)
                     .addService(new V2StreamsService(served))
                     .addService(new ServerFeaturesService(security != null))
                     .addService(new GossipService(Clock.systemUTC()));

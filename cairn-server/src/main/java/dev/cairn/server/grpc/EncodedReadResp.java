@@ -7,25 +7,93 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.UnknownFieldSet;
-import dev.cairn.protocol.streams.ReadResp;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code ReadResp} already in wire format ({@link ReadEventEncoder}). Sending it costs what its
- * bytes cost: Armeria asks a response only for {@link #getSerializedSize()} and {@link #writeTo}.
- * Anything else asked of it (fields, equality, text) is answered by the {@code ReadResp} its bytes
- * parse to, parsed on first use, so it is a faithful {@code ReadResp} wherever it goes.
+ * A {@code ReadResp} (of the streams or the persistent subscriptions service) already in wire
+ * format ({@link ReadEventEncoder}). Sending it costs what its bytes cost: Armeria asks a response
+ * only for {@link #getSerializedSize()} and {@link #writeTo}. Anything else asked of it (fields,
+ * equality, text) is answered by the message its bytes parse to, parsed on first use, so it is a
+ * faithful {@code ReadResp} wherever it goes.
  *
  * <p>Immutable; its bytes are never modified.
  */
 final class EncodedReadResp extends AbstractMessage {
 
     private final byte[] bytes;
-    private volatile ReadResp parsed;
+    private final Message prototype;
+    private volatile Message parsed;
 
-    EncodedReadResp(byte[] bytes) {
+    /** {@code prototype}: the default instance of the message type the bytes are. */
+    EncodedReadResp(byte[] bytes, Message prototype) {
         this.bytes = bytes;
+        this.prototype = prototype;
+    }
+
+    /**
+     * {@code generated}, a service's generated binding, with {@code method} bound to
+     * {@code handler} instead, whose responses may be encoded ones: the same method (name, type,
+     * request marshaller) with a response marshaller that writes any message as its bytes.
+     * Registered with Armeria's {@code addService(service, definitionFactory)}, the service class's
+     * annotations still apply.
+     */
+    static <Q, R extends Message> ServerServiceDefinition rebind(ServerServiceDefinition generated,
+            MethodDescriptor<Q, R> method, R prototype, ServerCallHandler<Q, Message> handler) {
+        MethodDescriptor<Q, Message> rebound = method.toBuilder(method.getRequestMarshaller(), marshaller(prototype))
+                .build();
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generated.getServiceDescriptor().getName())
+                .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+        List<ServerMethodDefinition<?, ?>> others = new ArrayList<>();
+        for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+            if (!m.getMethodDescriptor().getFullMethodName().equals(method.getFullMethodName())) {
+                others.add(m);
+                descriptor.addMethod(m.getMethodDescriptor());
+            }
+        }
+        descriptor.addMethod(rebound);
+        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
+        others.forEach(definition::addMethod);
+        return definition.addMethod(rebound, handler).build();
+    }
+
+    /** Writes any message as its bytes; parses as {@code prototype}'s type. */
+    private static MethodDescriptor.PrototypeMarshaller<Message> marshaller(Message prototype) {
+        return new MethodDescriptor.PrototypeMarshaller<>() {
+            @Override
+            public Message getMessagePrototype() {
+                return prototype;
+            }
+
+            @Override
+            public Class<Message> getMessageClass() {
+                return Message.class;
+            }
+
+            @Override
+            public InputStream stream(Message value) {
+                return value.toByteString().newInput();
+            }
+
+            @Override
+            public Message parse(InputStream stream) {
+                try {
+                    return prototype.getParserForType().parseFrom(stream);
+                } catch (IOException e) {
+                    throw Status.INTERNAL.withDescription("invalid " + prototype.getDescriptorForType().getName())
+                            .withCause(e).asRuntimeException();
+                }
+            }
+        };
     }
 
     @Override
@@ -39,11 +107,11 @@ final class EncodedReadResp extends AbstractMessage {
     }
 
     /** The message these bytes are. */
-    ReadResp parsed() {
-        ReadResp p = parsed;
+    Message parsed() {
+        Message p = parsed;
         if (p == null) {
             try {
-                p = ReadResp.parseFrom(bytes);
+                p = prototype.getParserForType().parseFrom(bytes);
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("an encoded ReadResp does not parse: " + e.getMessage(), e);
             }
@@ -54,12 +122,12 @@ final class EncodedReadResp extends AbstractMessage {
 
     @Override
     public Descriptors.Descriptor getDescriptorForType() {
-        return ReadResp.getDescriptor();
+        return prototype.getDescriptorForType();
     }
 
     @Override
-    public ReadResp getDefaultInstanceForType() {
-        return ReadResp.getDefaultInstance();
+    public Message getDefaultInstanceForType() {
+        return prototype;
     }
 
     @Override
@@ -109,7 +177,7 @@ final class EncodedReadResp extends AbstractMessage {
 
     @Override
     public Message.Builder newBuilderForType() {
-        return ReadResp.newBuilder();
+        return prototype.newBuilderForType();
     }
 
     @Override
@@ -118,7 +186,7 @@ final class EncodedReadResp extends AbstractMessage {
     }
 
     @Override
-    public Parser<ReadResp> getParserForType() {
-        return ReadResp.parser();
+    public Parser<? extends Message> getParserForType() {
+        return prototype.getParserForType();
     }
 }

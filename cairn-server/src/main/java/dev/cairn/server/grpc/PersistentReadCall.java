@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.google.protobuf.Message;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.cairn.api.ConsumerOptions;
 import dev.cairn.api.EventStore;
@@ -40,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSubscriptionListener {
 
     private final EventStore store;
-    private final ServerCallStreamObserver<ReadResp> responses;
+    private final ServerCallStreamObserver<Message> responses;
     private final Set<PersistentReadCall> registry;
     private final String connectionName;
     private final String from;
@@ -48,12 +49,13 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private volatile PersistentSubscription consumer;
-    private volatile boolean structuredIds = true;
+    /** Set from the options, before the consumer starts; then used by the consumer's thread only. */
+    private volatile ReadEventEncoder encoder = new ReadEventEncoder(true);
     private volatile boolean cancelled;
     private volatile boolean shuttingDown;
     private volatile boolean ended;
 
-    PersistentReadCall(EventStore store, ServerCallStreamObserver<ReadResp> responses, Set<PersistentReadCall> registry) {
+    PersistentReadCall(EventStore store, ServerCallStreamObserver<Message> responses, Set<PersistentReadCall> registry) {
         this.store = store;
         this.responses = responses;
         this.registry = registry;
@@ -119,7 +121,8 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
             if (o.getBufferSize() <= 0) {
                 throw GrpcErrors.invalidArgument("buffer size must be positive, was " + o.getBufferSize());
             }
-            structuredIds = o.getUuidOption().getContentCase() != ReadReq.Options.UUIDOption.ContentCase.STRING;
+            encoder = new ReadEventEncoder(
+                    o.getUuidOption().getContentCase() != ReadReq.Options.UUIDOption.ContentCase.STRING);
             registry.add(this);
             consumer = store.persistentSubscriptions().subscribe(source, o.getGroupName(),
                     new ConsumerOptions(o.getBufferSize(), connectionName, from, user()), this);
@@ -209,8 +212,7 @@ final class PersistentReadCall implements StreamObserver<ReadReq>, PersistentSub
         if (!awaitReady()) {
             return;
         }
-        responses.onNext(ReadResp.newBuilder()
-                .setEvent(PersistentWire.readEvent(event, retryCount, structuredIds)).build());
+        responses.onNext(encoder.persistentReadResp(event, retryCount));
     }
 
     @Override

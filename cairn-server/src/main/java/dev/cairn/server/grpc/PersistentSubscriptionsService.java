@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.google.protobuf.Message;
 import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.EventFilter;
 import dev.cairn.api.EventStore;
@@ -27,7 +28,9 @@ import dev.cairn.protocol.persistentsubscriptions.UpdateReq;
 import dev.cairn.protocol.persistentsubscriptions.UpdateResp;
 import dev.cairn.protocol.shared.Empty;
 import dev.cairn.protocol.shared.StreamIdentifier;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +51,7 @@ import java.util.function.Supplier;
  * store, and consumers block while the client is not ready for more.
  */
 @Blocking
-public final class PersistentSubscriptionsService extends PersistentSubscriptionsGrpc.PersistentSubscriptionsImplBase {
+public final class PersistentSubscriptionsService implements PersistentSubscriptionsGrpc.AsyncService {
 
     private static final StreamName ALL = StreamName.of(StreamName.ALL);
 
@@ -225,9 +228,24 @@ public final class PersistentSubscriptionsService extends PersistentSubscription
         });
     }
 
-    @Override
-    public StreamObserver<ReadReq> read(StreamObserver<ReadResp> responses) {
-        return new PersistentReadCall(store, (ServerCallStreamObserver<ReadResp>) responses, calls);
+    /**
+     * Read, as {@link #definition()} binds it: consumers' events go out encoded
+     * ({@link ReadEventEncoder}). Armeria finds this class's annotations for it by the method's name.
+     */
+    public StreamObserver<ReadReq> read(ServerCallStreamObserver<Message> responses) {
+        return new PersistentReadCall(store, responses, calls);
+    }
+
+    /**
+     * The service as the node serves it: the generated binding, with Read's responses allowed to be
+     * encoded ones ({@link EncodedReadResp#rebind}). Register it with Armeria's {@code
+     * addService(this, PersistentSubscriptionsService::definition)}, so that this class's
+     * {@code @Blocking} applies.
+     */
+    public ServerServiceDefinition definition() {
+        return EncodedReadResp.rebind(PersistentSubscriptionsGrpc.bindService(this),
+                PersistentSubscriptionsGrpc.getReadMethod(), ReadResp.getDefaultInstance(),
+                ServerCalls.asyncBidiStreamingCall(responses -> read((ServerCallStreamObserver<Message>) responses)));
     }
 
     @Override

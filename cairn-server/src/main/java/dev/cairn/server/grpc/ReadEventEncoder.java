@@ -1,25 +1,29 @@
 package dev.cairn.server.grpc;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
 import com.google.protobuf.WireFormat;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
+import dev.cairn.protocol.streams.ReadResp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes the {@code ReadResp} that carries one event (reads and subscriptions) straight into
- * protobuf's wire format, the bytes {@code ReadResp.newBuilder().setEvent(Wire.readEvent(..))}
- * serializes to. Built the usual way, each event cost a builder per message, three map entries
- * made twice (once to size them, once to write them) and the serialization of the whole tree on
- * the event loop: about a third of the node's CPU while serving a read. The bytes go out as an
- * {@link EncodedReadResp}, which the Read method's marshaller writes as they are.
+ * Encodes the {@code ReadResp} that carries one event (reads, catch-up and persistent
+ * subscriptions) straight into protobuf's wire format: the bytes the generated code serializes
+ * {@code ReadResp.newBuilder().setEvent(Wire.readEvent(..))} to, or for a persistent subscription
+ * {@code setEvent(PersistentWire.readEvent(..))}. Built the usual way, each event cost a builder
+ * per message, three map entries made twice (once to size them, once to write them) and the
+ * serialization of the whole tree on the event loop: about a third of the node's CPU while serving
+ * a read. The bytes go out as an {@link EncodedReadResp}, which the Read method's marshaller writes
+ * as they are.
  *
  * <p>Field presence follows proto3 as the generated code does: scalar fields with their default
- * value (0, empty) are left out, message fields and the {@code commit_position} oneof member are
- * written when set, and a map entry always carries its key and value.
+ * value (0, empty) are left out, message fields and the oneof members ({@code commit_position},
+ * {@code retry_count}) are written when set, and a map entry always carries its key and value.
  *
  * <p>Not thread-safe: one per call; it remembers the last stream's name in UTF-8, so a read of one
  * stream encodes the name once.
@@ -32,6 +36,7 @@ final class ReadEventEncoder {
     private static final int EVENT = 1;
     private static final int LINK = 2;
     private static final int COMMIT_POSITION = 3;
+    private static final int RETRY_COUNT = 5; // persistent subscriptions' ReadEvent only
     // ReadEvent.RecordedEvent
     private static final int ID = 1;
     private static final int STREAM_IDENTIFIER = 2;
@@ -50,6 +55,9 @@ final class ReadEventEncoder {
     private static final int KEY = 1;
     private static final int VALUE = 2;
 
+    private static final Message PERSISTENT_READ_RESP =
+            dev.cairn.protocol.persistentsubscriptions.ReadResp.getDefaultInstance();
+
     private final boolean structuredIds;
     private StreamName lastStream;
     private byte[] lastStreamName;
@@ -58,13 +66,28 @@ final class ReadEventEncoder {
         this.structuredIds = structuredIds;
     }
 
-    /** The {@code ReadResp} carrying {@code resolved}: its {@code event} field (1) is set, nothing else. */
+    /** The streams service's {@code ReadResp} carrying {@code resolved}: its {@code event} (1), nothing else. */
     EncodedReadResp readResp(ResolvedEvent resolved) {
+        return encode(resolved, false, 0, ReadResp.getDefaultInstance());
+    }
+
+    /**
+     * The persistent subscriptions service's {@code ReadResp} carrying {@code resolved} to a
+     * consumer: its {@code event} (1), whose {@code ReadEvent} also has the {@code retry_count}.
+     */
+    EncodedReadResp persistentReadResp(ResolvedEvent resolved, int retryCount) {
+        return encode(resolved, true, retryCount, PERSISTENT_READ_RESP);
+    }
+
+    private EncodedReadResp encode(ResolvedEvent resolved, boolean withRetryCount, int retryCount, Message prototype) {
         RecordedEvent event = resolved.event();
         RecordedEvent link = resolved.link();
         Sizes eventSizes = event == null ? null : sizes(event);
         Sizes linkSizes = link == null ? null : sizes(link);
         int size = CodedOutputStream.computeUInt64Size(COMMIT_POSITION, resolved.position().commit());
+        if (withRetryCount) {
+            size += CodedOutputStream.computeInt32Size(RETRY_COUNT, retryCount);
+        }
         if (eventSizes != null) {
             size += nested(EVENT, eventSizes.message);
         }
@@ -82,11 +105,14 @@ final class ReadEventEncoder {
                 write(out, LINK, link, linkSizes);
             }
             out.writeUInt64(COMMIT_POSITION, resolved.position().commit());
+            if (withRetryCount) {
+                out.writeInt32(RETRY_COUNT, retryCount);
+            }
             out.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding a read event: the computed size was wrong", e);
         }
-        return new EncodedReadResp(bytes);
+        return new EncodedReadResp(bytes, prototype);
     }
 
     /** What one RecordedEvent's encoding needs twice: its strings in UTF-8 and its nested sizes. */

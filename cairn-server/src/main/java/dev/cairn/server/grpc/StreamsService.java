@@ -21,16 +21,10 @@ import dev.cairn.protocol.streams.ReadResp;
 import dev.cairn.protocol.streams.StreamsGrpc;
 import dev.cairn.protocol.streams.TombstoneReq;
 import dev.cairn.protocol.streams.TombstoneResp;
-import io.grpc.MethodDescriptor;
-import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -100,59 +94,15 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
         ReadCall.start(store, request, responses, subscriptions, subscriptionSlots);
     }
 
-    /** Writes any message that is a {@code ReadResp} on the wire as its bytes; parses as {@code ReadResp}. */
-    private static final MethodDescriptor.PrototypeMarshaller<Message> READ_RESPONSES =
-            new MethodDescriptor.PrototypeMarshaller<>() {
-                @Override
-                public Message getMessagePrototype() {
-                    return ReadResp.getDefaultInstance();
-                }
-
-                @Override
-                public Class<Message> getMessageClass() {
-                    return Message.class;
-                }
-
-                @Override
-                public InputStream stream(Message value) {
-                    return value.toByteString().newInput();
-                }
-
-                @Override
-                public Message parse(InputStream stream) {
-                    try {
-                        return ReadResp.parseFrom(stream);
-                    } catch (IOException e) {
-                        throw Status.INTERNAL.withDescription("invalid ReadResp").withCause(e).asRuntimeException();
-                    }
-                }
-            };
-
     /**
-     * The service as the node serves it: the generated binding, with Read's responses written by
-     * {@link #READ_RESPONSES}. Register it with Armeria's {@code addService(this,
-     * StreamsService::definition)}, so that the annotations of this class still apply.
+     * The service as the node serves it: the generated binding, with Read's responses allowed to be
+     * encoded ones ({@link EncodedReadResp#rebind}). Register it with Armeria's {@code
+     * addService(this, StreamsService::definition)}, so that the annotations of this class apply.
      */
     public ServerServiceDefinition definition() {
-        ServerServiceDefinition generated = StreamsGrpc.bindService(this);
-        MethodDescriptor<ReadReq, ReadResp> generatedRead = StreamsGrpc.getReadMethod();
-        MethodDescriptor<ReadReq, Message> read = generatedRead
-                .toBuilder(generatedRead.getRequestMarshaller(), READ_RESPONSES).build();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(StreamsGrpc.SERVICE_NAME)
-                .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> others = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
-            if (!method.getMethodDescriptor().getFullMethodName().equals(read.getFullMethodName())) {
-                others.add(method);
-                descriptor.addMethod(method.getMethodDescriptor());
-            }
-        }
-        descriptor.addMethod(read);
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
-        others.forEach(definition::addMethod);
-        definition.addMethod(read, ServerCalls.asyncServerStreamingCall(
-                (request, responses) -> read(request, (ServerCallStreamObserver<Message>) responses)));
-        return definition.build();
+        return EncodedReadResp.rebind(StreamsGrpc.bindService(this), StreamsGrpc.getReadMethod(),
+                ReadResp.getDefaultInstance(), ServerCalls.asyncServerStreamingCall(
+                        (request, responses) -> read(request, (ServerCallStreamObserver<Message>) responses)));
     }
 
     @Override

@@ -40,6 +40,18 @@ class ReadEventEncoderTest {
         assertThat(encoded).as("a Message equal to the built one, field by field").isEqualTo(built);
     }
 
+    @Property(tries = 300)
+    void encodesAPersistentSubscriptionsEventExactlyAsTheGeneratedCodeDoes(@ForAll("resolved") ResolvedEvent resolved,
+            @ForAll boolean structuredIds, @ForAll int retryCount) throws Exception {
+        dev.cairn.protocol.persistentsubscriptions.ReadResp built = dev.cairn.protocol.persistentsubscriptions.ReadResp
+                .newBuilder().setEvent(PersistentWire.readEvent(resolved, retryCount, structuredIds)).build();
+
+        EncodedReadResp encoded = new ReadEventEncoder(structuredIds).persistentReadResp(resolved, retryCount);
+
+        assertThat(encoded.toByteArray()).isEqualTo(built.toByteArray());
+        assertThat(encoded.parsed()).isEqualTo(built);
+    }
+
     @Example
     void aReadOfOneStreamKeepsEncodingEachEventsOwnFields() throws Exception {
         ReadEventEncoder encoder = new ReadEventEncoder(true);
