@@ -3,6 +3,7 @@ package dev.cairn.engine.streams;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The future of a write whose caller asked for it to complete on an executor of its own
@@ -11,13 +12,25 @@ import java.util.concurrent.RejectedExecutionException;
  * nothing of the caller's runs on the sync thread, and the caller's thread is woken one hop
  * sooner than through the completer. If the executor refuses the task (it is shutting down), the
  * future completes on the completing thread.
+ *
+ * <p>Only the first completion is handed on; later ones are ignored, as a completed future ignores
+ * them. {@link #whenHandedOn} runs on the completing thread when that first completion is handed
+ * on, which is sooner than anything chained to the future: the writer gives back the request's
+ * room in its queue there, since the executor may be the very thread waiting for that room.
  */
 final class HandOffFuture extends CompletableFuture<Object> {
 
     private final Executor completeOn;
+    private final AtomicBoolean handedOn = new AtomicBoolean();
+    private volatile Runnable whenHandedOn = () -> { };
 
     HandOffFuture(Executor completeOn) {
         this.completeOn = completeOn;
+    }
+
+    /** Sets what runs, on the completing thread, when the first completion is handed on. */
+    void whenHandedOn(Runnable action) {
+        this.whenHandedOn = action;
     }
 
     @Override
@@ -30,8 +43,15 @@ final class HandOffFuture extends CompletableFuture<Object> {
         return handOff(() -> super.completeExceptionally(failure));
     }
 
-    /** Whether the completion was handed on (or run); the future may still be completed before it runs. */
+    /**
+     * Whether the completion was handed on (or run); the future may still be completed (cancelled)
+     * before it runs.
+     */
     private boolean handOff(Runnable completion) {
+        if (!handedOn.compareAndSet(false, true)) {
+            return false;
+        }
+        whenHandedOn.run();
         if (isDone()) {
             return false;
         }

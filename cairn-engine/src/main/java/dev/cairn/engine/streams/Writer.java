@@ -155,7 +155,14 @@ public final class Writer implements AutoCloseable {
         }
         try {
             capacity.acquire();
-            request.future().whenComplete((result, error) -> capacity.release());
+            if (request.future() instanceof HandOffFuture handOff) {
+                // Given back when the completion is handed on, not when the caller's executor runs
+                // it: that executor may be the thread blocked in acquire() above (a gRPC event loop
+                // whose earlier appends hold the room), which would then wait for itself forever.
+                handOff.whenHandedOn(capacity::release);
+            } else {
+                request.future().whenComplete((result, error) -> capacity.release());
+            }
             if (request.future() instanceof WaitedFuture && decideHere(request)) {
                 return;
             }

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       "recovered", which must not make the store trust what it wrote);</li>
  *   <li>{@link #diskFull}: positional writes store a few bytes (at most half of them) and then fail
  *       with {@code No space left on device}, leaving a short write behind as ENOSPC does.</li>
+ *   <li>{@link #slowForces}: every force takes at least a given time (a slow disk), so that writes
+ *       pile up behind it.</li>
  * </ul>
  *
  * Thread-safe: the switches are atomics read on every call.
@@ -37,6 +39,7 @@ public final class FaultyChannels implements ChannelFactory {
     private final AtomicInteger failedForces = new AtomicInteger();
     private final AtomicInteger failedWrites = new AtomicInteger();
     private volatile int bytesBeforeFull;
+    private volatile long forceDelayNanos;
 
     @Override
     public FileChannel open(java.nio.file.Path path, java.util.Set<? extends java.nio.file.OpenOption> options)
@@ -67,6 +70,12 @@ public final class FaultyChannels implements ChannelFactory {
         return this;
     }
 
+    /** Every force waits {@code delay} first, until this is called again (with zero: no wait). */
+    public FaultyChannels slowForces(java.time.Duration delay) {
+        this.forceDelayNanos = delay.toNanos();
+        return this;
+    }
+
     /** How many forces failed so far. */
     public int failedForces() {
         return failedForces.get();
@@ -87,6 +96,15 @@ public final class FaultyChannels implements ChannelFactory {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            long delay = forceDelayNanos;
+            if (delay > 0) {
+                try {
+                    Thread.sleep(java.time.Duration.ofNanos(delay));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted in a slowed force");
+                }
+            }
             if (failOneForce.compareAndSet(true, false) || forcesLeft.getAndDecrement() <= 0) {
                 failedForces.incrementAndGet();
                 throw new IOException("Input/output error (injected fdatasync failure)");
