@@ -26,8 +26,10 @@ public interface EventStore extends AutoCloseable {
      * {@code completeOn}, so that what is chained to it without an executor of its own runs there.
      * For callers that would hop to one thread anyway (a server answering on the connection's
      * event loop): the embedded store then hands the completion straight to that thread rather
-     * than through a completion thread of its own. If {@code completeOn} refuses the task, the
-     * future is completed on the thread that completes the append. An append refused before it is
+     * than through a completion thread of its own, so {@code completeOn.execute} must not block
+     * (an event loop's or an unbounded queue's does not): the store's sync thread calls it. If
+     * {@code completeOn} refuses the task, the future is completed on the thread that completes
+     * the append. An append refused before it is
      * queued (access denied, say) may come back already failed, and then what is chained to it
      * runs on the chaining thread, as with any completed future.
      */
