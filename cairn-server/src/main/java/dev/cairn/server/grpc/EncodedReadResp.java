@@ -11,12 +11,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,19 +48,7 @@ final class EncodedReadResp extends AbstractMessage {
             MethodDescriptor<Q, R> method, R prototype, ServerCallHandler<Q, Message> handler) {
         MethodDescriptor<Q, Message> rebound = method.toBuilder(method.getRequestMarshaller(), marshaller(prototype))
                 .build();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generated.getServiceDescriptor().getName())
-                .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> others = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
-            if (!m.getMethodDescriptor().getFullMethodName().equals(method.getFullMethodName())) {
-                others.add(m);
-                descriptor.addMethod(m.getMethodDescriptor());
-            }
-        }
-        descriptor.addMethod(rebound);
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
-        others.forEach(definition::addMethod);
-        return definition.addMethod(rebound, handler).build();
+        return MethodBindings.replace(generated, ServerMethodDefinition.create(rebound, handler));
     }
 
     /** Writes any message as its bytes; parses as {@code prototype}'s type. */

@@ -21,6 +21,8 @@ import dev.cairn.protocol.streams.ReadResp;
 import dev.cairn.protocol.streams.StreamsGrpc;
 import dev.cairn.protocol.streams.TombstoneReq;
 import dev.cairn.protocol.streams.TombstoneResp;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -41,11 +43,12 @@ import java.util.concurrent.Executor;
  * for the disk and run on the blocking-task executor ({@link Blocking}); their messages leave in
  * as few DATA frames as the client's pace allows ({@link ResponseCoalescer}).
  *
- * <p>Read is bound by hand ({@link #definition()}): its responses are any {@link Message} that is
- * a {@code ReadResp} on the wire, so that events go out as the bytes {@link ReadEventEncoder} made
- * ({@link EncodedReadResp}) and everything else as generated messages. The wire contract (method,
- * request and response types) is the generated one. The class is deliberately not a
- * {@code BindableService}: the generated binding would leave Read unimplemented.
+ * <p>Read and Append are bound by hand ({@link #definition()}). Read's responses are any
+ * {@link Message} that is a {@code ReadResp} on the wire, so that events go out as the bytes
+ * {@link ReadEventEncoder} made ({@link EncodedReadResp}) and everything else as generated messages.
+ * Append's requests are read by {@link AppendReqDecoder}, events straight from the wire. The wire
+ * contract (methods, request and response types) is the generated one. The class is deliberately
+ * not a {@code BindableService}: the generated binding would leave Read and Append unimplemented.
  */
 public final class StreamsService implements StreamsGrpc.AsyncService {
 
@@ -75,11 +78,6 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
     }
 
     @Override
-    public StreamObserver<AppendReq> append(StreamObserver<AppendResp> responses) {
-        return new AppendCall(responses);
-    }
-
-    @Override
     public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
         return new BatchAppendCall(store, limits, responses);
     }
@@ -100,9 +98,14 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
      * addService(this, StreamsService::definition)}, so that the annotations of this class apply.
      */
     public ServerServiceDefinition definition() {
-        return EncodedReadResp.rebind(StreamsGrpc.bindService(this), StreamsGrpc.getReadMethod(),
-                ReadResp.getDefaultInstance(), ServerCalls.asyncServerStreamingCall(
+        ServerServiceDefinition withRead = EncodedReadResp.rebind(StreamsGrpc.bindService(this),
+                StreamsGrpc.getReadMethod(), ReadResp.getDefaultInstance(), ServerCalls.asyncServerStreamingCall(
                         (request, responses) -> read(request, (ServerCallStreamObserver<Message>) responses)));
+        MethodDescriptor<AppendReq, AppendResp> generated = StreamsGrpc.getAppendMethod();
+        MethodDescriptor<Object, AppendResp> append = generated.toBuilder(AppendReqDecoder.marshaller(),
+                generated.getResponseMarshaller()).build();
+        return MethodBindings.replace(withRead, ServerMethodDefinition.create(append,
+                ServerCalls.asyncClientStreamingCall(AppendCall::new)));
     }
 
     @Override
@@ -161,7 +164,7 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
      * One Append call: the options message first, then the proposed messages; the append is made
      * when the client half-closes. Calls on one observer are serialized by gRPC.
      */
-    private final class AppendCall implements StreamObserver<AppendReq> {
+    private final class AppendCall implements StreamObserver<Object> {
         private final StreamObserver<AppendResp> responses;
         private final Executor respondOn = CallThreads.eventLoop();
         private StreamName stream;
@@ -174,12 +177,19 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
             this.responses = responses;
         }
 
+        /** {@code message}: an {@link AppendReqDecoder.Proposed} or an {@link AppendReq}, as the decoder read it. */
         @Override
-        public void onNext(AppendReq request) {
+        public void onNext(Object message) {
             if (failed) {
                 return;
             }
             try {
+                if (message instanceof AppendReqDecoder.Proposed proposed) {
+                    requireOptions();
+                    add(Wire.eventData(proposed));
+                    return;
+                }
+                AppendReq request = (AppendReq) message;
                 switch (request.getContentCase()) {
                     case OPTIONS -> {
                         if (stream != null) {
@@ -191,12 +201,8 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                                 o.hasStreamExists());
                     }
                     case PROPOSED_MESSAGE -> {
-                        if (stream == null) {
-                            throw GrpcErrors.invalidArgument("append options must come before the events");
-                        }
-                        EventData event = Wire.eventData(request.getProposedMessage());
-                        size = limits.add(stream, event, size);
-                        events.add(event);
+                        requireOptions();
+                        add(Wire.eventData(request.getProposedMessage()));
                     }
                     case CONTENT_NOT_SET -> throw GrpcErrors.invalidArgument("append request has no content");
                 }
@@ -204,6 +210,17 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                 failed = true;
                 responses.onError(GrpcErrors.toStatus(e));
             }
+        }
+
+        private void requireOptions() {
+            if (stream == null) {
+                throw GrpcErrors.invalidArgument("append options must come before the events");
+            }
+        }
+
+        private void add(EventData event) {
+            size = limits.add(stream, event, size);
+            events.add(event);
         }
 
         @Override

@@ -48,15 +48,17 @@ final class Wire {
         return switch (id.getValueCase()) {
             case STRUCTURED -> new java.util.UUID(id.getStructured().getMostSignificantBits(),
                     id.getStructured().getLeastSignificantBits());
-            case STRING -> {
-                try {
-                    yield java.util.UUID.fromString(id.getString());
-                } catch (IllegalArgumentException e) {
-                    throw GrpcErrors.invalidArgument("event id is not a UUID: '" + id.getString() + "'");
-                }
-            }
+            case STRING -> parseUuid(id.getString());
             case VALUE_NOT_SET -> throw GrpcErrors.invalidArgument("event id is required");
         };
+    }
+
+    private static java.util.UUID parseUuid(String id) {
+        try {
+            return java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw GrpcErrors.invalidArgument("event id is not a UUID: '" + id + "'");
+        }
     }
 
     static UUID uuid(java.util.UUID id, boolean structured) {
@@ -80,25 +82,52 @@ final class Wire {
                 message.getCustomMetadata(), message.getData());
     }
 
+    /**
+     * One proposed message of an append as {@link AppendReqDecoder} read it from the wire; the same
+     * rules, checked in the same order, as {@link #eventData(AppendReq.ProposedMessage)}.
+     */
+    static EventData eventData(AppendReqDecoder.Proposed message) {
+        requireTypes(message.type(), message.contentType());
+        if (!message.hasId()) {
+            throw GrpcErrors.invalidArgument("event id is required");
+        }
+        java.util.UUID id;
+        if (message.structured()) {
+            id = new java.util.UUID(message.mostSignificant(), message.leastSignificant());
+        } else if (message.idString() != null) {
+            id = parseUuid(message.idString());
+        } else {
+            throw GrpcErrors.invalidArgument("event id is required");
+        }
+        return eventData(id, message.type(), message.contentType(), message.data(), message.customMetadata());
+    }
+
     private static EventData eventData(UUID wireId, Map<String, String> metadata, ByteString customMetadata,
             ByteString data) {
         String type = metadata.get("type");
-        if (type == null) {
-            throw GrpcErrors.missingMetadata("type");
-        }
         String contentType = metadata.get("content-type");
-        if (contentType == null) {
-            throw GrpcErrors.missingMetadata("content-type");
-        }
+        requireTypes(type, contentType);
         if (wireId == null) {
             throw GrpcErrors.invalidArgument("event id is required");
         }
-        java.util.UUID id = uuid(wireId);
+        return eventData(uuid(wireId), type, contentType, data.toByteArray(), customMetadata.toByteArray());
+    }
+
+    private static void requireTypes(String type, String contentType) {
+        if (type == null) {
+            throw GrpcErrors.missingMetadata("type");
+        }
+        if (contentType == null) {
+            throw GrpcErrors.missingMetadata("content-type");
+        }
+    }
+
+    private static EventData eventData(java.util.UUID id, String type, String contentType, byte[] data,
+            byte[] customMetadata) {
         if (id.getMostSignificantBits() == 0 && id.getLeastSignificantBits() == 0) {
             throw GrpcErrors.invalidArgument("event id must not be the nil UUID");
         }
-        return new EventData(id, EventType.of(type), ContentType.ofMimeType(contentType),
-                data.toByteArray(), customMetadata.toByteArray());
+        return new EventData(id, EventType.of(type), ContentType.ofMimeType(contentType), data, customMetadata);
     }
 
     /** The expected state of an append, delete or tombstone, from its oneof case. */

@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.cairn.api.EventStore;
+import dev.cairn.protocol.streams.StreamsGrpc;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
@@ -14,6 +15,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.kurrent.dbclient.AppendStreamRequest;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.DeleteStreamOptions;
@@ -45,6 +47,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientTrafficRecorder {
 
+    /** The streams service's methods as generated, for the calls recorded as bytes. */
+    private static final Map<String, MethodDescriptor<?, ?>> GENERATED = new LinkedHashMap<>();
+
+    static {
+        StreamsGrpc.getServiceDescriptor().getMethods().forEach(m -> GENERATED.put(m.getFullMethodName(), m));
+    }
+
     /** One recorded call: its method and its request messages in order. */
     record Call(MethodDescriptor<?, ?> method, List<byte[]> requests) {
     }
@@ -56,7 +65,9 @@ final class ClientTrafficRecorder {
         ClientTrafficRecorder recorder = new ClientTrafficRecorder();
         Server server = Server.builder().http(0)
                 .service(GrpcService.builder()
-                        .addService(new StreamsService(store, 4 << 20, 1 << 20, 100), StreamsService::definition)
+                        // as bytes: Append's requests are not all generated messages (AppendReqDecoder)
+                        .addService(ServerInterceptors.useMarshalledMessages(
+                                new StreamsService(store, 4 << 20, 1 << 20, 100).definition(), RawCalls.RAW))
                         .addService(new V2StreamsService(store))
                         .addService(new ServerFeaturesService())
                         .addService(new GossipService(Clock.systemUTC()))
@@ -122,14 +133,16 @@ final class ClientTrafficRecorder {
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
                 List<byte[]> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+                MethodDescriptor<?, ?> method = GENERATED.getOrDefault(call.getMethodDescriptor().getFullMethodName(),
+                        call.getMethodDescriptor());
                 synchronized (calls) {
-                    calls.add(new Call(call.getMethodDescriptor(), requests));
+                    calls.add(new Call(method, requests));
                 }
                 ServerCall.Listener<Q> listener = next.startCall(call, headers);
                 return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
                     @Override
                     public void onMessage(Q message) {
-                        requests.add(((Message) message).toByteArray());
+                        requests.add(message instanceof byte[] bytes ? bytes : ((Message) message).toByteArray());
                         super.onMessage(message);
                     }
                 };

@@ -1,0 +1,293 @@
+package dev.cairn.server.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import dev.cairn.api.EventData;
+import dev.cairn.protocol.shared.Empty;
+import dev.cairn.protocol.shared.StreamIdentifier;
+import dev.cairn.protocol.shared.UUID;
+import dev.cairn.protocol.streams.AppendReq;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The Append decoder against the generated parser: for any message, the event it gives (or the
+ * error it raises) is the one the generated message gives, and the usual proposed message is read
+ * by the decoder itself, not handed to the generated parser.
+ */
+class AppendReqDecoderTest {
+
+    @Property(tries = 500)
+    void aProposedMessageGivesWhatTheGeneratedMessageGives(@ForAll("proposed") AppendReq.ProposedMessage message)
+            throws Exception {
+        byte[] bytes = AppendReq.newBuilder().setProposedMessage(message).build().toByteArray();
+
+        Object decoded = AppendReqDecoder.parse(bytes);
+
+        AppendReq generated = AppendReq.parseFrom(bytes);
+        assertThat(decoded).as("read by the decoder itself").isInstanceOf(AppendReqDecoder.Proposed.class);
+        assertThat(outcome(() -> Wire.eventData((AppendReqDecoder.Proposed) decoded)))
+                .isEqualTo(outcome(() -> Wire.eventData(generated.getProposedMessage())));
+    }
+
+    /**
+     * Concatenated messages (which protobuf merges), options, truncations and flipped bytes: whatever
+     * the decoder makes of them, the outcome is the generated parser's.
+     */
+    @Property(tries = 1000)
+    void anyBytesGiveWhatTheGeneratedParserGives(@ForAll("messages") List<AppendReq> messages,
+            @ForAll("cuts") int cut, @ForAll("flips") List<Integer> flips) throws Exception {
+        ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
+        for (AppendReq m : messages) {
+            m.writeTo(concatenated);
+        }
+        byte[] bytes = concatenated.toByteArray();
+        if (cut > 0 && bytes.length > 0) {
+            bytes = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
+        }
+        for (int flip : flips) {
+            if (bytes.length > 0) {
+                bytes[Math.floorMod(flip, bytes.length)] ^= (byte) (flip >>> 16 | 1);
+            }
+        }
+
+        assertSameAsGenerated(bytes);
+    }
+
+    @Example
+    void fieldsOfEveryShapeTheGeneratedCodeReadsAreReadAlike() throws Exception {
+        byte[] structured = message(out -> {
+            out.writeInt64(2, 7);                           // least significant first
+            out.writeInt64(1, 9);
+            out.writeFixed64(1, 99);                        // field 1 with the wrong wire type: unknown
+            out.writeString(3, "unknown");
+        });
+        byte[] id = message(out -> out.writeByteArray(1, structured));
+        byte[] proposed = message(out -> {
+            out.writeByteArray(4, "{\"first\":1}".getBytes(StandardCharsets.UTF_8));
+            out.writeByteArray(2, entry("type", "First"));
+            out.writeByteArray(2, message(e -> {        // value before key, and an unknown field
+                e.writeString(2, "application/json");
+                e.writeUInt32(7, 5);
+                e.writeString(1, "content-type");
+            }));
+            out.writeByteArray(2, entry("type", "Second"));  // the last entry of a key wins
+            out.writeByteArray(2, message(e -> e.writeString(1, "empty-value")));
+            out.writeByteArray(2, message(e -> e.writeString(2, "no key")));
+            out.writeUInt64(4, 12);                          // data with the wrong wire type: unknown
+            out.writeByteArray(1, id);
+            out.writeByteArray(4, "{\"last\":2}".getBytes(StandardCharsets.UTF_8)); // the last data wins
+            out.writeFixed32(15, 3);
+        });
+        byte[] bytes = message(out -> out.writeByteArray(2, proposed));
+
+        Object decoded = AppendReqDecoder.parse(bytes);
+
+        assertThat(decoded).isInstanceOf(AppendReqDecoder.Proposed.class);
+        assertSameAsGenerated(bytes);
+        EventData event = Wire.eventData((AppendReqDecoder.Proposed) decoded);
+        assertThat(event.id()).isEqualTo(new java.util.UUID(9, 7));
+        assertThat(event.type().value()).isEqualTo("Second");
+        assertThat(new String(event.data(), StandardCharsets.UTF_8)).isEqualTo("{\"last\":2}");
+    }
+
+    @Example
+    void whatProtobufMergesOrRefusesIsLeftToTheGeneratedParser() throws Exception {
+        byte[] options = AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder()
+                .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8("s")))
+                .setAny(Empty.getDefaultInstance())).build().toByteArray();
+        assertThat(AppendReqDecoder.parse(options)).isInstanceOf(AppendReq.class);
+        assertThat(AppendReqDecoder.parse(new byte[0])).isEqualTo(AppendReq.getDefaultInstance());
+
+        byte[] halfId = message(out -> out.writeByteArray(2, message(p -> {
+            p.writeByteArray(1, message(u -> u.writeByteArray(1, message(s -> s.writeInt64(1, 5)))));
+            p.writeByteArray(1, message(u -> u.writeByteArray(1, message(s -> s.writeInt64(2, 6)))));
+            p.writeByteArray(2, entry("type", "T"));
+            p.writeByteArray(2, entry("content-type", "application/octet-stream"));
+        })));
+        assertThat(AppendReqDecoder.parse(halfId)).as("an id given twice is merged").isInstanceOf(AppendReq.class);
+        assertSameAsGenerated(halfId);
+        assertThat(Wire.eventData(((AppendReq) AppendReqDecoder.parse(halfId)).getProposedMessage()).id())
+                .isEqualTo(new java.util.UUID(5, 6));
+
+        byte[] badUtf8 = message(out -> out.writeByteArray(2, message(p -> p.writeByteArray(2,
+                message(e -> {
+                    e.writeString(1, "type");
+                    e.writeByteArray(2, new byte[] {(byte) 0xC3, (byte) 0x28});
+                })))));
+        assertSameAsGenerated(badUtf8);
+    }
+
+    @Example
+    void theMarshallerReadsAllOfAMessageWhateverItsStreamSaysIsAvailable() throws Exception {
+        AppendReq.ProposedMessage message = AppendReq.ProposedMessage.newBuilder()
+                .setId(UUID.newBuilder().setString(java.util.UUID.randomUUID().toString()))
+                .putMetadata("type", "T").putMetadata("content-type", "application/octet-stream")
+                .setData(ByteString.copyFrom(new byte[70_000])).build();
+        byte[] bytes = AppendReq.newBuilder().setProposedMessage(message).build().toByteArray();
+        String expected = outcome(() -> Wire.eventData(message));
+
+        for (int claimed : new int[] {bytes.length, 0, 1, bytes.length / 2}) {
+            InputStream stream = new FilterInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                public int available() {
+                    return claimed; // a stream may know less than it holds
+                }
+            };
+            Object parsed = AppendReqDecoder.marshaller().parse(stream);
+            assertThat(outcome(() -> Wire.eventData((AppendReqDecoder.Proposed) parsed))).as("claimed %d", claimed)
+                    .isEqualTo(expected);
+        }
+    }
+
+    /** Parses {@code bytes} both ways and compares what an Append call makes of them. */
+    private static void assertSameAsGenerated(byte[] bytes) {
+        AppendReq generated;
+        try {
+            generated = AppendReq.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            try {
+                AppendReqDecoder.parse(bytes);
+            } catch (InvalidProtocolBufferException same) {
+                return;
+            }
+            throw new AssertionError("the generated parser refuses " + HexFormat.of().formatHex(bytes)
+                    + " (" + e.getMessage() + ") and the decoder does not");
+        }
+        Object decoded;
+        try {
+            decoded = AppendReqDecoder.parse(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError("the decoder refuses what the generated parser reads", e);
+        }
+        if (decoded instanceof AppendReqDecoder.Proposed proposed) {
+            assertThat(generated.getContentCase()).isEqualTo(AppendReq.ContentCase.PROPOSED_MESSAGE);
+            assertThat(outcome(() -> Wire.eventData(proposed)))
+                    .isEqualTo(outcome(() -> Wire.eventData(generated.getProposedMessage())));
+        } else {
+            assertThat(decoded).isEqualTo(generated);
+        }
+    }
+
+    /** An event as text, or the error: its status, description and trailers, or its class and message. */
+    private static String outcome(Supplier<EventData> event) {
+        try {
+            EventData e = event.get();
+            HexFormat hex = HexFormat.of();
+            return "event " + e.id() + " " + e.type().value() + " " + e.contentType() + " "
+                    + hex.formatHex(e.data()) + " " + hex.formatHex(e.metadata());
+        } catch (StatusRuntimeException e) {
+            return "error " + e.getStatus().getCode() + " " + e.getStatus().getDescription() + " " + e.getTrailers();
+        } catch (RuntimeException e) {
+            return "error " + e.getClass().getName() + " " + e.getMessage();
+        }
+    }
+
+    @Provide
+    Arbitrary<AppendReq.ProposedMessage> proposed() {
+        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of("type", "content-type", "", "Type", "x-trace"),
+                Arbitraries.strings().ofMaxLength(12));
+        Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.of("OrderPlaced", "application/json",
+                "application/octet-stream", "", "text/plain", "$>"), Arbitraries.strings().ofMaxLength(20));
+        Arbitrary<Map<String, String>> extra = Arbitraries.maps(keys, values).ofMaxSize(4);
+        Arbitrary<Boolean> withType = Arbitraries.of(true, true, true, false);
+        Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
+        Arbitrary<UnknownFieldSet> unknown = Arbitraries.of(UnknownFieldSet.getDefaultInstance(),
+                UnknownFieldSet.newBuilder().addField(9, UnknownFieldSet.Field.newBuilder().addVarint(3).build())
+                        .addField(12, UnknownFieldSet.Field.newBuilder()
+                                .addLengthDelimited(ByteString.copyFromUtf8("x")).build()).build());
+        return Combinators.combine(ids(), extra, withType, withType, values, bytes, bytes, unknown)
+                .as((id, metadata, type, contentType, value, data, custom, fields) -> {
+                    AppendReq.ProposedMessage.Builder b = AppendReq.ProposedMessage.newBuilder().putAllMetadata(metadata)
+                            .setData(ByteString.copyFrom(data)).setCustomMetadata(ByteString.copyFrom(custom))
+                            .setUnknownFields(fields);
+                    if (type) {
+                        b.putMetadata("type", value.isEmpty() ? "E" : value);
+                    }
+                    if (contentType) {
+                        b.putMetadata("content-type", value.startsWith("application/") ? value : "application/json");
+                    }
+                    id.ifPresent(b::setId);
+                    return b.build();
+                });
+    }
+
+    private static Arbitrary<java.util.Optional<UUID>> ids() {
+        Arbitrary<Long> longs = Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.of(0L, -1L, Long.MIN_VALUE));
+        Arbitrary<UUID> structured = Combinators.combine(longs, longs).as((m, l) -> UUID.newBuilder()
+                .setStructured(UUID.Structured.newBuilder().setMostSignificantBits(m).setLeastSignificantBits(l))
+                .build());
+        Arbitrary<UUID> string = Arbitraries.oneOf(
+                Arbitraries.create(() -> java.util.UUID.randomUUID().toString()),
+                Arbitraries.of("00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "1-2-3-4-5"),
+                Arbitraries.strings().ofMaxLength(40)).map(s -> UUID.newBuilder().setString(s).build());
+        Arbitrary<UUID> unset = Arbitraries.just(UUID.getDefaultInstance());
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, structured.map(java.util.Optional::of)),
+                net.jqwik.api.Tuple.of(3, string.map(java.util.Optional::of)),
+                net.jqwik.api.Tuple.of(1, unset.map(java.util.Optional::of)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(java.util.Optional.<UUID>empty())));
+    }
+
+    @Provide
+    Arbitrary<List<AppendReq>> messages() {
+        Arbitrary<AppendReq> proposed = proposed().map(p -> AppendReq.newBuilder().setProposedMessage(p).build());
+        Arbitrary<AppendReq> options = Arbitraries.just(AppendReq.newBuilder().setOptions(AppendReq.Options
+                .newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
+                        .setStreamName(ByteString.copyFromUtf8("stream"))).setAny(Empty.getDefaultInstance()))
+                .build());
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, proposed), net.jqwik.api.Tuple.of(1, options))
+                .list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<Integer> cuts() {
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just(0)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 1000)));
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> flips() {
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just(List.<Integer>of())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().list().ofMaxSize(3)));
+    }
+
+    private interface Writes {
+        void to(CodedOutputStream out) throws IOException;
+    }
+
+    private static byte[] message(Writes writes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        writes.to(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] entry(String key, String value) throws IOException {
+        return message(e -> {
+            e.writeString(1, key);
+            e.writeString(2, value);
+        });
+    }
+}
