@@ -29,9 +29,9 @@ public interface EventStore extends AutoCloseable {
      * than through a completion thread of its own, so {@code completeOn.execute} must not block
      * (an event loop's or an unbounded queue's does not): the store's sync thread calls it. If
      * {@code completeOn} refuses the task, the future is completed on the thread that completes
-     * the append. An append refused before it is
-     * queued (access denied, say) may come back already failed, and then what is chained to it
-     * runs on the chaining thread, as with any completed future.
+     * the append. An append refused before it is queued (access denied, say) may come back already
+     * failed, and then what is chained to it runs on the chaining thread, as with any completed
+     * future.
      */
     default CompletableFuture<AppendResult> appendAsync(StreamName stream, StreamState expected, List<EventData> events,
             Executor completeOn) {

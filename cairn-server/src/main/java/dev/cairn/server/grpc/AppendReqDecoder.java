@@ -98,7 +98,10 @@ final class AppendReqDecoder {
         return all.toByteArray();
     }
 
-    /** An Append message: a {@link Proposed} when it is a proposed message of the usual shape, else the generated message. */
+    /**
+     * An Append message: a {@link Proposed} when it is a proposed message of the usual shape, else
+     * the generated message.
+     */
     static Object parse(byte[] message) throws InvalidProtocolBufferException {
         Proposed proposed;
         try {

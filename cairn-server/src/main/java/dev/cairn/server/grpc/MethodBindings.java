@@ -16,7 +16,8 @@ final class MethodBindings {
      * {@code generated} with {@code replacement} in place of the method of the same full name: the
      * service's name, schema and other methods unchanged.
      */
-    static ServerServiceDefinition replace(ServerServiceDefinition generated, ServerMethodDefinition<?, ?> replacement) {
+    static ServerServiceDefinition replace(ServerServiceDefinition generated,
+            ServerMethodDefinition<?, ?> replacement) {
         String name = replacement.getMethodDescriptor().getFullMethodName();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generated.getServiceDescriptor().getName())
                 .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());

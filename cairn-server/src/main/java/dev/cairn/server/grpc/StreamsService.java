@@ -94,8 +94,9 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
 
     /**
      * The service as the node serves it: the generated binding, with Read's responses allowed to be
-     * encoded ones ({@link EncodedReadResp#rebind}). Register it with Armeria's {@code
-     * addService(this, StreamsService::definition)}, so that the annotations of this class apply.
+     * encoded ones ({@link EncodedReadResp#rebind}) and Append's requests read by
+     * {@link AppendReqDecoder}. Register it with Armeria's {@code addService(this,
+     * StreamsService::definition)}, so that the annotations of this class apply.
      */
     public ServerServiceDefinition definition() {
         ServerServiceDefinition withRead = EncodedReadResp.rebind(StreamsGrpc.bindService(this),

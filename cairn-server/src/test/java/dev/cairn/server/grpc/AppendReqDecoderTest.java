@@ -18,9 +18,11 @@ import java.io.FilterInputStream;
 import java.io.InputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -29,6 +31,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * The Append decoder against the generated parser: for any message, the event it gives (or the
@@ -63,7 +66,7 @@ class AppendReqDecoderTest {
         }
         byte[] bytes = concatenated.toByteArray();
         if (cut > 0 && bytes.length > 0) {
-            bytes = java.util.Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
+            bytes = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
         }
         for (int flip : flips) {
             if (bytes.length > 0) {
@@ -218,9 +221,9 @@ class AppendReqDecoderTest {
                                 .addLengthDelimited(ByteString.copyFromUtf8("x")).build()).build());
         return Combinators.combine(ids(), extra, withType, withType, values, bytes, bytes, unknown)
                 .as((id, metadata, type, contentType, value, data, custom, fields) -> {
-                    AppendReq.ProposedMessage.Builder b = AppendReq.ProposedMessage.newBuilder().putAllMetadata(metadata)
-                            .setData(ByteString.copyFrom(data)).setCustomMetadata(ByteString.copyFrom(custom))
-                            .setUnknownFields(fields);
+                    AppendReq.ProposedMessage.Builder b = AppendReq.ProposedMessage.newBuilder()
+                            .putAllMetadata(metadata).setData(ByteString.copyFrom(data))
+                            .setCustomMetadata(ByteString.copyFrom(custom)).setUnknownFields(fields);
                     if (type) {
                         b.putMetadata("type", value.isEmpty() ? "E" : value);
                     }
@@ -232,7 +235,7 @@ class AppendReqDecoderTest {
                 });
     }
 
-    private static Arbitrary<java.util.Optional<UUID>> ids() {
+    private static Arbitrary<Optional<UUID>> ids() {
         Arbitrary<Long> longs = Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.of(0L, -1L, Long.MIN_VALUE));
         Arbitrary<UUID> structured = Combinators.combine(longs, longs).as((m, l) -> UUID.newBuilder()
                 .setStructured(UUID.Structured.newBuilder().setMostSignificantBits(m).setLeastSignificantBits(l))
@@ -243,10 +246,10 @@ class AppendReqDecoderTest {
                 Arbitraries.strings().ofMaxLength(40)).map(s -> UUID.newBuilder().setString(s).build());
         Arbitrary<UUID> unset = Arbitraries.just(UUID.getDefaultInstance());
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, structured.map(java.util.Optional::of)),
-                net.jqwik.api.Tuple.of(3, string.map(java.util.Optional::of)),
-                net.jqwik.api.Tuple.of(1, unset.map(java.util.Optional::of)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(java.util.Optional.<UUID>empty())));
+                Tuple.of(5, structured.map(Optional::of)),
+                Tuple.of(3, string.map(Optional::of)),
+                Tuple.of(1, unset.map(Optional::of)),
+                Tuple.of(1, Arbitraries.just(Optional.<UUID>empty())));
     }
 
     @Provide
@@ -256,20 +259,20 @@ class AppendReqDecoderTest {
                 .newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
                         .setStreamName(ByteString.copyFromUtf8("stream"))).setAny(Empty.getDefaultInstance()))
                 .build());
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, proposed), net.jqwik.api.Tuple.of(1, options))
+        return Arbitraries.frequencyOf(Tuple.of(6, proposed), Tuple.of(1, options))
                 .list().ofMinSize(1).ofMaxSize(3);
     }
 
     @Provide
     Arbitrary<Integer> cuts() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just(0)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 1000)));
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 1000)));
     }
 
     @Provide
     Arbitrary<List<Integer>> flips() {
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just(List.<Integer>of())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().list().ofMaxSize(3)));
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.<Integer>of())),
+                Tuple.of(1, Arbitraries.integers().list().ofMaxSize(3)));
     }
 
     private interface Writes {
