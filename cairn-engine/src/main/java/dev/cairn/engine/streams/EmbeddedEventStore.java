@@ -159,11 +159,6 @@ public final class EmbeddedEventStore implements EventStore {
         return submit(request, new CompletableFuture<>());
     }
 
-    /** {@code waited}: only a blocking call of this class waits on the future (see {@link WaitedFuture}). */
-    private <T> CompletableFuture<T> submit(Function<CompletableFuture<Object>, WriteRequest> request, boolean waited) {
-        return submit(request, waited ? new WaitedFuture() : new CompletableFuture<>());
-    }
-
     /**
      * Submits the request made for {@code future}: a plain one, completed on the writer's completer
      * thread; a {@link WaitedFuture} or a {@link HandOffFuture}, which the sync thread may complete.
@@ -290,15 +285,16 @@ public final class EmbeddedEventStore implements EventStore {
 
     @Override
     public CompletableFuture<MultiAppendResult> appendAsync(List<AppendRequest> requests) {
-        return append(requests, false);
+        return append(requests, new CompletableFuture<>());
     }
 
     @Override
     public MultiAppendResult append(List<AppendRequest> requests) {
-        return EventStore.await(append(requests, true));
+        return EventStore.await(append(requests, new WaitedFuture()));
     }
 
-    private CompletableFuture<MultiAppendResult> append(List<AppendRequest> requests, boolean waited) {
+    private CompletableFuture<MultiAppendResult> append(List<AppendRequest> requests,
+            CompletableFuture<Object> future) {
         try {
             if (requests == null || requests.isEmpty()) {
                 throw new InvalidArgumentException("a multi-stream append needs at least one stream");
@@ -318,9 +314,10 @@ public final class EmbeddedEventStore implements EventStore {
             checkTotal(total);
             long now = now();
             List<AppendRequest> parts = List.copyOf(requests);
-            return submit(f -> new WriteRequest.Append(parts, true, now, f), waited);
+            return submit(f -> new WriteRequest.Append(parts, true, now, f), future);
         } catch (CairnException e) {
-            return failed(e);
+            future.completeExceptionally(e);
+            return typed(future);
         }
     }
 
