@@ -118,89 +118,111 @@ final class AppendReqDecoder {
             return null;
         }
         int outer = in.pushLimit(in.readRawVarint32());
-        Proposed proposed = proposedMessage(in);
+        Proposed proposed = new Reading().proposedMessage(in);
         in.popLimit(outer);
         return proposed != null && in.isAtEnd() ? proposed : null;
     }
 
-    private static Proposed proposedMessage(CodedInputStream in) throws IOException {
-        boolean hasId = false;
-        int idForm = 0; // 0: value not set, STRUCTURED or STRING
-        long most = 0;
-        long least = 0;
-        String idString = null;
-        String type = null;
-        String contentType = null;
-        byte[] data = NONE;
-        byte[] customMetadata = NONE;
-        while (true) {
-            int tag = in.readTag();
-            switch (tag) {
-                case 0 -> {
-                    return new Proposed(hasId, idForm == STRUCTURED, most, least, idString, type, contentType, data,
-                            customMetadata);
-                }
-                case ID -> {
-                    if (hasId) {
-                        return null; // given twice: protobuf merges the two
+    /**
+     * One proposed message as it is read: its fields so far. Each step answers false when the
+     * message has a shape left to the generated parser.
+     */
+    private static final class Reading {
+        private boolean hasId;
+        private int idForm; // 0: value not set, STRUCTURED or STRING
+        private long most;
+        private long least;
+        private String idString;
+        private String type;
+        private String contentType;
+        private byte[] data = NONE;
+        private byte[] customMetadata = NONE;
+
+        Proposed proposedMessage(CodedInputStream in) throws IOException {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                boolean read = switch (tag) {
+                    case ID -> id(in);
+                    case METADATA -> entry(in);
+                    case CUSTOM_METADATA -> {
+                        customMetadata = in.readByteArray();
+                        yield true;
                     }
-                    hasId = true;
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    for (int t = in.readTag(); t != 0; t = in.readTag()) {
-                        if (t == STRUCTURED || t == STRING) {
-                            if (idForm != 0) {
-                                return null; // the oneof set twice
-                            }
-                            idForm = t;
-                            if (t == STRING) {
-                                idString = in.readStringRequireUtf8();
-                            } else {
-                                int structured = in.pushLimit(in.readRawVarint32());
-                                for (int s = in.readTag(); s != 0; s = in.readTag()) {
-                                    if (s == MOST_SIGNIFICANT) {
-                                        most = in.readInt64();
-                                    } else if (s == LEAST_SIGNIFICANT) {
-                                        least = in.readInt64();
-                                    } else if (!in.skipField(s)) {
-                                        return null;
-                                    }
-                                }
-                                in.popLimit(structured);
-                            }
-                        } else if (!in.skipField(t)) {
-                            return null;
-                        }
+                    case DATA -> {
+                        data = in.readByteArray();
+                        yield true;
                     }
-                    in.popLimit(limit);
-                }
-                case METADATA -> {
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    String key = "";
-                    String value = "";
-                    for (int t = in.readTag(); t != 0; t = in.readTag()) {
-                        if (t == KEY) {
-                            key = in.readStringRequireUtf8();
-                        } else if (t == VALUE) {
-                            value = in.readStringRequireUtf8();
-                        } else if (!in.skipField(t)) {
-                            return null;
-                        }
-                    }
-                    in.popLimit(limit);
-                    if (key.equals("type")) {
-                        type = value;
-                    } else if (key.equals("content-type")) {
-                        contentType = value;
-                    }
-                }
-                case CUSTOM_METADATA -> customMetadata = in.readByteArray();
-                case DATA -> data = in.readByteArray();
-                default -> {
-                    if (!in.skipField(tag)) {
-                        return null; // an end-group tag
-                    }
+                    default -> in.skipField(tag); // false for an end-group tag
+                };
+                if (!read) {
+                    return null;
                 }
             }
+            return new Proposed(hasId, idForm == STRUCTURED, most, least, idString, type, contentType, data,
+                    customMetadata);
+        }
+
+        /** The {@code UUID} message; given twice, protobuf would merge the two. */
+        private boolean id(CodedInputStream in) throws IOException {
+            if (hasId) {
+                return false;
+            }
+            hasId = true;
+            int limit = in.pushLimit(in.readRawVarint32());
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == STRUCTURED || tag == STRING) {
+                    if (idForm != 0) {
+                        return false; // the oneof set twice
+                    }
+                    idForm = tag;
+                    if (tag == STRING) {
+                        idString = in.readStringRequireUtf8();
+                    } else if (!structured(in)) {
+                        return false;
+                    }
+                } else if (!in.skipField(tag)) {
+                    return false;
+                }
+            }
+            in.popLimit(limit);
+            return true;
+        }
+
+        private boolean structured(CodedInputStream in) throws IOException {
+            int limit = in.pushLimit(in.readRawVarint32());
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == MOST_SIGNIFICANT) {
+                    most = in.readInt64();
+                } else if (tag == LEAST_SIGNIFICANT) {
+                    least = in.readInt64();
+                } else if (!in.skipField(tag)) {
+                    return false;
+                }
+            }
+            in.popLimit(limit);
+            return true;
+        }
+
+        /** One metadata map entry; only {@code type} and {@code content-type} are kept. */
+        private boolean entry(CodedInputStream in) throws IOException {
+            int limit = in.pushLimit(in.readRawVarint32());
+            String key = "";
+            String value = "";
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == KEY) {
+                    key = in.readStringRequireUtf8();
+                } else if (tag == VALUE) {
+                    value = in.readStringRequireUtf8();
+                } else if (!in.skipField(tag)) {
+                    return false;
+                }
+            }
+            in.popLimit(limit);
+            if (key.equals("type")) {
+                type = value;
+            } else if (key.equals("content-type")) {
+                contentType = value;
+            }
+            return true;
         }
     }
 }
