@@ -13,8 +13,10 @@ import dev.cairn.api.WrongExpectedVersionException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,19 @@ public final class GrpcErrors {
 
     private static Metadata.Key<String> key(String name) {
         return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    }
+
+    /** Answers a unary call with {@code call}'s response, or with the status of what it threw. */
+    static <T> void answer(StreamObserver<T> responses, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            responses.onError(toStatus(e));
+            return;
+        }
+        responses.onNext(response);
+        responses.onCompleted();
     }
 
     /** The status for any failure of a call; unwraps completion wrappers first. */

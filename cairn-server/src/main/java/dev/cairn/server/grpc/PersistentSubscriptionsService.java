@@ -34,7 +34,6 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * {@code event_store.client.persistent_subscriptions.PersistentSubscriptions}, KurrentDB's
@@ -71,19 +70,6 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
         return store.persistentSubscriptions();
     }
 
-    /** Answers one response, or the error the call raised. */
-    private static <T> void unary(StreamObserver<T> responses, Supplier<T> call) {
-        T response;
-        try {
-            response = call.get();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(response);
-        responses.onCompleted();
-    }
-
     /** Runs a management request; a rule its values break is reported as KurrentDB reports a refusal. */
     private static void refusing(StreamName source, String group, Runnable request) {
         try {
@@ -99,7 +85,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void create(CreateReq request, StreamObserver<CreateResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             CreateReq.Options o = request.getOptions();
             String group = o.getGroupName();
             switch (o.getStreamOptionCase()) {
@@ -159,7 +145,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void update(UpdateReq request, StreamObserver<UpdateResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             UpdateReq.Options o = request.getOptions();
             String group = o.getGroupName();
             switch (o.getStreamOptionCase()) {
@@ -216,7 +202,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             DeleteReq.Options o = request.getOptions();
             StreamName source = switch (o.getStreamOptionCase()) {
                 case STREAM_IDENTIFIER -> stream(o.getStreamIdentifier());
@@ -250,7 +236,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void getInfo(GetInfoReq request, StreamObserver<GetInfoResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             GetInfoReq.Options o = request.getOptions();
             StreamName source = switch (o.getStreamOptionCase()) {
                 case STREAM_IDENTIFIER -> stream(o.getStreamIdentifier());
@@ -266,7 +252,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void list(ListReq request, StreamObserver<ListResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             ListReq.Options o = request.getOptions();
             var infos = switch (o.getListOptionCase()) {
                 case LIST_ALL_SUBSCRIPTIONS -> subscriptions().list();
@@ -285,7 +271,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void replayParked(ReplayParkedReq request, StreamObserver<ReplayParkedResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             ReplayParkedReq.Options o = request.getOptions();
             StreamName source = switch (o.getStreamOptionCase()) {
                 case STREAM_IDENTIFIER -> stream(o.getStreamIdentifier());
@@ -300,7 +286,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void truncateParked(TruncateParkedReq request, StreamObserver<TruncateParkedResp> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             TruncateParkedReq.Options o = request.getOptions();
             StreamName source = switch (o.getStreamOptionCase()) {
                 case STREAM_IDENTIFIER -> stream(o.getStreamIdentifier());
@@ -316,7 +302,7 @@ public final class PersistentSubscriptionsService implements PersistentSubscript
 
     @Override
     public void restartSubsystem(Empty request, StreamObserver<Empty> responses) {
-        unary(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             subscriptions().restart();
             return Wire.EMPTY;
         });

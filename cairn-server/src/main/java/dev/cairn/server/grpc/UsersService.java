@@ -25,7 +25,6 @@ import dev.cairn.server.security.CallPrincipal;
 import io.grpc.stub.StreamObserver;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * {@code event_store.client.users.Users}, KurrentDB's user management, over {@link Security}'s
@@ -50,22 +49,9 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
         return security.users(CallPrincipal.current());
     }
 
-    /** Runs a call and answers with its response or its error. */
-    private static <T> void answer(StreamObserver<T> responses, Function<Void, T> call) {
-        T response;
-        try {
-            response = call.apply(null);
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(response);
-        responses.onCompleted();
-    }
-
     @Override
     public void create(CreateReq request, StreamObserver<CreateResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             CreateReq.Options o = request.getOptions();
             users().createUser(o.getLoginName(), o.getFullName(), o.getGroupsList(), o.getPassword());
             return CreateResp.getDefaultInstance();
@@ -74,7 +60,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void update(UpdateReq request, StreamObserver<UpdateResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             UpdateReq.Options o = request.getOptions();
             users().updateUser(o.getLoginName(), o.getFullName(), o.getGroupsList());
             return UpdateResp.getDefaultInstance();
@@ -83,7 +69,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             users().deleteUser(request.getOptions().getLoginName());
             return DeleteResp.getDefaultInstance();
         });
@@ -91,7 +77,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void disable(DisableReq request, StreamObserver<DisableResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             users().disableUser(request.getOptions().getLoginName());
             return DisableResp.getDefaultInstance();
         });
@@ -99,7 +85,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void enable(EnableReq request, StreamObserver<EnableResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             users().enableUser(request.getOptions().getLoginName());
             return EnableResp.getDefaultInstance();
         });
@@ -137,7 +123,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void changePassword(ChangePasswordReq request, StreamObserver<ChangePasswordResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             ChangePasswordReq.Options o = request.getOptions();
             users().changePassword(o.getLoginName(), o.getCurrentPassword(), o.getNewPassword());
             return ChangePasswordResp.getDefaultInstance();
@@ -146,7 +132,7 @@ public final class UsersService extends UsersGrpc.UsersImplBase {
 
     @Override
     public void resetPassword(ResetPasswordReq request, StreamObserver<ResetPasswordResp> responses) {
-        answer(responses, v -> {
+        GrpcErrors.answer(responses, () -> {
             ResetPasswordReq.Options o = request.getOptions();
             users().resetPassword(o.getLoginName(), o.getNewPassword());
             return ResetPasswordResp.getDefaultInstance();
