@@ -12,6 +12,7 @@ import dev.cairn.engine.security.Security;
 import dev.cairn.server.grpc.CallLimits;
 import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
+import dev.cairn.server.grpc.OperationsService;
 import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
@@ -135,6 +136,8 @@ public final class CairnServer implements AutoCloseable {
             TlsSettings.Material tls, Security security, LoginThrottle throttle, ServerLimits limits) {
         try {
             AtomicBoolean stopped = new AtomicBoolean();
+            // the Shutdown operation stops the node, which exists only once the server has started
+            CompletableFuture<CairnServer> node = new CompletableFuture<>();
             EventStore served = security == null ? store : new CallerEventStore(security);
             StreamsService streams = new StreamsService(served, maxAppendSize, maxEventSize,
                     limits.maxSubscriptionsPerConnection());
@@ -145,7 +148,9 @@ public final class CairnServer implements AutoCloseable {
                     .addService(persistent, PersistentSubscriptionsService::definition)
                     .addService(new V2StreamsService(served))
                     .addService(new ServerFeaturesService(security != null))
-                    .addService(new GossipService(Clock.systemUTC()));
+                    .addService(new GossipService(Clock.systemUTC()))
+                    .addService(new OperationsService(served, security, () -> Thread.ofPlatform().name("cairn-stop")
+                            .start(() -> node.join().stop())));
             if (security != null) {
                 services.addService(new UsersService(security));
             }
@@ -188,14 +193,15 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer node = new CairnServer(store, server, streams, persistent, tls != null, stopped);
-            LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", node.address(),
+            CairnServer started = new CairnServer(store, server, streams, persistent, tls != null, stopped);
+            node.complete(started);
+            LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", started.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
             if (security != null) {
                 LOG.info("every call is authenticated (basic credentials{}); stream ACLs apply",
                         tls != null && !tls.trustedRoots().isEmpty() ? " or a client certificate" : "");
             }
-            return node;
+            return started;
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -2,6 +2,10 @@ package dev.cairn.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.protocol.operations.OperationsGrpc;
+import dev.cairn.protocol.shared.Empty;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code cairn start} as a real process: it refuses to run without TLS or {@code --insecure},
  * serves when ready, refuses a data directory another node holds, and stops on SIGTERM with exit
- * code 0 within 5 seconds.
+ * code 0 within 5 seconds, or on the {@code Shutdown} operation with exit code 0.
  */
 class StartCommandTest {
 
@@ -123,6 +127,25 @@ class StartCommandTest {
             assertThat(again.awaitExit()).isZero();
         } finally {
             again.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void theShutdownOperationStopsTheProcessWithExitCodeZero() throws Exception {
+        Node node = Node.start(tmp, "start", "--insecure", "--db", tmp.resolve("db").toString(), "--port", "0");
+        try {
+            int port = node.awaitReady();
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                OperationsGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .shutdown(Empty.getDefaultInstance());
+            } finally {
+                channel.shutdownNow();
+            }
+            assertThat(node.awaitExit()).isZero();
+            assertThat(node.output()).contains("Cairn stopped");
+        } finally {
+            node.process().destroyForcibly();
         }
     }
 

@@ -44,6 +44,8 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             persistent("truncateparked"),
             persistent("list"),
             persistent("restartsubsystem"),
+            method("event_store.client.operations.operations", "shutdown"),
+            method("event_store.client.operations.operations", "restartpersistentsubscriptions"),
             method("event_store.client.gossip.gossip", "read"),
             method("event_store.client.server_features.serverfeatures", "getsupportedmethods"));
 

@@ -326,6 +326,8 @@ class ProtocolTest {
                         "event_store.client.persistent_subscriptions.persistentsubscriptions/truncateparked",
                         "event_store.client.persistent_subscriptions.persistentsubscriptions/list",
                         "event_store.client.persistent_subscriptions.persistentsubscriptions/restartsubsystem",
+                        "event_store.client.operations.operations/shutdown",
+                        "event_store.client.operations.operations/restartpersistentsubscriptions",
                         "event_store.client.gossip.gossip/read",
                         "event_store.client.server_features.serverfeatures/getsupportedmethods");
     }
