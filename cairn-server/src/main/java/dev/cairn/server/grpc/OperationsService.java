@@ -35,8 +35,8 @@ public final class OperationsService extends OperationsGrpc.OperationsImplBase {
     /**
      * @param served the store as the node serves it (with security, one that checks each caller)
      * @param security users and access control, or null on an insecure node
-     * @param shutdown stops the node; called on the call's thread after the answer is sent, so it
-     *     must hand the stop to a thread of its own
+     * @param shutdown stops the node; called on the call's thread once the answer is handed to
+     *     gRPC (the stop's drain lets it go out), so it must hand the stop to a thread of its own
      */
     public OperationsService(EventStore served, Security security, Runnable shutdown) {
         this.served = served;
