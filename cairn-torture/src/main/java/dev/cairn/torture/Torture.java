@@ -143,7 +143,10 @@ final class Torture {
             shutdown(client);
         }
         CheckReport check = StoreChecker.check(settings.db());
-        check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
+        // A kill can cut a batch's write short (a batch may take more than one write, across a
+        // segment's end for one): that torn tail is an unacknowledged append, which the restart
+        // discards and the verifier then checks is not partly visible. Anything else is damage.
+        check.faultsBesidesTornTail().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
         node[0] = NodeProcess.start(settings.db(), log, settings.segmentSize(), Torture.NODE_JVM);
         client = connect(node[0]);
         Verifier.Result result;
@@ -159,7 +162,7 @@ final class Torture {
         out.printf("round %d: killed after %d ms; %d events in $all, %d acknowledged events verified, "
                 + "%d attempts unanswered so far, cairn check %s%n", round, loadMillis, result.all().size(),
                 result.verified(), writers.stream().mapToInt(LoadWriter::unanswered).sum(),
-                check.clean() ? "clean" : check.faults().size() + " faults");
+                checkSummary(check));
         if (persistent != null) {
             out.printf("  persistent: %d deliveries this round, %d events delivered so far, %d redeliveries so far%n",
                     persistentRound, persistent.count(), persistent.redeliveries());
@@ -218,6 +221,15 @@ final class Torture {
         } finally {
             shutdown(client);
         }
+    }
+
+    private static String checkSummary(CheckReport check) {
+        int faults = check.faultsBesidesTornTail().size();
+        String torn = check.tornTailAt() < 0 ? "" : "a torn tail at " + check.tornTailAt() + " (unacknowledged)";
+        if (faults == 0) {
+            return torn.isEmpty() ? "clean" : "clean but for " + torn;
+        }
+        return faults + " faults" + (torn.isEmpty() ? "" : " and " + torn);
     }
 
     private static KurrentDBClient connect(NodeProcess node) {

@@ -43,7 +43,7 @@ public final class StoreChecker {
                 log = Log.open(dataDir.resolve("log"), 0, ChannelFactory.DEFAULT);
             } catch (CorruptedStoreException e) {
                 // a missing, truncated or foreign segment file is a finding about the store, not a failure of the check
-                return new CheckReport(0, 0, 0, 0, List.of(e.getMessage()));
+                return new CheckReport(0, 0, 0, 0, List.of(e.getMessage()), -1);
             }
             try (log) {
                 return check(dataDir, log);
@@ -77,17 +77,18 @@ public final class StoreChecker {
                 });
             } catch (CairnException e) {
                 faults.add(e.getMessage());
-                return new CheckReport(log.segmentCount(), 0, events[0], 0, faults);
+                return new CheckReport(log.segmentCount(), 0, events[0], 0, faults, -1);
             }
+            long tornTailAt = -1;
             if (result.truncated()) {
-                faults.add("log ends with a torn batch at position " + result.end()
-                        + " (an unacknowledged append; it is discarded on the next open)");
+                tornTailAt = result.end();
+                faults.add(CheckReport.tornTailFault(tornTailAt));
             }
             long entries = index == null ? 0 : index.countEntries();
             if (index != null && indexCheckpoint > result.end()) {
                 faults.add("index covers log position " + indexCheckpoint + " but the log ends at " + result.end());
             }
-            return new CheckReport(log.segmentCount(), result.batches(), events[0], entries, faults);
+            return new CheckReport(log.segmentCount(), result.batches(), events[0], entries, faults, tornTailAt);
         }
     }
 

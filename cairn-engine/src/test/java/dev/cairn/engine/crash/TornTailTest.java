@@ -104,6 +104,16 @@ class TornTailTest {
 
         CheckReport before = StoreChecker.check(dir);
         assertThat(before.clean()).as("cairn check before recovery, %s: %s", what, before.faults()).isFalse();
+        // zeros from a batch's start read as the log's end; anything else leaves a batch incomplete
+        if (garbage != null || from != written.get(damaged).start()) {
+            assertThat(before.tornTailAt()).as("torn tail found by cairn check, %s", what)
+                    .isBetween(acknowledged, written.get(damaged).start());
+            assertThat(before.faults()).as("cairn check before recovery, %s", what)
+                    .anyMatch(f -> f.contains("torn batch at position " + before.tornTailAt()));
+            assertThat(before.faultsBesidesTornTail()).as("cairn check before recovery, %s", what)
+                    .noneMatch(f -> f.contains("torn batch"))
+                    .hasSize(before.faults().size() - 1);
+        }
 
         List<LogFixture.Batch> expected = new ArrayList<>(survivors);
         try (EventStore store = Cairn.open(LogFixture.options(dir))) {
