@@ -105,10 +105,10 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
                 if (offset <= Segment.HEADER_SIZE) {
                     Segment previous = log.segment(segment.index() - 1);
                     long seal = Log.sealOf(previous);
-                    if (seal < 0) {
+                    if (seal < 0 && !endsWithRecord(previous)) {
                         throw Log.corrupt(previous, Log.SEAL_OFFSET, "segment is not sealed but a later one exists");
                     }
-                    position = previous.basePosition() + seal;
+                    position = previous.basePosition() + (seal < 0 ? previous.size() : seal);
                     continue;
                 }
                 int length = segment.buffer().getInt(offset - 4);
@@ -121,6 +121,19 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
                 return RecordCodec.decode(segment.buffer(), start, position);
             }
             return null;
+        }
+
+        /**
+         * True when a valid record ends at the segment's last byte. The writer seals a segment when
+         * a record does not fit; one filled exactly has no seal if the store closed right there and
+         * the next open went on in the next segment.
+         */
+        private static boolean endsWithRecord(Segment segment) {
+            int end = (int) segment.size();
+            int length = segment.buffer().getInt(end - 4);
+            int start = end - length;
+            return length > 0 && start >= Segment.HEADER_SIZE
+                    && RecordCodec.validate(segment.buffer(), start, end) == length;
         }
     }
 }

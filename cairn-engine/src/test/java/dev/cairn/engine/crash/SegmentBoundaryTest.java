@@ -79,6 +79,11 @@ class SegmentBoundaryTest {
             for (LogFixture.Batch b : expected) {
                 assertThat(ids).containsAll(b.ids());
             }
+            // backwards across the filled segment, whether or not it was sealed
+            List<UUID> backwards = new ArrayList<>(store.readAllToList(dev.cairn.api.ReadAllOptions.backwards()).stream()
+                    .map(e -> e.event().id()).toList());
+            java.util.Collections.reverse(backwards);
+            assertThat(backwards).as("$all backwards").isEqualTo(ids);
         }
         assertThat(StoreChecker.check(dir).faults()).isEmpty();
     }
