@@ -20,12 +20,16 @@ import java.util.Objects;
  * @param maxGroupSize most requests written with one fdatasync (default 4096)
  * @param streamCacheSize streams whose state is cached in memory (default 100,000)
  * @param indexFlushEvents events between index flushes; bounds what a restart after a crash replays (default 50,000)
+ * @param idempotencyWindow how far back, in events of the log, a retried {@code any} or {@code
+ *     stream exists} append is recognised by its event ids (default 262,144, about 11 MiB of memory,
+ *     reloaded from the log at open); retries with an exact expected revision are recognised
+ *     however old the events are
  * @param clock the time source for event timestamps and {@code $maxAge}
  * @param channels opens the log's files (tests inject faults here)
  */
 public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,
-        int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, Clock clock,
-        ChannelFactory channels) {
+        int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, int idempotencyWindow,
+        Clock clock, ChannelFactory channels) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
     /**
@@ -37,6 +41,9 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
     public static final long MAX_SEGMENT_SIZE = 1L << 30;
     public static final long DEFAULT_MAX_APPEND_SIZE = 256L << 20;
     public static final long DEFAULT_MAX_EVENT_SIZE = 16L << 20;
+    public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1 << 18;
+    /** The largest idempotency window: 2^26 events, about 2.7 GiB of memory. */
+    public static final int MAX_IDEMPOTENCY_WINDOW = 1 << 26;
 
     /**
      * The largest event (as {@code maxEventSize} counts it) a segment of {@code segmentSize} bytes
@@ -60,6 +67,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         private int maxGroupSize = 4096;
         private long streamCacheSize = 100_000;
         private long indexFlushEvents = 50_000;
+        private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
         private Clock clock = Clock.systemUTC();
         private ChannelFactory channels = ChannelFactory.DEFAULT;
 
@@ -102,6 +110,11 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             return this;
         }
 
+        public Builder idempotencyWindow(int events) {
+            this.idempotencyWindow = events;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
@@ -129,8 +142,12 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
                 throw new InvalidArgumentException("queue capacity, group size, cache size and index flush interval "
                         + "must be positive");
             }
+            if (idempotencyWindow <= 0 || idempotencyWindow > MAX_IDEMPOTENCY_WINDOW) {
+                throw new InvalidArgumentException("idempotency window must be between 1 and " + MAX_IDEMPOTENCY_WINDOW
+                        + " events, was " + idempotencyWindow);
+            }
             return new CairnOptions(directory, segmentSize, maxAppendSize, maxEventSize, writeQueueCapacity,
-                    maxGroupSize, streamCacheSize, indexFlushEvents, clock, channels);
+                    maxGroupSize, streamCacheSize, indexFlushEvents, idempotencyWindow, clock, channels);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.cairn.microbench;
 
-import dev.cairn.engine.index.EventRef;
 import dev.cairn.engine.index.IndexEntry;
 import dev.cairn.engine.index.StreamIndex;
 import dev.cairn.engine.index.StreamInfo;
@@ -60,7 +59,7 @@ public class StreamIndexBenchmark {
         int inBatch = 0;
         for (int s = 0; s < streams; s++) {
             for (int r = 0; r < eventsPerStream; r++) {
-                batch.putEvent(s, r, position, eventId(s, r));
+                batch.putEntry(s, r, position, eventId(s, r));
                 position += 306;
                 inBatch++;
             }
@@ -139,16 +138,6 @@ public class StreamIndexBenchmark {
     @Benchmark
     public StreamInfo streamInfoAbsent(Keys keys) {
         return index.stream(keys.absentNames[keys.stream()]);
-    }
-
-    /** Where an event id was first written: the idempotency check of an append. */
-    @Benchmark
-    public EventRef eventRef(Keys keys) {
-        EventRef ref = index.eventRef(eventId(keys.stream(), keys.revision(eventsPerStream)));
-        if (ref == null) {
-            throw new IllegalStateException("event id missing from the index");
-        }
-        return ref;
     }
 
     /** The log position of one revision of a stream: a stream read's first step. */

@@ -42,7 +42,7 @@ class BenchmarksRunTest {
     @Test
     void indexBenchmarkRunsOnASmallIndex() throws RunnerException {
         Options options = new OptionsBuilder()
-                .include(StreamIndexBenchmark.class.getName() + ".eventRef")
+                .include(StreamIndexBenchmark.class.getName() + ".eventEntry")
                 .param("streams", "1000")
                 .param("eventsPerStream", "3")
                 .forks(0)

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <pre>
  *   sequence  fixed64, little-endian (RocksDB assigns it on write; zero here)
  *   count     fixed32, little-endian
- *   records   kTypeValue (1) | kTypeMerge (2)                   key value   (default column family)
- *             kTypeColumnFamilyValue (5) | ...Merge (6)  varint32 column family id, key value
+ *   records   kTypeValue (1)                                   key value   (default column family)
+ *             kTypeColumnFamilyValue (5)  varint32 column family id, key value
  *   key, value: varint32 length, then the bytes
  * </pre>
  * {@code BatchBytesTest} checks the bytes against a batch built through RocksDB's own API, so a
@@ -26,9 +26,7 @@ final class BatchBytes {
 
     private static final int HEADER = 12;
     private static final byte VALUE = 0x1;
-    private static final byte MERGE = 0x2;
     private static final byte CF_VALUE = 0x5;
-    private static final byte CF_MERGE = 0x6;
     private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LITTLE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -42,20 +40,11 @@ final class BatchBytes {
 
     /** Starts a put into column family {@code cf} (0 is the default one); key and value follow. */
     BatchBytes put(int cf) {
-        return record(cf, VALUE, CF_VALUE);
-    }
-
-    /** Starts a merge into column family {@code cf}; key and operand follow. */
-    BatchBytes merge(int cf) {
-        return record(cf, MERGE, CF_MERGE);
-    }
-
-    private BatchBytes record(int cf, byte inDefault, byte withId) {
         ensure(1 + 5);
         if (cf == 0) {
-            buf[size++] = inDefault;
+            buf[size++] = VALUE;
         } else {
-            buf[size++] = withId;
+            buf[size++] = CF_VALUE;
             varint(cf);
         }
         count++;

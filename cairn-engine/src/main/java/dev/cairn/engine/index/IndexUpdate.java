@@ -25,11 +25,9 @@ public final class IndexUpdate {
 
     private final StreamIndex index;
     private final Function<String, StreamInfo> committed;
+    private final RecentIds recentIds;
     private final Map<String, StreamInfo> streams = new LinkedHashMap<>();
-    private final Map<UUID, EventRef> ids = new HashMap<>();
     private final Map<EventRef, IndexEntry> entries = new HashMap<>();
-    /** Every event id written, in log order (the index keeps each write of an id, oldest first). */
-    private final List<IdWrite> idWrites = new ArrayList<>();
     /**
      * The group's events encoded as they come, on the thread that decides them, so that a small
      * group costs the thread that commits it little more than RocksDB's own write. Only groups
@@ -41,17 +39,20 @@ public final class IndexUpdate {
 
     /**
      * @param committed looks up a stream's committed state (a cache in front of the index)
+     * @param recentIds the window of recent event ids, told of every event as it is recorded here
      */
-    public IndexUpdate(StreamIndex index, Function<String, StreamInfo> committed, long nextStreamId) {
+    public IndexUpdate(StreamIndex index, Function<String, StreamInfo> committed, long nextStreamId,
+            RecentIds recentIds) {
         this.index = index;
         this.committed = committed;
         this.nextStreamId = nextStreamId;
+        this.recentIds = recentIds;
         this.batch = index.batch();
     }
 
     /** The update of the next group, which sees this group's changes until they are committed. */
     public IndexUpdate next() {
-        IndexUpdate next = new IndexUpdate(index, committed, nextStreamId);
+        IndexUpdate next = new IndexUpdate(index, committed, nextStreamId, recentIds);
         next.parent = this;
         return next;
     }
@@ -82,16 +83,19 @@ public final class IndexUpdate {
     }
 
     /**
-     * Where an event id was first written, including pending changes, or null. The first write is
-     * the one idempotency refers to, as in KurrentDB's committed-events cache; so the oldest source
-     * is asked first.
+     * The revision at which {@code id} was written to {@code stream} (whose id is {@code streamId}),
+     * when the oldest write of the id among the recent events ({@link RecentIds}, pending ones
+     * included) went to that stream; else -1. The oldest write is the one idempotency refers to, as
+     * in KurrentDB's committed-events cache, where a later write of the id to another stream does
+     * not count. The stream's own index entry confirms the window's answer.
      */
-    public EventRef eventRef(UUID id) {
-        EventRef ref = index.eventRef(id);
-        if (ref == null && parent != null) {
-            ref = parent.ids.get(id);
+    public long revisionOf(UUID id, String stream, long streamId) {
+        long revision = recentIds.firstRevision(id, RecentIds.streamHash(stream));
+        if (revision < 0) {
+            return -1;
         }
-        return ref != null ? ref : ids.get(id);
+        IndexEntry entry = entry(streamId, revision);
+        return entry != null && entry.id().equals(id) ? revision : -1;
     }
 
     /**
@@ -105,12 +109,10 @@ public final class IndexUpdate {
         }
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
-        EventRef ref = new EventRef(info.id(), revision);
-        ids.putIfAbsent(id, ref);
-        entries.put(ref, new IndexEntry(revision, position, id));
-        idWrites.add(new IdWrite(id, ref));
+        entries.put(new EventRef(info.id(), revision), new IndexEntry(revision, position, id));
+        recentIds.add(id, RecentIds.streamHash(stream), revision);
         if (entries.size() < SORTED_FROM) { // a larger group is written from sortedEvents() instead
-            batch.putEvent(info.id(), revision, position, id);
+            batch.putEntry(info.id(), revision, position, id);
         }
     }
 
@@ -148,7 +150,7 @@ public final class IndexUpdate {
      */
     static final int SORTED_FROM = 256;
 
-    /** A batch of this group's events and ids with their keys in order. */
+    /** A batch of this group's events with their keys in order. */
     private StreamIndex.Batch sortedEvents() {
         StreamIndex.Batch batch = index.batch(entries.size());
         List<EventRef> refs = new ArrayList<>(entries.keySet());
@@ -157,14 +159,7 @@ public final class IndexUpdate {
             IndexEntry e = entries.get(ref);
             batch.putEntry(ref.streamId(), ref.revision(), e.position(), e.id());
         }
-        idWrites.sort(ID_ORDER); // stable: the writes of one id stay oldest first
-        for (IdWrite w : idWrites) {
-            batch.putIdWrite(w.id(), w.ref().streamId(), w.ref().revision());
-        }
         return batch;
-    }
-
-    private record IdWrite(UUID id, EventRef ref) {
     }
 
     /** The index's key order: stream ids and revisions are never negative, so signed order is byte order. */
@@ -172,19 +167,12 @@ public final class IndexUpdate {
         int c = Long.compare(a.streamId(), b.streamId());
         return c != 0 ? c : Long.compare(a.revision(), b.revision());
     };
-    /** The byte order of ids as the index stores them: big-endian, unsigned. */
-    private static final Comparator<IdWrite> ID_ORDER = (a, b) -> {
-        int c = Long.compareUnsigned(a.id().getMostSignificantBits(), b.id().getMostSignificantBits());
-        return c != 0 ? c : Long.compareUnsigned(a.id().getLeastSignificantBits(), b.id().getLeastSignificantBits());
-    };
 
     /** Writes the changes with the log position they cover, and starts afresh (recovery). */
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
         batch = index.batch();
         streams.clear();
-        idWrites.clear();
-        ids.clear();
         entries.clear();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.rocksdb.BlockBasedTableConfig;
@@ -21,24 +22,23 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The stream index in RocksDB: stream name to {@link StreamInfo}, (stream id, revision) to log
- * position and event id, and event id to the (stream id, revision) of its first write, for
- * durable idempotency.
+ * The stream index in RocksDB: stream name to {@link StreamInfo}, and (stream id, revision) to log
+ * position and event id.
  *
  * <p>Column families, all keys big-endian so that a stream's revisions are one ordered range:
  * <pre>
  *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
  *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
  *   events   int64 stream id, int64 revision -> int64 position, 16 bytes event id
- *   ids      16 bytes event id -> int64 stream id, int64 revision of each write, oldest first
- *            (a string-append merge, so the first 16 bytes are the id's first write)
  * </pre>
- * RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
+ * Indexes written before 2026-11-24 also have an {@code ids} family (event id to its writes); it
+ * is dropped at open. Idempotency asks the window of recent ids ({@link RecentIds}) instead.
+ *
+ * <p>RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
  * log position it covers; column families flush atomically, so after a crash the index is a
  * consistent prefix of the log and recovery replays only the tail after its checkpoint.
  *
@@ -52,31 +52,29 @@ public final class StreamIndex implements AutoCloseable {
 
     private static final byte[] CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEXT_STREAM_ID = "next-stream-id".getBytes(StandardCharsets.US_ASCII);
+    /** The family of event ids that stores before 2026-11-24 kept; dropped at open. */
+    private static final byte[] LEGACY_IDS = "ids".getBytes(StandardCharsets.US_ASCII);
 
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final ColumnFamilyOptions eventsOptions;
-    private final ColumnFamilyOptions idsOptions;
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle streams;
     private final ColumnFamilyHandle events;
-    private final ColumnFamilyHandle ids;
     private final WriteOptions writeOptions;
 
     private StreamIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-            ColumnFamilyOptions eventsOptions, ColumnFamilyOptions idsOptions, List<ColumnFamilyHandle> handles) {
+            ColumnFamilyOptions eventsOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
         this.eventsOptions = eventsOptions;
-        this.idsOptions = idsOptions;
         this.handles = handles;
         this.meta = handles.get(0);
         this.streams = handles.get(1);
         this.events = handles.get(2);
-        this.ids = handles.get(3);
         this.writeOptions = new WriteOptions().setDisableWAL(true);
     }
 
@@ -90,21 +88,38 @@ public final class StreamIndex implements AutoCloseable {
                     .setBlockSize(16 * 1024);
             ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
                     .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
-            // Event entries and ids are positions and random UUIDs, which compress badly: Snappy on
-            // them cost RocksDB's flush and compaction threads about 12% of their CPU (see
+            // Event entries are positions and random UUIDs, which compress badly: Snappy on them
+            // cost RocksDB's flush and compaction threads about 12% of their CPU (see
             // docs/benchmarks.md, "Kept: no compression for event entries and ids").
             ColumnFamilyOptions events = new ColumnFamilyOptions(cf).setCompressionType(CompressionType.NO_COMPRESSION);
-            ColumnFamilyOptions ids = new ColumnFamilyOptions(events).setMergeOperator(new StringAppendOperator(""));
-            List<ColumnFamilyDescriptor> descriptors = List.of(
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
                     new ColumnFamilyDescriptor("streams".getBytes(StandardCharsets.US_ASCII), cf),
-                    new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), events),
-                    new ColumnFamilyDescriptor("ids".getBytes(StandardCharsets.US_ASCII), ids));
+                    new ColumnFamilyDescriptor("events".getBytes(StandardCharsets.US_ASCII), events)));
+            // RocksDB opens a database only with all its column families named
+            boolean legacyIds = hasFamily(dir, LEGACY_IDS);
+            if (legacyIds) {
+                descriptors.add(new ColumnFamilyDescriptor(LEGACY_IDS, events));
+            }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            return new StreamIndex(db, dbOptions, cf, events, ids, handles);
+            if (legacyIds) {
+                ColumnFamilyHandle ids = handles.remove(3);
+                db.dropColumnFamily(ids);
+                ids.close();
+            }
+            return new StreamIndex(db, dbOptions, cf, events, handles);
         } catch (RocksDBException | java.io.IOException e) {
             throw new CairnException(ErrorCode.STORAGE_FAILURE, "cannot open the index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasFamily(Path dir, byte[] name) throws RocksDBException {
+        if (!Files.exists(dir.resolve("CURRENT"))) {
+            return false;
+        }
+        try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+            return RocksDB.listColumnFamilies(options, dir.toString()).stream().anyMatch(f -> Arrays.equals(f, name));
         }
     }
 
@@ -145,24 +160,6 @@ public final class StreamIndex implements AutoCloseable {
     public IndexEntry entry(long streamId, long revision) {
         byte[] v = get(events, eventKey(streamId, revision));
         return v == null ? null : entry(revision, v);
-    }
-
-    /** Where an event id was first written, or null. */
-    public EventRef eventRef(UUID id) {
-        byte[] key = uuid(id);
-        // Nearly every id asked about is new. keyMayExist answers "absent" from the memtables and
-        // the files' bloom filters without reading a block, at about a third of the cost of a get
-        // that finds nothing (measured: ~2.5 vs ~8 us); it never answers "absent" for a key that is
-        // there. See docs/benchmarks.md, "Write path: what changed for issue #7".
-        if (!db.keyMayExist(ids, key, null)) {
-            return null;
-        }
-        byte[] v = get(ids, key);
-        if (v == null) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(v);
-        return new EventRef(b.getLong(), b.getLong());
     }
 
     /**
@@ -217,10 +214,6 @@ public final class StreamIndex implements AutoCloseable {
         return ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array();
     }
 
-    static byte[] uuid(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
-    }
-
     /** Starts a batch of index changes. */
     public Batch batch() {
         return new Batch(0);
@@ -263,7 +256,6 @@ public final class StreamIndex implements AutoCloseable {
         dbOptions.close();
         cfOptions.close();
         eventsOptions.close();
-        idsOptions.close();
     }
 
     /** Index changes applied together. Not thread-safe. */
@@ -271,8 +263,8 @@ public final class StreamIndex implements AutoCloseable {
         private final BatchBytes bytes;
 
         private Batch(int events) {
-            // an event is two records of about 45 bytes; a changed stream one of its name and 17 bytes
-            bytes = new BatchBytes(events * 96 + 256);
+            // an event is a record of about 45 bytes; a changed stream one of its name and 17 bytes
+            bytes = new BatchBytes(events * 48 + 256);
         }
 
         public Batch putStream(String name, StreamInfo info) {
@@ -283,26 +275,10 @@ public final class StreamIndex implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Indexes an event and its id. The id's entry is a merge (append), so its first operand
-         * stays the id's first write without a read here.
-         */
-        public Batch putEvent(long streamId, long revision, long position, UUID id) {
-            putEntry(streamId, revision, position, id);
-            return putIdWrite(id, streamId, revision);
-        }
-
-        /** The event half of {@link #putEvent}: (stream id, revision) to position and id. */
+        /** Indexes an event: (stream id, revision) to its position and id. */
         public Batch putEntry(long streamId, long revision, long position, UUID id) {
             bytes.put(events.getID()).longs(streamId, revision)
                     .longs(position, id.getMostSignificantBits(), id.getLeastSignificantBits());
-            return this;
-        }
-
-        /** The id half of {@link #putEvent}, for callers that write ids apart from events. */
-        public Batch putIdWrite(UUID id, long streamId, long revision) {
-            bytes.merge(ids.getID()).longs(id.getMostSignificantBits(), id.getLeastSignificantBits())
-                    .longs(streamId, revision);
             return this;
         }
 

@@ -207,7 +207,15 @@ public final class Log implements AutoCloseable {
 
     /** A cursor over records before {@code before} (exclusive), last first. */
     public LogCursor backwards(long before) {
-        return new LogCursor.Backwards(this, before);
+        return new LogCursor.Backwards(this, before, true);
+    }
+
+    /**
+     * As {@link #backwards(long)}; without {@code payload}, events come back with empty data and
+     * metadata (for scans that need only the header fields).
+     */
+    public LogCursor backwards(long before, boolean payload) {
+        return new LogCursor.Backwards(this, before, payload);
     }
 
     @Override

@@ -91,10 +91,12 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
     }
 
     static final class Backwards extends LogCursor {
+        private final boolean payload;
 
-        Backwards(Log log, long before) {
+        Backwards(Log log, long before, boolean payload) {
             // a position inside a record reads that record first: it starts before the position
             super(log, alignToRecord(log, Math.min(before, log.committedEnd()), log.committedEnd()));
+            this.payload = payload;
         }
 
         @Override
@@ -118,7 +120,7 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
                     throw Log.corrupt(segment, offset, "invalid record trailer reading backwards");
                 }
                 position = segment.basePosition() + start;
-                return RecordCodec.decode(segment.buffer(), start, position);
+                return RecordCodec.decode(segment.buffer(), start, position, payload);
             }
             return null;
         }

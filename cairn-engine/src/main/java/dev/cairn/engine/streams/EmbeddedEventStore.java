@@ -84,8 +84,8 @@ public final class EmbeddedEventStore implements EventStore {
         this.allReader = new AllReader(reads);
         this.subscriptions = new Subscriptions(reads, streamReader);
         this.writer = new Writer(catalog, new LogWriter(log, checkpoint, log.committedEnd()),
-                options.writeQueueCapacity(), options.maxGroupSize(), options.indexFlushEvents(),
-                subscriptions::published);
+                Recovery.recentIds(log, options.idempotencyWindow()), options.writeQueueCapacity(),
+                options.maxGroupSize(), options.indexFlushEvents(), subscriptions::published);
         writer.start();
         this.persistent = new PersistentSubscriptionService(this, this::appendSystemAsync, options.clock());
         this.system = new SystemAccess(catalog, writer, options);

@@ -15,7 +15,6 @@ import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
-import dev.cairn.engine.index.EventRef;
 import dev.cairn.engine.index.IndexEntry;
 import dev.cairn.engine.index.IndexUpdate;
 import dev.cairn.engine.index.StreamInfo;
@@ -33,14 +32,17 @@ import java.util.UUID;
  * retries by event id, soft delete and undelete, tombstones, metadata. Accepted requests are
  * encoded as one batch each (events, then a commit record).
  *
- * <p>Idempotency follows KurrentDB's rules but is exact and durable: event ids are looked up in the
- * index, not in a cache that a restart forgets.
+ * <p>Idempotency follows KurrentDB's rules:
  * <ul>
- *   <li>{@code any} / {@code stream exists}: if the first id was written to this stream, every id
- *       must follow it at consecutive revisions (the original result is returned) or the append
- *       fails with wrong expected version; if not, the events are written.
+ *   <li>{@code any} / {@code stream exists}: if the first id's oldest write among the recent events
+ *       ({@link dev.cairn.engine.index.RecentIds}, the last events of the log, a window that a
+ *       restart reloads) went to this stream, every id must have been written to it too (the
+ *       original result is returned) or the append fails with wrong expected version; if not, the
+ *       events are written. KurrentDB keeps such a window too (its committed-events cache).
  *   <li>exact revision E below the current one ({@code no stream} is E = -1): the ids must equal
  *       those at E+1.. (original result) or it fails; E equal to current writes; E above fails.
+ *       This is checked against the stream's own index entries, so it holds however old the
+ *       events are.
  * </ul>
  *
  * <p>Not thread-safe: the writer thread only.
@@ -184,10 +186,10 @@ final class WriteRules {
     }
 
     /**
-     * For any / stream exists (KurrentDB's weak check): if the first id was first written to this
-     * stream, every id must have been (at any revisions, in any order) and the result is the
-     * original one, ending at the last id's revision; if only some were, the append fails. If the
-     * first id was not, the events are written.
+     * For any / stream exists (KurrentDB's weak check): if the oldest recent write of the first id
+     * went to this stream, every id must have been written to it (at any revisions, in any order)
+     * and the result is the original one, ending at the last id's revision; if only some were, the
+     * append fails. If the first id's was not, the events are written.
      */
     private AppendResult duplicateByIds(AppendRequest part, StreamInfo info) {
         if (info == null || part.events().isEmpty()) {
@@ -195,15 +197,15 @@ final class WriteRules {
         }
         long end = -1;
         for (int i = 0; i < part.events().size(); i++) {
-            EventRef ref = update().eventRef(part.events().get(i).id());
-            if (ref == null || ref.streamId() != info.id() || ref.revision() == Long.MAX_VALUE) {
+            long revision = update().revisionOf(part.events().get(i).id(), part.stream().value(), info.id());
+            if (revision < 0 || revision == Long.MAX_VALUE) {
                 if (i == 0) {
                     return null;
                 }
                 corrupted = true;
                 throw wrongVersion(part, info);
             }
-            end = ref.revision();
+            end = revision;
         }
         IndexEntry entry = update().entry(info.id(), end);
         return new AppendResult(part.stream(), end, Position.of(entry.position(), entry.position()));

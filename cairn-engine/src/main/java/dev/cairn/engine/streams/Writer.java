@@ -4,6 +4,7 @@ import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.StoreUnavailableException;
 import dev.cairn.engine.index.IndexUpdate;
+import dev.cairn.engine.index.RecentIds;
 import dev.cairn.engine.index.StreamIndex;
 import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Log;
@@ -105,15 +106,19 @@ public final class Writer implements AutoCloseable {
             IndexUpdate update, int events) {
     }
 
-    public Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents,
-            LongConsumer published) {
-        this(catalog, logWriter, queueCapacity, maxGroup, indexFlushEvents, published,
+    /**
+     * @param recentIds the ids of the log's latest events (idempotent retries of {@code any}
+     *     appends are checked against them); the writer adds each event it writes
+     */
+    public Writer(StreamCatalog catalog, LogWriter logWriter, RecentIds recentIds, int queueCapacity, int maxGroup,
+            long indexFlushEvents, LongConsumer published) {
+        this(catalog, logWriter, recentIds, queueCapacity, maxGroup, indexFlushEvents, published,
                 () -> catalog.index().flush(false));
     }
 
     /** As the public constructor, with {@code indexFlush} run for each periodic index flush (tests). */
-    Writer(StreamCatalog catalog, LogWriter logWriter, int queueCapacity, int maxGroup, long indexFlushEvents,
-            LongConsumer published, Runnable indexFlush) {
+    Writer(StreamCatalog catalog, LogWriter logWriter, RecentIds recentIds, int queueCapacity, int maxGroup,
+            long indexFlushEvents, LongConsumer published, Runnable indexFlush) {
         this.indexFlush = indexFlush;
         this.log = catalog.log();
         this.index = catalog.index();
@@ -123,7 +128,7 @@ public final class Writer implements AutoCloseable {
         this.maxGroup = maxGroup;
         this.indexFlushEvents = indexFlushEvents;
         this.published = published;
-        this.update = new IndexUpdate(index, catalog::info, index.nextStreamId());
+        this.update = new IndexUpdate(index, catalog::info, index.nextStreamId(), recentIds);
         this.encoder = new GroupEncoder(catalog, update, logWriter);
         this.rules = new WriteRules(encoder);
         this.thread = new Thread(this::run, "cairn-writer");

@@ -17,18 +17,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Retries by event id (semantics.md section 3), each run with and without closing and reopening the
- * store between the original append and the retry: KurrentDB forgets ids on restart, Cairn must
- * not.
+ * store between the original append and the retry: KurrentDB forgets recent ids on restart, Cairn
+ * reloads them and must decide the same. How far back {@code any} retries are recognised is
+ * {@link IdempotencyWindowTest}'s subject.
  */
 class IdempotencyTest extends StoreFixture {
 
     private static final String STREAM = "order-1";
-
-    private void maybeReopen(boolean reopen) {
-        if (reopen) {
-            reopen();
-        }
-    }
 
     @ParameterizedTest(name = "reopen={0}")
     @ValueSource(booleans = {false, true})

@@ -68,6 +68,13 @@ abstract class StoreFixture {
         store = Cairn.open(options().build());
     }
 
+    /** {@link #reopen()} when {@code reopen} (tests that run with and without a restart). */
+    void maybeReopen(boolean reopen) {
+        if (reopen) {
+            reopen();
+        }
+    }
+
     static StreamName name(String stream) {
         return StreamName.of(stream);
     }

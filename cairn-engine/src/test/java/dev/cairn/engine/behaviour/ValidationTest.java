@@ -202,4 +202,13 @@ class ValidationTest extends StoreFixture {
         assertThat(CairnOptions.largestEventFitting(CairnOptions.MIN_SEGMENT_SIZE))
                 .as("the smallest segment holds an event").isPositive();
     }
+
+    @Test
+    void anIdempotencyWindowOutsideItsRangeIsRefused() {
+        assertThatThrownBy(() -> CairnOptions.builder(dir).idempotencyWindow(0).build())
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("idempotency window must be between 1 and 67108864 events, was 0");
+        assertThatThrownBy(() -> CairnOptions.builder(dir).idempotencyWindow(CairnOptions.MAX_IDEMPOTENCY_WINDOW + 1)
+                .build()).isInstanceOf(InvalidArgumentException.class);
+    }
 }

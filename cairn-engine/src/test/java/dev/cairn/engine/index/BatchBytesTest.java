@@ -57,15 +57,14 @@ class BatchBytesTest {
     }
 
     @Test
-    void putsAndMergesInEveryColumnFamilyAreRocksDbsOwnBytes() throws RocksDBException {
+    void putsInEveryColumnFamilyAreRocksDbsOwnBytes() throws RocksDBException {
         Random random = new Random(7);
         BatchBytes ours = new BatchBytes(16); // small, so that it has to grow
         try (WriteBatch expected = new WriteBatch()) {
             for (int i = 0; i < 2_000; i++) {
                 ColumnFamilyHandle cf = handles.get(random.nextInt(handles.size()));
-                boolean merge = random.nextBoolean();
                 boolean defaultFamily = cf.getID() == 0;
-                BatchBytes record = merge ? ours.merge(cf.getID()) : ours.put(cf.getID());
+                BatchBytes record = ours.put(cf.getID());
                 byte[] key;
                 byte[] value;
                 switch (random.nextInt(4)) {
@@ -98,11 +97,7 @@ class BatchBytesTest {
                     random.nextBytes(value);
                     record.bytes(value);
                 }
-                if (merge && defaultFamily) {
-                    expected.merge(key, value);
-                } else if (merge) {
-                    expected.merge(cf, key, value);
-                } else if (defaultFamily) {
+                if (defaultFamily) {
                     expected.put(key, value);
                 } else {
                     expected.put(cf, key, value);

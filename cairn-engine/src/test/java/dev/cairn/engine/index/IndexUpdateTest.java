@@ -9,14 +9,15 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a committed {@link IndexUpdate} leaves in the index, whatever order it writes its keys in:
- * each case runs with a group below {@link IndexUpdate#SORTED_FROM} (keys in arrival order) and one
- * above it (keys sorted).
+ * the parameterized cases run with a group below {@link IndexUpdate#SORTED_FROM} (keys in arrival
+ * order) and one above it (keys sorted); and how it finds ids in its window of recent ones.
  */
 class IndexUpdateTest {
 
@@ -37,7 +38,7 @@ class IndexUpdateTest {
     @ParameterizedTest
     @ValueSource(ints = {IndexUpdate.SORTED_FROM - 1, 5_000})
     void everyEventOfAGroupIsFoundByStreamRevisionAndId(int events) {
-        IndexUpdate update = new IndexUpdate(index, index::stream, 0);
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(events));
         Random random = new Random(3);
         List<UUID> ids = new ArrayList<>();
         long position = 0;
@@ -61,7 +62,7 @@ class IndexUpdateTest {
             assertThat(entries).hasSize((int) info.lastRevision() + 1);
             assertThat(entries).extracting(IndexEntry::revision).isSorted();
             for (IndexEntry e : entries) {
-                assertThat(index.eventRef(e.id())).isEqualTo(new EventRef(info.id(), e.revision()));
+                assertThat(update.revisionOf(e.id(), "s-" + s, info.id())).isEqualTo(e.revision());
             }
             total += entries.size();
         }
@@ -71,22 +72,45 @@ class IndexUpdateTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, IndexUpdate.SORTED_FROM})
-    void anIdWrittenTwiceInOneGroupStillPointsAtItsFirstWrite(int otherEvents) {
-        IndexUpdate update = new IndexUpdate(index, index::stream, 0);
+    void anIdWrittenTwiceCountsForTheStreamOfItsFirstWriteOnly(int otherEvents) {
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(1_000));
         for (int i = 0; i < otherEvents; i++) {
             update.event("other-" + i, 0, 10_000 + i, UUID.randomUUID());
         }
         UUID twice = UUID.randomUUID();
-        // ids around it in byte order, so that sorting moves things
         update.event("b", 0, 100, UUID.randomUUID());
         update.event("b", 1, 200, twice);
         update.event("a", 0, 300, UUID.randomUUID());
         update.event("a", 1, 400, twice);
         update.event("c", 0, 500, UUID.randomUUID());
-        update.commit(600);
 
-        EventRef first = new EventRef(index.stream("b").id(), 1);
-        assertThat(index.eventRef(twice)).isEqualTo(first);
-        assertThat(update.eventRef(twice)).isEqualTo(first);
+        long b = update.stream("b").id();
+        long a = update.stream("a").id();
+        assertThat(update.revisionOf(twice, "b", b)).as("pending").isEqualTo(1);
+        assertThat(update.revisionOf(twice, "a", a)).as("pending, not the first write").isEqualTo(-1);
+
+        update.commit(600);
+        IndexUpdate next = update.next();
+        assertThat(next.revisionOf(twice, "b", b)).as("committed").isEqualTo(1);
+        assertThat(next.revisionOf(twice, "a", a)).isEqualTo(-1);
+        assertThat(next.revisionOf(UUID.randomUUID(), "b", b)).isEqualTo(-1);
+    }
+
+    @Test
+    void anIdIsForgottenOnceItsWritesLeaveTheWindow() {
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(3));
+        UUID id = UUID.randomUUID();
+        update.event("s", 0, 100, id);
+        update.event("t", 0, 200, UUID.randomUUID());
+        update.event("s", 1, 300, id); // a second write of the id, to the same stream
+        long s = update.stream("s").id();
+        assertThat(update.revisionOf(id, "s", s)).isEqualTo(0);
+
+        update.event("t", 1, 400, UUID.randomUUID()); // the first write leaves the window
+        assertThat(update.revisionOf(id, "s", s)).as("the write still in the window").isEqualTo(1);
+
+        update.event("t", 2, 500, UUID.randomUUID());
+        update.event("t", 3, 600, UUID.randomUUID());
+        assertThat(update.revisionOf(id, "s", s)).isEqualTo(-1);
     }
 }

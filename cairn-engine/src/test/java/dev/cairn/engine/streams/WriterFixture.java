@@ -4,6 +4,7 @@ import dev.cairn.api.AppendRequest;
 import dev.cairn.api.EventData;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamState;
+import dev.cairn.engine.index.RecentIds;
 import dev.cairn.engine.index.StreamIndex;
 import dev.cairn.engine.log.ChannelFactory;
 import dev.cairn.engine.log.Checkpoint;
@@ -36,9 +37,10 @@ final class WriterFixture implements AutoCloseable {
         index = Recovery.run(log, checkpoint, dir.resolve("index"));
         StreamCatalog catalog = new StreamCatalog(log, index, 1_000);
         LogWriter logWriter = new LogWriter(log, checkpoint, log.committedEnd());
+        RecentIds recentIds = Recovery.recentIds(log, 1_000);
         writer = indexFlush == null
-                ? new Writer(catalog, logWriter, 10_000, 4096, indexFlushEvents, published)
-                : new Writer(catalog, logWriter, 10_000, 4096, indexFlushEvents, published, indexFlush);
+                ? new Writer(catalog, logWriter, recentIds, 10_000, 4096, indexFlushEvents, published)
+                : new Writer(catalog, logWriter, recentIds, 10_000, 4096, indexFlushEvents, published, indexFlush);
         writer.start();
     }
 

@@ -1,0 +1,128 @@
+package dev.cairn.engine.index;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * The ids of the last {@code capacity} event records of the log, in log order: what idempotent
+ * retries of {@code any} and {@code stream exists} appends are checked against. KurrentDB keeps the
+ * same kind of bounded window in memory (its committed-events cache); the window here is exactly
+ * the last {@code capacity} event records, a function of the log alone, so a store that reopens
+ * and reloads it from the log's tail decides every retry as it would have without the restart.
+ *
+ * <p>Memory is fixed at open: a ring of {@code capacity} slots (id, stream, revision, chain link)
+ * and two to four hash buckets per slot, 44 to 52 bytes per slot. Adding a record overwrites the
+ * oldest slot. Every write of an id has its own slot, so when the oldest write of an id leaves the
+ * window a later one still inside it is found. Streams are kept as a 64-bit hash of their name
+ * ({@link #streamHash}), which the log's records give without an index lookup, so that the window
+ * is reloaded at open by reading the log alone.
+ *
+ * <p>Not thread-safe: used by whichever thread decides writes, under the writer's lock.
+ */
+public final class RecentIds {
+
+    private static final int NONE = -1;
+
+    private final int capacity;
+    private final long[] msb;
+    private final long[] lsb;
+    private final long[] streams;
+    private final long[] revisions;
+    /** The next slot of the same bucket, newer slots first, or {@link #NONE}. */
+    private final int[] next;
+    /** The newest slot of each bucket, or {@link #NONE}. */
+    private final int[] buckets;
+    private final int mask;
+    /** Records added so far; the next one goes to slot {@code added % capacity}. */
+    private long added;
+
+    /** @param capacity how many of the latest event records the window holds (at least 1) */
+    public RecentIds(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("the window must hold at least one event, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.msb = new long[capacity];
+        this.lsb = new long[capacity];
+        this.streams = new long[capacity];
+        this.revisions = new long[capacity];
+        this.next = new int[capacity];
+        int bucketCount = Integer.highestOneBit(Math.max(1, capacity - 1)) << 2; // 2-4 buckets per slot
+        this.buckets = new int[bucketCount];
+        this.mask = bucketCount - 1;
+        Arrays.fill(buckets, NONE);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Records the next event record of the log: its id, its stream ({@link #streamHash}) and its
+     * revision there.
+     */
+    public void add(UUID id, long stream, long revision) {
+        int slot = (int) (added % capacity);
+        if (added >= capacity) {
+            unlink(slot);
+        }
+        long hi = id.getMostSignificantBits();
+        long lo = id.getLeastSignificantBits();
+        msb[slot] = hi;
+        lsb[slot] = lo;
+        streams[slot] = stream;
+        revisions[slot] = revision;
+        int bucket = bucket(hi, lo);
+        next[slot] = buckets[bucket];
+        buckets[bucket] = slot;
+        added++;
+    }
+
+    /**
+     * The revision of the oldest write of {@code id} in the window when that write went to {@code
+     * stream} ({@link #streamHash}); -1 when the window holds no write of the id, or when its
+     * oldest went to another stream (KurrentDB's committed-events cache also keeps an id's first
+     * write only). A hash can collide, so callers confirm a revision against the stream's index
+     * entry.
+     */
+    public long firstRevision(UUID id, long stream) {
+        long hi = id.getMostSignificantBits();
+        long lo = id.getLeastSignificantBits();
+        int oldest = NONE;
+        // newer slots come first in a chain, so the last match is the oldest write
+        for (int s = buckets[bucket(hi, lo)]; s != NONE; s = next[s]) {
+            if (msb[s] == hi && lsb[s] == lo) {
+                oldest = s;
+            }
+        }
+        return oldest != NONE && streams[oldest] == stream ? revisions[oldest] : -1;
+    }
+
+    /** A 64-bit hash of a stream name (FNV-1a over its UTF-16 chars), how the window names streams. */
+    public static long streamHash(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < name.length(); i++) {
+            h = (h ^ name.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Takes the slot about to be overwritten (the oldest record) out of its bucket's chain. */
+    private void unlink(int slot) {
+        int bucket = bucket(msb[slot], lsb[slot]);
+        int s = buckets[bucket];
+        if (s == slot) {
+            buckets[bucket] = next[slot];
+            return;
+        }
+        while (next[s] != slot) {
+            s = next[s];
+        }
+        next[s] = next[slot];
+    }
+
+    private int bucket(long hi, long lo) {
+        long h = (hi ^ Long.rotateLeft(lo, 29)) * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) & mask;
+    }
+}
