@@ -86,8 +86,13 @@ public final class StreamIndex implements AutoCloseable {
                     .setAtomicFlush(true).setMaxBackgroundJobs(2).setKeepLogFileNum(2);
             BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false))
                     .setBlockSize(16 * 1024);
+            // A flush (every 50,000 events) makes an L0 file spanning every stream, so each L0 to
+            // base-level compaction rewrites the whole base level. RocksDB lets that level grow to
+            // 256 MiB before adding one above it: a store of a few million events rewrote ~5 M
+            // entries per 200,000 new ones. At 32 MiB, compaction's CPU halved at gRPC 8 x 100 (see
+            // docs/benchmarks.md, "Kept: a 32 MiB base level for the index").
             ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(table)
-                    .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3);
+                    .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(3).setMaxBytesForLevelBase(32L << 20);
             // Event entries are positions and random UUIDs, which compress badly: Snappy on them
             // cost RocksDB's flush and compaction threads about 12% of their CPU (see
             // docs/benchmarks.md, "Kept: no compression for event entries and ids").
