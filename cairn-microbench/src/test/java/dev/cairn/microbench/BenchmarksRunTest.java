@@ -24,6 +24,7 @@ class BenchmarksRunTest {
                 .include(Crc32cBenchmark.class.getName() + ".crc32cDirectBuffer")
                 .include("dev.cairn.server.grpc.WireBenchmark.recordToReadRespBytes")
                 .include("dev.cairn.server.grpc.WireBenchmark.proposedToEventData")
+                .include(RecentIdsBenchmark.class.getName() + ".lookUpAndAddNew")
                 .param("dataSize", "200")
                 .param("size", "268")
                 .forks(0)
@@ -35,7 +36,7 @@ class BenchmarksRunTest {
 
         Collection<RunResult> results = new Runner(options).run();
 
-        assertThat(results).hasSize(4);
+        assertThat(results).hasSize(5);
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 

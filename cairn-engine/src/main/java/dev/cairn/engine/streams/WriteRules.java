@@ -189,7 +189,8 @@ final class WriteRules {
      * For any / stream exists (KurrentDB's weak check): if the oldest recent write of the first id
      * went to this stream, every id must have been written to it (at any revisions, in any order)
      * and the result is the original one, ending at the last id's revision; if only some were, the
-     * append fails. If the first id's was not, the events are written.
+     * append fails. If it went to another stream, or the window holds no write of the first id,
+     * the events are written.
      */
     private AppendResult duplicateByIds(AppendRequest part, StreamInfo info) {
         if (info == null || part.events().isEmpty()) {
