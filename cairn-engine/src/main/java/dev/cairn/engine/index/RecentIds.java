@@ -53,10 +53,6 @@ public final class RecentIds {
         Arrays.fill(buckets, NONE);
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /**
      * Records the next event record of the log: its id, its stream ({@link #streamHash}) and its
      * revision there.
