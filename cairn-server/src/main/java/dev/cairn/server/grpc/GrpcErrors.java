@@ -53,17 +53,22 @@ public final class GrpcErrors {
         return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
     }
 
-    /** Answers a unary call with {@code call}'s response, or with the status of what it threw. */
-    static <T> void answer(StreamObserver<T> responses, Supplier<T> call) {
+    /**
+     * Answers a unary call with {@code call}'s response, or with the status of what it threw.
+     *
+     * @return true when the call answered with a response
+     */
+    static <T> boolean answer(StreamObserver<T> responses, Supplier<T> call) {
         T response;
         try {
             response = call.get();
         } catch (RuntimeException e) {
             responses.onError(toStatus(e));
-            return;
+            return false;
         }
         responses.onNext(response);
         responses.onCompleted();
+        return true;
     }
 
     /** The status for any failure of a call; unwraps completion wrappers first. */

@@ -46,15 +46,13 @@ public final class OperationsService extends OperationsGrpc.OperationsImplBase {
 
     @Override
     public void shutdown(Empty request, StreamObserver<Empty> responses) {
-        try {
+        boolean allowed = GrpcErrors.answer(responses, () -> {
             checkNodeOperations();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
+            return Wire.EMPTY;
+        });
+        if (allowed) {
+            shutdown.run();
         }
-        responses.onNext(Wire.EMPTY);
-        responses.onCompleted();
-        shutdown.run();
     }
 
     @Override
