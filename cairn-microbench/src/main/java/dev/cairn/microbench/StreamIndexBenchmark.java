@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,12 +56,14 @@ public class StreamIndexBenchmark {
         long position = 0;
         StreamIndex.Batch batch = index.batch();
         int inBatch = 0;
+        long[] positions = new long[eventsPerStream];
         for (int s = 0; s < streams; s++) {
             for (int r = 0; r < eventsPerStream; r++) {
-                batch.putEntry(s, r, position, eventId(s, r));
+                positions[r] = position;
                 position += 306;
                 inBatch++;
             }
+            batch.putRun(s, 0, positions, eventsPerStream);
             batch.putStream(streamName(s), new StreamInfo(s, eventsPerStream - 1, false));
             if (inBatch >= 1000) {
                 batch.checkpoint(position, s + 1);
@@ -94,9 +95,6 @@ public class StreamIndexBenchmark {
         return String.format("stream-%07d", s);
     }
 
-    static UUID eventId(long stream, long revision) {
-        return new UUID(0x5eed_0000_0000_0000L | stream, revision + 1);
-    }
 
     /** A random (stream, revision) per call, drawn outside RocksDB; one per benchmark thread. */
     @State(Scope.Thread)

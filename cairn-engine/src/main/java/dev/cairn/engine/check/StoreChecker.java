@@ -100,7 +100,7 @@ public final class StoreChecker {
             return;
         }
         IndexEntry entry = index.entry(info.id(), e.revision());
-        if (entry == null || entry.position() != e.position() || !entry.id().equals(e.id())) {
+        if (entry == null || entry.position() != e.position() || entry.id() != null && !entry.id().equals(e.id())) {
             faults.add("index entry for revision " + e.revision() + " of '" + e.stream() + "' does not point at position "
                     + e.position() + (entry == null ? " (missing)" : " (points at " + entry.position() + ")"));
         }

@@ -7,7 +7,8 @@ import java.util.UUID;
  *
  * @param revision its revision in the stream
  * @param position its place in the log
- * @param id its event id
+ * @param id its event id, or null when it came from the index, which keeps positions only (indexes
+ *     written before 2026-11-24 kept ids too): the log record at {@code position} has it
  */
 public record IndexEntry(long revision, long position, UUID id) {
 }

@@ -1,6 +1,7 @@
 package dev.cairn.engine.index;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * The index changes of one group of batches, with a view of the index as those changes leave it.
@@ -28,31 +30,31 @@ public final class IndexUpdate {
     private final RecentIds recentIds;
     private final Map<String, StreamInfo> streams = new LinkedHashMap<>();
     private final Map<EventRef, IndexEntry> entries = new HashMap<>();
-    /**
-     * The group's events encoded as they come, on the thread that decides them, so that a small
-     * group costs the thread that commits it little more than RocksDB's own write. Only groups
-     * below {@link #SORTED_FROM} are written from it, so it stops growing there.
-     */
-    private StreamIndex.Batch batch;
+    /** The group's runs still growing: the last run of each stream the group wrote to, by stream id. */
+    private final Map<Long, Run> openRuns = new HashMap<>();
+    /** The group's runs that can grow no more, in the order they ended. */
+    private final List<Run> closedRuns = new ArrayList<>();
+    private final LongFunction<UUID> idAt;
     private IndexUpdate parent;
     private long nextStreamId;
 
     /**
      * @param committed looks up a stream's committed state (a cache in front of the index)
      * @param recentIds the window of recent event ids, told of every event as it is recorded here
+     * @param idAt the id of the event record at a log position (the index keeps positions only)
      */
     public IndexUpdate(StreamIndex index, Function<String, StreamInfo> committed, long nextStreamId,
-            RecentIds recentIds) {
+            RecentIds recentIds, LongFunction<UUID> idAt) {
         this.index = index;
         this.committed = committed;
         this.nextStreamId = nextStreamId;
         this.recentIds = recentIds;
-        this.batch = index.batch();
+        this.idAt = idAt;
     }
 
     /** The update of the next group, which sees this group's changes until they are committed. */
     public IndexUpdate next() {
-        IndexUpdate next = new IndexUpdate(index, committed, nextStreamId, recentIds);
+        IndexUpdate next = new IndexUpdate(index, committed, nextStreamId, recentIds, idAt);
         next.parent = this;
         return next;
     }
@@ -72,14 +74,20 @@ public final class IndexUpdate {
         return info != null ? info : committed.apply(name);
     }
 
-    /** The entry at a revision, including pending changes, or null. */
+    /** The entry at a revision, with its event id, including pending changes, or null. */
     public IndexEntry entry(long streamId, long revision) {
         EventRef key = new EventRef(streamId, revision);
         IndexEntry e = entries.get(key);
         if (e == null && parent != null) {
             e = parent.entries.get(key);
         }
-        return e != null ? e : index.entry(streamId, revision);
+        if (e == null) {
+            e = index.entry(streamId, revision);
+            if (e != null && e.id() == null) {
+                e = new IndexEntry(revision, e.position(), idAt.apply(e.position()));
+            }
+        }
+        return e;
     }
 
     /**
@@ -111,8 +119,12 @@ public final class IndexUpdate {
         streams.put(stream, info);
         entries.put(new EventRef(info.id(), revision), new IndexEntry(revision, position, id));
         recentIds.add(id, RecentIds.streamHash(stream), revision);
-        if (entries.size() < SORTED_FROM) { // a larger group is written from sortedEvents() instead
-            batch.putEntry(info.id(), revision, position, id);
+        Run run = openRuns.get(info.id());
+        if (run == null || !run.extend(revision, position)) {
+            if (run != null) {
+                closedRuns.add(run);
+            }
+            openRuns.put(info.id(), new Run(info.id(), revision, position));
         }
     }
 
@@ -134,7 +146,16 @@ public final class IndexUpdate {
      * next group may still read it) and must not be fed more events.
      */
     public void commitGroup(long checkpoint) {
-        StreamIndex.Batch batch = entries.size() < SORTED_FROM ? this.batch : sortedEvents();
+        StreamIndex.Batch batch = index.batch(closedRuns.size() + openRuns.size(), entries.size());
+        List<Run> runs = new ArrayList<>(closedRuns.size() + openRuns.size());
+        runs.addAll(closedRuns);
+        runs.addAll(openRuns.values());
+        if (runs.size() >= SORTED_FROM) {
+            runs.sort(KEY_ORDER);
+        }
+        for (Run run : runs) {
+            batch.putRun(run.streamId, run.firstRevision, run.positions, run.count);
+        }
         for (Map.Entry<String, StreamInfo> e : streams.entrySet()) {
             batch.putStream(e.getKey(), e.getValue());
         }
@@ -143,36 +164,51 @@ public final class IndexUpdate {
     }
 
     /**
-     * Groups at least this large are written with their keys in order, so that the memtable's skip
-     * list inserts runs of neighbours (measured on crash replay, 50,000 events a batch: RocksDB's
-     * write took 38–103 ms sorted against 138–248 ms in arrival order). Below it the sort would
-     * cost the committing thread more than it saves.
+     * Groups of at least this many runs are written with their keys in order, so that the
+     * memtable's skip list inserts runs of neighbours (measured on crash replay, 50,000 events a
+     * batch: RocksDB's write took 38–103 ms sorted against 138–248 ms in arrival order). Below it the
+     * sort would cost the committing thread more than it saves.
      */
     static final int SORTED_FROM = 256;
 
-    /** A batch of this group's events with their keys in order. */
-    private StreamIndex.Batch sortedEvents() {
-        StreamIndex.Batch batch = index.batch(entries.size());
-        List<EventRef> refs = new ArrayList<>(entries.keySet());
-        refs.sort(KEY_ORDER);
-        for (EventRef ref : refs) {
-            IndexEntry e = entries.get(ref);
-            batch.putEntry(ref.streamId(), ref.revision(), e.position(), e.id());
-        }
-        return batch;
-    }
-
     /** The index's key order: stream ids and revisions are never negative, so signed order is byte order. */
-    private static final Comparator<EventRef> KEY_ORDER = (a, b) -> {
-        int c = Long.compare(a.streamId(), b.streamId());
-        return c != 0 ? c : Long.compare(a.revision(), b.revision());
+    private static final Comparator<Run> KEY_ORDER = (a, b) -> {
+        int c = Long.compare(a.streamId, b.streamId);
+        return c != 0 ? c : Long.compare(a.firstRevision, b.firstRevision);
     };
+
+    /** Events a group wrote to one stream at consecutive revisions: one index key ({@link StreamIndex#MAX_RUN}). */
+    private static final class Run {
+        final long streamId;
+        final long firstRevision;
+        long[] positions = new long[4];
+        int count;
+
+        Run(long streamId, long firstRevision, long position) {
+            this.streamId = streamId;
+            this.firstRevision = firstRevision;
+            positions[count++] = position;
+        }
+
+        /** Adds the event if it is the run's next revision and the run has room. */
+        boolean extend(long revision, long position) {
+            if (count == StreamIndex.MAX_RUN || revision != firstRevision + count) {
+                return false;
+            }
+            if (count == positions.length) {
+                positions = Arrays.copyOf(positions, Math.min(StreamIndex.MAX_RUN, count * 2));
+            }
+            positions[count++] = position;
+            return true;
+        }
+    }
 
     /** Writes the changes with the log position they cover, and starts afresh (recovery). */
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
-        batch = index.batch();
         streams.clear();
         entries.clear();
+        openRuns.clear();
+        closedRuns.clear();
     }
 }

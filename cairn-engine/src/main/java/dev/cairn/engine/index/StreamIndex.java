@@ -27,15 +27,23 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The stream index in RocksDB: stream name to {@link StreamInfo}, and (stream id, revision) to log
- * position and event id.
+ * position.
  *
  * <p>Column families, all keys big-endian so that a stream's revisions are one ordered range:
  * <pre>
  *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
  *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
- *   events   int64 stream id, int64 revision -> int64 position, 16 bytes event id
+ *   events   int64 stream id, int64 first revision -> a run: int8 1, then the int64 position of
+ *            each of 1..{@value #MAX_RUN} events at consecutive revisions
+ *            (or, written before 2026-11-24: int64 position, 16 bytes event id; one event)
  * </pre>
- * Indexes written before 2026-11-24 also have an {@code ids} family (event id to its writes); it
+ * A run holds the events one group wrote to one stream at consecutive revisions: a 100-event
+ * append is one key, not a hundred, which is what RocksDB's flushes and compactions pay for (see
+ * docs/benchmarks.md, "Kept: one index key per run of events"). A run's value has an odd length
+ * and an old entry's 24 bytes, so the two never look alike. Event ids are read from the log when
+ * needed ({@link IndexEntry#id()}).
+ *
+ * <p>Indexes written before 2026-11-24 also have an {@code ids} family (event id to its writes); it
  * is dropped at open. Idempotency asks the window of recent ids ({@link RecentIds}) instead.
  *
  * <p>RocksDB's write-ahead log is off: the event log is the source of truth. Every batch carries the
@@ -161,10 +169,31 @@ public final class StreamIndex implements AutoCloseable {
         return new StreamInfo(b.getLong(), b.getLong(), (b.get() & 1) != 0);
     }
 
+    /** Most events in one run; a longer run of a stream in one group is written as several. */
+    public static final int MAX_RUN = 1024;
+
+    private static final byte RUN = 1;
+    private static final int LEGACY_ENTRY_BYTES = 24;
+
     /** The entry at {@code revision} of stream {@code streamId}, or null. */
     public IndexEntry entry(long streamId, long revision) {
         byte[] v = get(events, eventKey(streamId, revision));
-        return v == null ? null : entry(revision, v);
+        if (v != null) { // the first event of a run (or an old single entry)
+            return entry(revision, v, 0);
+        }
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
+            it.seekForPrev(eventKey(streamId, revision));
+            if (!it.isValid()) {
+                return null;
+            }
+            ByteBuffer k = ByteBuffer.wrap(it.key());
+            long first = k.getLong(8);
+            if (k.getLong(0) != streamId) {
+                return null;
+            }
+            byte[] run = it.value();
+            return revision - first < runLength(run) ? entry(revision, run, (int) (revision - first)) : null;
+        }
     }
 
     /**
@@ -174,25 +203,34 @@ public final class StreamIndex implements AutoCloseable {
     public List<IndexEntry> entries(long streamId, long from, long to, int max, boolean forwards) {
         List<IndexEntry> out = new ArrayList<>(Math.min(max, 256));
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
-            if (forwards) {
-                for (it.seek(eventKey(streamId, from)); it.isValid() && out.size() < max; it.next()) {
-                    ByteBuffer k = ByteBuffer.wrap(it.key());
-                    long sid = k.getLong();
-                    long rev = k.getLong();
-                    if (sid != streamId || rev > to) {
-                        break;
-                    }
-                    out.add(entry(rev, it.value()));
+            it.seekForPrev(eventKey(streamId, from)); // the run holding `from` starts at or before it
+            if (forwards && !(it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == streamId)) {
+                it.seek(eventKey(streamId, from));
+            }
+            while (it.isValid() && out.size() < max) {
+                ByteBuffer k = ByteBuffer.wrap(it.key());
+                if (k.getLong(0) != streamId) {
+                    break;
                 }
-            } else {
-                for (it.seekForPrev(eventKey(streamId, from)); it.isValid() && out.size() < max; it.prev()) {
-                    ByteBuffer k = ByteBuffer.wrap(it.key());
-                    long sid = k.getLong();
-                    long rev = k.getLong();
-                    if (sid != streamId || rev < to) {
-                        break;
+                long first = k.getLong(8);
+                byte[] run = it.value();
+                int length = runLength(run);
+                if (forwards) {
+                    for (int i = (int) Math.max(0, Math.min(length, from - first)); i < length && out.size() < max; i++) {
+                        if (first + i > to) {
+                            return out;
+                        }
+                        out.add(entry(first + i, run, i));
                     }
-                    out.add(entry(rev, it.value()));
+                    it.next();
+                } else {
+                    for (int i = (int) Math.min(length - 1, from - first); i >= 0 && out.size() < max; i--) {
+                        if (first + i < to) {
+                            return out;
+                        }
+                        out.add(entry(first + i, run, i));
+                    }
+                    it.prev();
                 }
             }
         }
@@ -204,15 +242,23 @@ public final class StreamIndex implements AutoCloseable {
         long n = 0;
         try (RocksIterator it = db.newIterator(events)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
+                n += runLength(it.value());
             }
         }
         return n;
     }
 
-    private static IndexEntry entry(long revision, byte[] value) {
+    private static int runLength(byte[] value) {
+        return value.length == LEGACY_ENTRY_BYTES ? 1 : (value.length - 1) / Long.BYTES;
+    }
+
+    /** The entry for the {@code i}th event of a run (or of an old single entry, {@code i} 0). */
+    private static IndexEntry entry(long revision, byte[] value, int i) {
         ByteBuffer b = ByteBuffer.wrap(value);
-        return new IndexEntry(revision, b.getLong(), new UUID(b.getLong(), b.getLong()));
+        if (value.length == LEGACY_ENTRY_BYTES) {
+            return new IndexEntry(revision, b.getLong(0), new UUID(b.getLong(8), b.getLong(16)));
+        }
+        return new IndexEntry(revision, b.getLong(1 + i * Long.BYTES), null);
     }
 
     static byte[] eventKey(long streamId, long revision) {
@@ -221,12 +267,12 @@ public final class StreamIndex implements AutoCloseable {
 
     /** Starts a batch of index changes. */
     public Batch batch() {
-        return new Batch(0);
+        return new Batch(0, 0);
     }
 
-    /** Starts a batch of index changes sized for about {@code events} events. */
-    public Batch batch(int events) {
-        return new Batch(events);
+    /** Starts a batch of index changes sized for about {@code runs} runs of {@code events} events in all. */
+    public Batch batch(int runs, int events) {
+        return new Batch(runs, events);
     }
 
     /** Applies a batch atomically (not durably: see the class note). */
@@ -267,9 +313,10 @@ public final class StreamIndex implements AutoCloseable {
     public final class Batch {
         private final BatchBytes bytes;
 
-        private Batch(int events) {
-            // an event is a record of about 45 bytes; a changed stream one of its name and 17 bytes
-            bytes = new BatchBytes(events * 48 + 256);
+        private Batch(int runs, int events) {
+            // a run is a record of about 22 bytes and 8 per event; each run's stream may have
+            // changed too, a record of its name and 17 bytes
+            bytes = new BatchBytes(runs * 88 + events * 8 + 256);
         }
 
         public Batch putStream(String name, StreamInfo info) {
@@ -280,8 +327,25 @@ public final class StreamIndex implements AutoCloseable {
             return this;
         }
 
-        /** Indexes an event: (stream id, revision) to its position and id. */
-        public Batch putEntry(long streamId, long revision, long position, UUID id) {
+        /**
+         * Indexes a run: the events at revisions {@code firstRevision} onwards of stream
+         * {@code streamId} are at {@code positions[0..count)}. The revisions must not be in another
+         * run, and {@code count} is 1 to {@link #MAX_RUN}.
+         */
+        public Batch putRun(long streamId, long firstRevision, long[] positions, int count) {
+            if (count < 1 || count > MAX_RUN) {
+                throw new IllegalArgumentException("a run has 1 to " + MAX_RUN + " events, not " + count);
+            }
+            ByteBuffer v = ByteBuffer.allocate(1 + count * Long.BYTES).put(RUN);
+            for (int i = 0; i < count; i++) {
+                v.putLong(positions[i]);
+            }
+            bytes.put(events.getID()).longs(streamId, firstRevision).bytes(v.array());
+            return this;
+        }
+
+        /** Indexes an event in the format of indexes written before 2026-11-24 (tests of old stores). */
+        Batch putLegacyEntry(long streamId, long revision, long position, UUID id) {
             bytes.put(events.getID()).longs(streamId, revision)
                     .longs(position, id.getMostSignificantBits(), id.getLeastSignificantBits());
             return this;

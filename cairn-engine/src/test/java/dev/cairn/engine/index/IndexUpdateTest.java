@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,9 @@ class IndexUpdateTest {
     @TempDir
     Path dir;
     private StreamIndex index;
+    /** The ids of the events "in the log", by position: the index keeps positions only. */
+    private final Map<Long, UUID> log = new HashMap<>();
+    private final LongFunction<UUID> logIds = log::get;
 
     @BeforeEach
     void open() {
@@ -38,7 +44,7 @@ class IndexUpdateTest {
     @ParameterizedTest
     @ValueSource(ints = {IndexUpdate.SORTED_FROM - 1, 5_000})
     void everyEventOfAGroupIsFoundByStreamRevisionAndId(int events) {
-        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(events));
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(events), logIds);
         Random random = new Random(3);
         List<UUID> ids = new ArrayList<>();
         long position = 0;
@@ -47,7 +53,8 @@ class IndexUpdateTest {
             StreamInfo info = update.stream(stream);
             UUID id = UUID.randomUUID();
             ids.add(id);
-            update.event(stream, info == null ? 0 : info.lastRevision() + 1, position += 300, id);
+            log.put(position += 300, id);
+            update.event(stream, info == null ? 0 : info.lastRevision() + 1, position, id);
         }
         update.commit(position + 300);
 
@@ -62,7 +69,8 @@ class IndexUpdateTest {
             assertThat(entries).hasSize((int) info.lastRevision() + 1);
             assertThat(entries).extracting(IndexEntry::revision).isSorted();
             for (IndexEntry e : entries) {
-                assertThat(update.revisionOf(e.id(), "s-" + s, info.id())).isEqualTo(e.revision());
+                assertThat(update.revisionOf(log.get(e.position()), "s-" + s, info.id())).isEqualTo(e.revision());
+                assertThat(index.entry(info.id(), e.revision())).isEqualTo(e);
             }
             total += entries.size();
         }
@@ -73,16 +81,16 @@ class IndexUpdateTest {
     @ParameterizedTest
     @ValueSource(ints = {0, IndexUpdate.SORTED_FROM})
     void anIdWrittenTwiceCountsForTheStreamOfItsFirstWriteOnly(int otherEvents) {
-        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(1_000));
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(1_000), logIds);
         for (int i = 0; i < otherEvents; i++) {
             update.event("other-" + i, 0, 10_000 + i, UUID.randomUUID());
         }
         UUID twice = UUID.randomUUID();
-        update.event("b", 0, 100, UUID.randomUUID());
-        update.event("b", 1, 200, twice);
-        update.event("a", 0, 300, UUID.randomUUID());
-        update.event("a", 1, 400, twice);
-        update.event("c", 0, 500, UUID.randomUUID());
+        event(update, "b", 0, 100, UUID.randomUUID());
+        event(update, "b", 1, 200, twice);
+        event(update, "a", 0, 300, UUID.randomUUID());
+        event(update, "a", 1, 400, twice);
+        event(update, "c", 0, 500, UUID.randomUUID());
 
         long b = update.stream("b").id();
         long a = update.stream("a").id();
@@ -98,7 +106,7 @@ class IndexUpdateTest {
 
     @Test
     void anIdIsForgottenOnceItsWritesLeaveTheWindow() {
-        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(3));
+        IndexUpdate update = new IndexUpdate(index, index::stream, 0, new RecentIds(3), logIds);
         UUID id = UUID.randomUUID();
         update.event("s", 0, 100, id);
         update.event("t", 0, 200, UUID.randomUUID());
@@ -112,5 +120,10 @@ class IndexUpdateTest {
         update.event("t", 2, 500, UUID.randomUUID());
         update.event("t", 3, 600, UUID.randomUUID());
         assertThat(update.revisionOf(id, "s", s)).isEqualTo(-1);
+    }
+
+    private void event(IndexUpdate update, String stream, long revision, long position, UUID id) {
+        log.put(position, id);
+        update.event(stream, revision, position, id);
     }
 }

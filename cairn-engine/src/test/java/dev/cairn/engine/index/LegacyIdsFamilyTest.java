@@ -35,7 +35,7 @@ class LegacyIdsFamilyTest {
         }
         UUID id = UUID.randomUUID();
         try (StreamIndex index = StreamIndex.open(dir)) {
-            index.apply(index.batch().putStream("s", new StreamInfo(0, 0, false)).putEntry(0, 0, 100, id)
+            index.apply(index.batch().putStream("s", new StreamInfo(0, 0, false)).putLegacyEntry(0, 0, 100, id)
                     .checkpoint(200, 1));
             index.flush(true);
         }
