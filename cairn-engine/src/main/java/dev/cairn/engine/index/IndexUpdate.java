@@ -29,12 +29,12 @@ public final class IndexUpdate {
     private final Function<String, StreamInfo> committed;
     private final RecentIds recentIds;
     private final Map<String, StreamInfo> streams = new LinkedHashMap<>();
-    private final Map<EventRef, IndexEntry> entries = new HashMap<>();
     /** The group's runs still growing: the last run of each stream the group wrote to, by stream id. */
     private final Map<Long, Run> openRuns = new HashMap<>();
     /** The group's runs that can grow no more, in the order they ended. */
     private final List<Run> closedRuns = new ArrayList<>();
     private final LongFunction<UUID> idAt;
+    private int events;
     private IndexUpdate parent;
     private long nextStreamId;
 
@@ -76,10 +76,9 @@ public final class IndexUpdate {
 
     /** The entry at a revision, with its event id, including pending changes, or null. */
     public IndexEntry entry(long streamId, long revision) {
-        EventRef key = new EventRef(streamId, revision);
-        IndexEntry e = entries.get(key);
+        IndexEntry e = pending(streamId, revision);
         if (e == null && parent != null) {
-            e = parent.entries.get(key);
+            e = parent.pending(streamId, revision);
         }
         if (e == null) {
             e = index.entry(streamId, revision);
@@ -88,6 +87,20 @@ public final class IndexUpdate {
             }
         }
         return e;
+    }
+
+    /** The entry at a revision among this group's own events, or null. */
+    private IndexEntry pending(long streamId, long revision) {
+        Run run = openRuns.get(streamId);
+        if (run != null && run.holds(revision)) {
+            return run.entry(revision);
+        }
+        for (Run closed : closedRuns) { // a stream's earlier runs in this group: rare, and few
+            if (closed.streamId == streamId && closed.holds(revision)) {
+                return closed.entry(revision);
+            }
+        }
+        return null;
     }
 
     /**
@@ -117,14 +130,14 @@ public final class IndexUpdate {
         }
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
-        entries.put(new EventRef(info.id(), revision), new IndexEntry(revision, position, id));
+        events++;
         recentIds.add(id, RecentIds.streamHash(stream), revision);
         Run run = openRuns.get(info.id());
-        if (run == null || !run.extend(revision, position)) {
+        if (run == null || !run.extend(revision, position, id)) {
             if (run != null) {
                 closedRuns.add(run);
             }
-            openRuns.put(info.id(), new Run(info.id(), revision, position));
+            openRuns.put(info.id(), new Run(info.id(), revision, position, id));
         }
     }
 
@@ -146,7 +159,7 @@ public final class IndexUpdate {
      * next group may still read it) and must not be fed more events.
      */
     public void commitGroup(long checkpoint) {
-        StreamIndex.Batch batch = index.batch(closedRuns.size() + openRuns.size(), entries.size());
+        StreamIndex.Batch batch = index.batch(closedRuns.size() + openRuns.size(), events);
         List<Run> runs = new ArrayList<>(closedRuns.size() + openRuns.size());
         runs.addAll(closedRuns);
         runs.addAll(openRuns.values());
@@ -177,29 +190,48 @@ public final class IndexUpdate {
         return c != 0 ? c : Long.compare(a.firstRevision, b.firstRevision);
     };
 
-    /** Events a group wrote to one stream at consecutive revisions: one index key ({@link StreamIndex#MAX_RUN}). */
+    /**
+     * Events a group wrote to one stream at consecutive revisions: one index key
+     * ({@link StreamIndex#MAX_RUN}). It keeps their ids too, for lookups until the group is
+     * committed; the index keeps positions only.
+     */
     private static final class Run {
         final long streamId;
         final long firstRevision;
         long[] positions = new long[4];
+        UUID[] ids = new UUID[4];
         int count;
 
-        Run(long streamId, long firstRevision, long position) {
+        Run(long streamId, long firstRevision, long position, UUID id) {
             this.streamId = streamId;
             this.firstRevision = firstRevision;
-            positions[count++] = position;
+            positions[0] = position;
+            ids[0] = id;
+            count = 1;
         }
 
         /** Adds the event if it is the run's next revision and the run has room. */
-        boolean extend(long revision, long position) {
+        boolean extend(long revision, long position, UUID id) {
             if (count == StreamIndex.MAX_RUN || revision != firstRevision + count) {
                 return false;
             }
             if (count == positions.length) {
-                positions = Arrays.copyOf(positions, Math.min(StreamIndex.MAX_RUN, count * 2));
+                int length = Math.min(StreamIndex.MAX_RUN, count * 2);
+                positions = Arrays.copyOf(positions, length);
+                ids = Arrays.copyOf(ids, length);
             }
-            positions[count++] = position;
+            positions[count] = position;
+            ids[count++] = id;
             return true;
+        }
+
+        boolean holds(long revision) {
+            return revision >= firstRevision && revision - firstRevision < count;
+        }
+
+        IndexEntry entry(long revision) {
+            int i = (int) (revision - firstRevision);
+            return new IndexEntry(revision, positions[i], ids[i]);
         }
     }
 
@@ -207,7 +239,7 @@ public final class IndexUpdate {
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
         streams.clear();
-        entries.clear();
+        events = 0;
         openRuns.clear();
         closedRuns.clear();
     }
