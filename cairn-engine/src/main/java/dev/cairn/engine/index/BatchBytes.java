@@ -81,6 +81,19 @@ final class BatchBytes {
         return this;
     }
 
+    /** A value of one tag byte, then the first {@code count} of {@code values} as big-endian int64s. */
+    BatchBytes taggedLongs(byte tag, long[] values, int count) {
+        int length = 1 + count * Long.BYTES;
+        ensure(5 + length);
+        varint(length);
+        buf[size++] = tag;
+        for (int i = 0; i < count; i++) {
+            BIG_LONG.set(buf, size, values[i]);
+            size += Long.BYTES;
+        }
+        return this;
+    }
+
     /** A key or value of one big-endian int64. */
     BatchBytes longs(long a) {
         ensure(1 + 8);

@@ -336,11 +336,7 @@ public final class StreamIndex implements AutoCloseable {
             if (count < 1 || count > MAX_RUN) {
                 throw new IllegalArgumentException("a run has 1 to " + MAX_RUN + " events, not " + count);
             }
-            ByteBuffer v = ByteBuffer.allocate(1 + count * Long.BYTES).put(RUN);
-            for (int i = 0; i < count; i++) {
-                v.putLong(positions[i]);
-            }
-            bytes.put(events.getID()).longs(streamId, firstRevision).bytes(v.array());
+            bytes.put(events.getID()).longs(streamId, firstRevision).taggedLongs(RUN, positions, count);
             return this;
         }
 

@@ -86,12 +86,23 @@ class BatchBytesTest {
                         record.bytes(key);
                     }
                 }
-                if (random.nextBoolean()) {
+                int valueKind = random.nextInt(3);
+                if (valueKind == 0) {
                     long a = random.nextLong();
                     long b = random.nextLong();
                     long c = random.nextLong();
                     record.longs(a, b, c);
                     value = ByteBuffer.allocate(24).putLong(a).putLong(b).putLong(c).array();
+                } else if (valueKind == 1) {
+                    // an index run: up to 1,024 longs, so lengths take one, two and three varint bytes
+                    long[] longs = random.longs(1 + random.nextInt(1_100)).toArray();
+                    int count = random.nextInt(longs.length + 1);
+                    record.taggedLongs((byte) 1, longs, count);
+                    ByteBuffer v = ByteBuffer.allocate(1 + count * 8).put((byte) 1);
+                    for (int k = 0; k < count; k++) {
+                        v.putLong(longs[k]);
+                    }
+                    value = v.array();
                 } else {
                     value = new byte[random.nextInt(300)];
                     random.nextBytes(value);
