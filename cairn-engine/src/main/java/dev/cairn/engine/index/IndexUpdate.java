@@ -14,7 +14,8 @@ import java.util.function.LongFunction;
 /**
  * The index changes of one group of batches, with a view of the index as those changes leave it.
  * The writer and recovery both feed it every event record they write or replay, in log order, so
- * the index is a deterministic function of the log (stream ids included).
+ * what the index answers is a deterministic function of the log (stream ids included); only where
+ * its runs start and end depends on how the events were grouped.
  *
  * <p>The writer builds the next group while the previous one is being synced and indexed: a group's
  * update made by {@link #next()} sees its predecessor's changes until they are committed, after
