@@ -35,7 +35,6 @@ public final class IndexUpdate {
     /** The group's runs that can grow no more, in the order they ended. */
     private final List<Run> closedRuns = new ArrayList<>();
     private final LongFunction<UUID> idAt;
-    private int events;
     private IndexUpdate parent;
     private long nextStreamId;
 
@@ -131,7 +130,6 @@ public final class IndexUpdate {
         }
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
-        events++;
         recentIds.add(id, RecentIds.streamHash(stream), revision);
         Run run = openRuns.get(info.id());
         if (run == null || !run.extend(revision, position, id)) {
@@ -160,10 +158,10 @@ public final class IndexUpdate {
      * next group may still read it) and must not be fed more events.
      */
     public void commitGroup(long checkpoint) {
-        StreamIndex.Batch batch = index.batch(closedRuns.size() + openRuns.size(), events);
         List<Run> runs = new ArrayList<>(closedRuns.size() + openRuns.size());
         runs.addAll(closedRuns);
         runs.addAll(openRuns.values());
+        StreamIndex.Batch batch = index.batch(runs.size(), runs.stream().mapToInt(r -> r.count).sum());
         if (runs.size() >= SORTED_FROM) {
             runs.sort(KEY_ORDER);
         }
@@ -240,7 +238,6 @@ public final class IndexUpdate {
     public void commit(long checkpoint) {
         commitGroup(checkpoint);
         streams.clear();
-        events = 0;
         openRuns.clear();
         closedRuns.clear();
     }
