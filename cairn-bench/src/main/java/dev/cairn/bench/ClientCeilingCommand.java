@@ -57,7 +57,10 @@ final class ClientCeilingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // refuses an empty read set before a server is started
+        // refuses an empty read set or a negative warm-up before a server is started
+        if (readSet.readWarmup < 0) {
+            throw new IllegalArgumentException("--read-warmup must not be negative, was " + readSet.readWarmup);
+        }
         ReadSet reads = new ReadSet("read-", readSet.readStreams, readSet.readStreamEvents, readSet.readAllEvents,
                 BenchEvents.DATA_BYTES);
         BenchEvents events = new BenchEvents(10_000);
@@ -88,11 +91,12 @@ final class ClientCeilingCommand implements Callable<Integer> {
                 }
             }
             System.out.println(Fmt.f("reads, one thread: %,d streams x %,d events read fully, one readStream call "
-                    + "each (p50/p99: per call); then the first %,d events of $all (p50/p99: per %,d events)",
-                    readSet.readStreams, readSet.readStreamEvents, readSet.readAllEvents, ReadWorkload.ALL_STEP));
+                    + "each (p50/p99: per call); then the first %,d events of $all (p50/p99: per %,d events); "
+                    + "%d unmeasured passes of both first (0: a tenth of each)", readSet.readStreams,
+                    readSet.readStreamEvents, readSet.readAllEvents, ReadWorkload.ALL_STEP, readSet.readWarmup));
             reads.write(cairn, events, written);
-            List<ReadWorkload.Result> top = reads.read(ceiling);
-            List<ReadWorkload.Result> node = reads.read(cairn);
+            List<ReadWorkload.Result> top = reads.read(ceiling, readSet.readWarmup);
+            List<ReadWorkload.Result> node = reads.read(cairn, readSet.readWarmup);
             System.out.println(Fmt.f("%-12s %-7s %12s %9s %9s %9s", "read", "server", "events/s", "p50 ms", "p99 ms",
                     "/null"));
             List<String> names = List.of("read-stream", "read-all");

@@ -68,9 +68,11 @@ final class CompareOptions {
                 BenchEvents.appendBytes(1, shape.eventBytes), BenchEvents.appendBytes(100, shape.eventBytes), seconds));
         lines.add(Fmt.f("reads: after the appends, a read set of %,d streams (read-00000..) x %,d events is appended "
                 + "round-robin (so each stream is spread over the log) and the log topped up to >= %,d events; then "
-                + "one thread: read-stream reads every read-set stream fully (%,d events, latency per read call), "
-                + "read-all reads the first %,d events of the global log forwards (latency per %,d events); every "
-                + "system reads the same events", reads.readStreams, reads.readStreamEvents, reads.readAllEvents,
+                + "one thread, after %s: read-stream reads every read-set stream fully (%,d events, latency per read "
+                + "call), read-all reads the first %,d events of the global log forwards (latency per %,d events); "
+                + "every system reads the same events", reads.readStreams, reads.readStreamEvents, reads.readAllEvents,
+                reads.readWarmup == 0 ? "a tenth of each read unmeasured"
+                        : Fmt.f("%d unmeasured passes of both reads", reads.readWarmup),
                 (long) reads.readStreams * reads.readStreamEvents, reads.readAllEvents, ReadWorkload.ALL_STEP));
         lines.add("dir: " + dir.toAbsolutePath());
         return lines;

@@ -36,8 +36,8 @@ final class Comparison {
 
     /** What to run and how long. {@code jdbcUrl} (may be null) is an existing PostgreSQL to use instead of starting one. */
     record Settings(List<String> systems, double seconds, double warmup, double systemWarmup, int streams,
-            int eventBytes, int readStreams, int readStreamEvents, long readAllEvents, long segmentMib, Path dir,
-            String jdbcUrl) {
+            int eventBytes, int readStreams, int readStreamEvents, long readAllEvents, int readWarmup, long segmentMib,
+            Path dir, String jdbcUrl) {
 
         Settings {
             for (String s : systems) {
@@ -45,8 +45,9 @@ final class Comparison {
                     throw new IllegalArgumentException("unknown system '" + s + "': one of " + SYSTEMS);
                 }
             }
-            if (seconds <= 0 || warmup < 0 || systemWarmup < 0) {
-                throw new IllegalArgumentException("--seconds must be positive, --warmup and --system-warmup not negative");
+            if (seconds <= 0 || warmup < 0 || systemWarmup < 0 || readWarmup < 0) {
+                throw new IllegalArgumentException(
+                        "--seconds must be positive, --warmup, --system-warmup and --read-warmup not negative");
             }
         }
     }
@@ -97,7 +98,7 @@ final class Comparison {
             }
             phases.add(new Progress.Phase(system + ": write the read set", settings.seconds(),
                     () -> readSet.write(target, events, written)));
-            phases.add(new Progress.Phase(system + ": read-stream and read-all", 2 * settings.seconds(),
+            phases.add(new Progress.Phase(system + ": read-stream and read-all", (2 + settings.readWarmup()) * settings.seconds(),
                     () -> reads(system)));
             phases.add(new Progress.Phase(system + ": stop", 1, this::closeTarget));
         }
@@ -172,7 +173,7 @@ final class Comparison {
     }
 
     private void reads(String system) throws Exception {
-        List<ReadWorkload.Result> reads = readSet.read(target);
+        List<ReadWorkload.Result> reads = readSet.read(target, settings.readWarmup());
         figures.add(Figure.of(READ_STREAM, system, reads.get(0)));
         figures.add(Figure.of(READ_ALL, system, reads.get(1)));
     }

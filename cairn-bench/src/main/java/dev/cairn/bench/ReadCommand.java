@@ -53,7 +53,7 @@ final class ReadCommand implements Callable<Integer> {
             long start = System.nanoTime();
             set.write(t, new BenchEvents(10_000, eventBytes), new AtomicLong());
             System.out.println(Fmt.f("written in %.1f s", (System.nanoTime() - start) / 1e9));
-            List<ReadWorkload.Result> results = set.read(t);
+            List<ReadWorkload.Result> results = set.read(t, 0);
             String[] units = {"per read call", "per " + ReadWorkload.ALL_STEP + " events"};
             for (int i = 0; i < results.size(); i++) {
                 ReadWorkload.Result r = results.get(i);

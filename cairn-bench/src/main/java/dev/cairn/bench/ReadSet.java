@@ -61,13 +61,22 @@ final class ReadSet {
     }
 
     /**
-     * A tenth of each read unmeasured (code compiled, connections made), then every read stream
-     * fully and the first {@code allEvents} of the global log; fails if either read a different
-     * number of events than was written for it.
+     * {@code warmupPasses} unmeasured passes of both reads (a tenth of each if 0), then every read
+     * stream fully and the first {@code allEvents} of the global log, measured; fails if a measured
+     * read read a different number of events than was written for it.
      */
-    List<ReadWorkload.Result> read(BenchTarget target) throws Exception {
-        target.readStreams(BenchEvents.roundRobin(prefix, Math.max(1, streams.streamCount() / 10), eventBytes));
-        target.readAll(Math.max(1, allEvents / 10));
+    List<ReadWorkload.Result> read(BenchTarget target, int warmupPasses) throws Exception {
+        if (warmupPasses < 0) {
+            throw new IllegalArgumentException("read warm-up passes must not be negative: " + warmupPasses);
+        }
+        if (warmupPasses == 0) {
+            target.readStreams(BenchEvents.roundRobin(prefix, Math.max(1, streams.streamCount() / 10), eventBytes));
+            target.readAll(Math.max(1, allEvents / 10));
+        }
+        for (int i = 0; i < warmupPasses; i++) {
+            target.readStreams(streams);
+            target.readAll(allEvents);
+        }
         ReadWorkload.Result stream = target.readStreams(streams);
         expect(target, "read-stream", stream.events(), streamSetEvents());
         ReadWorkload.Result all = target.readAll(allEvents);

@@ -26,4 +26,17 @@ class BadSettingsTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("the warm-up not negative").doesNotContain("\tat ");
     }
+
+    @Test
+    void aNegativeReadWarmUpIsRefused(@TempDir Path dir) {
+        BenchRun compare = BenchRun.of("compare", "--read-warmup", "-1", "--seconds", "1", "--dir", dir.toString());
+        BenchRun ceiling = BenchRun.of("client-ceiling", "--read-warmup", "-1", "--seconds", "1", "--dir",
+                dir.toString());
+
+        for (BenchRun run : new BenchRun[] {compare, ceiling}) {
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.err()).contains("--read-warmup").contains("negative").doesNotContain("\tat ");
+            assertThat(run.out()).as("refused before anything is measured").isEmpty();
+        }
+    }
 }
