@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gRPC face's per-event mapping ({@link Wire}, package-private, hence this package): a
- * proposed message of an append to the API's {@link EventData}, and a decoded log record to the
+ * proposed message of an append to the API's {@link EventData} (from the generated message, and from
+ * its bytes as Append reads them), and a decoded log record to the
  * {@link ReadResp} a stream read sends (through the engine's {@code Reads.toRecorded}), with and
  * without serializing it, built as a message ({@link Wire#readEvent}) and encoded by hand as reads
  * and subscriptions send it ({@link ReadEventEncoder}). The event is the bench's 200-byte JSON event.
@@ -42,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class WireBenchmark {
 
     private AppendReq.ProposedMessage proposed;
+    private byte[] appendReq;
     private LogRecord.Event record;
     private RecordedEvent recorded;
 
@@ -55,6 +57,7 @@ public class WireBenchmark {
                 .putMetadata("content-type", "application/json")
                 .setData(ByteString.copyFrom(data))
                 .build();
+        appendReq = AppendReq.newBuilder().setProposedMessage(proposed).build().toByteArray();
         ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
         RecordCodec.writeEvent(buf, Events.STREAM.getBytes(StandardCharsets.UTF_8), 42, id,
                 Events.TYPE.getBytes(StandardCharsets.UTF_8), true, 1_700_000_000_000_000L, data, new byte[0]);
@@ -66,6 +69,12 @@ public class WireBenchmark {
     @Benchmark
     public EventData proposedToEventData() {
         return Wire.eventData(proposed);
+    }
+
+    /** The same, from the message's bytes as Append reads them ({@link AppendReqDecoder}). */
+    @Benchmark
+    public EventData appendReqBytesToEventData() throws Exception {
+        return Wire.eventData((AppendReqDecoder.Proposed) AppendReqDecoder.parse(appendReq));
     }
 
     /** The engine's half of a read: log record to the API's RecordedEvent. */
