@@ -19,18 +19,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Read call (stream or {@code $all}; with the subscription option see {@link SubscribeCall}).
  * It opens an {@link EventIterator} and reads it in batches on the blocking-task executor (the
  * iterator reads the disk), each batch at most {@link #BATCH_EVENTS} events or about
  * {@link #BATCH_BYTES} bytes, and sends each batch in one task on the call's event loop, so a read
- * costs two thread hand-offs per batch rather than one per event. The next batch is read once the
- * transport has taken the previous one ({@link ServerCallStreamObserver#isReady()} or the on-ready
- * handler), so a huge read never holds more than a batch and what the transport buffers.
+ * costs two thread hand-offs per batch rather than one per event. The next batch is read while the
+ * event loop sends the previous one, up to {@link #AHEAD} batches waiting to be sent; once a send
+ * finds the transport not ready ({@link ServerCallStreamObserver#isReady()}), reading stops until
+ * the on-ready handler. So a huge read never sends more than a batch or two past the transport's
+ * readiness, however slow the client.
  *
- * <p>Thread-safety: at most one batch is read or sent at a time ({@link #busy}); the iterator is
- * used under this object's lock, which a cancel also takes.
+ * <p>Thread-safety: at most one batch is read at a time ({@link #reading}), and batches are sent in
+ * order by the one event loop; the iterator is used under this object's lock, which a cancel also
+ * takes.
  */
 final class ReadCall {
 
@@ -48,13 +52,23 @@ final class ReadCall {
      */
     static final int SLACK = 64;
 
+    /**
+     * Batches read ahead of the event loop: the next batch is read while the loop sends the
+     * previous one, so that neither waits for the other's thread hand-off.
+     */
+    static final int AHEAD = 2;
+
     private final ServerCallStreamObserver<Message> responses;
     private final EventIterator events;
     private final ReadEventEncoder encoder; // guarded by this
     private final Executor eventLoop;
     private final Executor reader;
-    /** Held while a batch is being read or sent; the call starts holding it. */
-    private final AtomicBoolean busy = new AtomicBoolean(true);
+    /** Held while a batch is being read; the call starts holding it. */
+    private final AtomicBoolean reading = new AtomicBoolean(true);
+    /** Batches read and handed to the event loop, not yet sent. */
+    private final AtomicInteger unsent = new AtomicInteger();
+    /** What the transport said when last asked, on the event loop (a send, the on-ready handler). */
+    private volatile boolean transportReady = true;
     private volatile boolean cancelled;
     private long remaining; // guarded by this
     private boolean done; // guarded by this
@@ -119,11 +133,11 @@ final class ReadCall {
         boolean structured = !o.hasUuidOption() || o.getUuidOption().hasStructured();
         ReadCall call = new ReadCall(responses, events, count, structured, eventLoop, CallThreads.blocking());
         responses.setOnCancelHandler(call::cancel);
-        responses.setOnReadyHandler(call::resume);
+        responses.setOnReadyHandler(call::ready);
         call.read();
     }
 
-    /** Reads the next batch (the caller holds {@link #busy}) and hands it to the event loop. */
+    /** Reads the next batch (the caller holds {@link #reading}) and hands it to the event loop. */
     private void read() {
         List<Message> batch = new ArrayList<>();
         boolean end = false;
@@ -154,7 +168,16 @@ final class ReadCall {
         }
         boolean last = end;
         RuntimeException error = failure;
+        unsent.incrementAndGet();
         eventLoop.execute(() -> send(batch, last, error));
+        if (!last) {
+            reading.set(false);
+            // after the flag: a send or the on-ready handler that came meanwhile found it still set and
+            // left the next read to this thread
+            if (transportReady) {
+                resume();
+            }
+        } // else reading stays set: nothing more to read
     }
 
     /** Sends a batch; runs on the event loop, where each message goes out without a further task. */
@@ -170,16 +193,23 @@ final class ReadCall {
         } else if (last) {
             responses.onCompleted();
         } else {
-            busy.set(false);
-            if (responses.isReady()) {
+            unsent.decrementAndGet();
+            transportReady = responses.isReady();
+            if (transportReady) {
                 resume();
             } // else the on-ready handler resumes
         }
     }
 
-    /** The transport takes more: reads the next batch unless one is under way. */
+    /** The on-ready handler: the transport takes more. */
+    private void ready() {
+        transportReady = true;
+        resume();
+    }
+
+    /** Reads the next batch unless one is being read or {@link #AHEAD} wait to be sent. */
     private void resume() {
-        if (!cancelled && busy.compareAndSet(false, true)) {
+        if (!cancelled && unsent.get() < AHEAD && reading.compareAndSet(false, true)) {
             reader.execute(this::read);
         }
     }
