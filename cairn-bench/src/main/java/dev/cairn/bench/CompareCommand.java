@@ -41,8 +41,8 @@ final class CompareCommand implements Callable<Integer> {
     /** Runs {@code systems} on the workloads {@code o} describes; prints and writes the results. */
     static int run(CompareOptions o, List<String> systems) throws Exception {
         Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.systemWarmup,
-                o.shape.streams, o.shape.eventBytes, o.reads.readStreams, o.reads.readStreamEvents, o.reads.readAllEvents,
-                o.reads.readWarmup, o.segmentMib, o.dir, o.jdbcUrl);
+                o.shape.streams, o.shape.eventBytes, o.reads.readStreams, o.reads.readStreamEvents,
+                o.reads.readAllEvents, o.reads.readWarmup, o.segmentMib, o.dir, o.jdbcUrl);
         Files.createDirectories(o.dir);
         Map<String, String> machine = machine();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);

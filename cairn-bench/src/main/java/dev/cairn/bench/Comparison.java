@@ -98,8 +98,8 @@ final class Comparison {
             }
             phases.add(new Progress.Phase(system + ": write the read set", settings.seconds(),
                     () -> readSet.write(target, events, written)));
-            phases.add(new Progress.Phase(system + ": read-stream and read-all", (2 + settings.readWarmup()) * settings.seconds(),
-                    () -> reads(system)));
+            phases.add(new Progress.Phase(system + ": read-stream and read-all",
+                    (2 + settings.readWarmup()) * settings.seconds(), () -> reads(system)));
             phases.add(new Progress.Phase(system + ": stop", 1, this::closeTarget));
         }
         if (withDisk) {

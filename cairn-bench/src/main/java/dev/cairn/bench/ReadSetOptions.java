@@ -19,7 +19,8 @@ final class ReadSetOptions {
 
     @Option(names = "--read-warmup", description = "Unmeasured passes of both reads (every read-set stream, then the "
             + "first --read-all-events of the global log) before the measured ones, so that the read path is compiled "
-            + "as the append path is by the system warm-up; 0 reads a tenth of each instead (default: ${DEFAULT-VALUE}).",
+            + "as the append path is by the system warm-up; 0 reads a tenth of each instead (default: "
+            + "${DEFAULT-VALUE}).",
             defaultValue = "2")
     int readWarmup;
 }

@@ -67,7 +67,7 @@ final class ReadCall {
     private final AtomicBoolean reading = new AtomicBoolean(true);
     /** Batches read and handed to the event loop, not yet sent. */
     private final AtomicInteger unsent = new AtomicInteger();
-    /** What the transport said when last asked, on the event loop (a send, the on-ready handler). */
+    /** What the transport said last: asked after each send, told by the on-ready handler. */
     private volatile boolean transportReady = true;
     private volatile boolean cancelled;
     private long remaining; // guarded by this
