@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -187,13 +188,25 @@ public final class Log implements AutoCloseable {
 
     /** Reads the validated record at {@code position}. */
     public LogRecord read(long position) {
+        return read(position, true);
+    }
+
+    /**
+     * The id of the validated event record at {@code position}, its data and metadata left unread
+     * (the index keeps positions only; idempotency checks need the ids).
+     */
+    public UUID eventId(long position) {
+        return ((LogRecord.Event) read(position, false)).id();
+    }
+
+    private LogRecord read(long position, boolean payload) {
         Segment segment = segmentFor(position);
         int offset = (int) (position - segment.basePosition());
         int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());
         if (length <= 0) {
             throw corrupt(segment, offset, length == 0 ? "no record where the index points" : "invalid record");
         }
-        return RecordCodec.decode(segment.buffer(), offset, position);
+        return RecordCodec.decode(segment.buffer(), offset, position, payload);
     }
 
     static CorruptedStoreException corrupt(Segment segment, long offset, String what) {

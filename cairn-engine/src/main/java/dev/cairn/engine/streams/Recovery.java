@@ -57,7 +57,7 @@ final class Recovery {
         // replay decides nothing, so nothing asks its window of recent ids; the store loads the
         // real one afterwards (recentIds)
         IndexUpdate update = new IndexUpdate(index, index::stream, index.nextStreamId(), new RecentIds(1),
-                position -> ((LogRecord.Event) log.read(position)).id());
+                log::eventId);
         long[] pending = {0, 0};
         long started = System.nanoTime();
         LogRecovery.Result result = LogRecovery.recover(log, from, checkpoint.read(), true, batch -> {

@@ -8,14 +8,12 @@ import dev.cairn.engine.index.RecentIds;
 import dev.cairn.engine.index.StreamIndex;
 import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Log;
-import dev.cairn.engine.log.LogRecord;
 import dev.cairn.engine.log.LogWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -130,7 +128,7 @@ public final class Writer implements AutoCloseable {
         this.maxGroup = maxGroup;
         this.indexFlushEvents = indexFlushEvents;
         this.published = published;
-        this.update = new IndexUpdate(index, catalog::info, index.nextStreamId(), recentIds, this::eventIdAt);
+        this.update = new IndexUpdate(index, catalog::info, index.nextStreamId(), recentIds, log::eventId);
         this.encoder = new GroupEncoder(catalog, update, logWriter);
         this.rules = new WriteRules(encoder);
         this.thread = new Thread(this::run, "cairn-writer");
@@ -143,11 +141,6 @@ public final class Writer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** The id of the event at a log position the index holds (read only for idempotency checks). */
-    private UUID eventIdAt(long position) {
-        return ((LogRecord.Event) log.read(position)).id();
     }
 
     public void start() {
