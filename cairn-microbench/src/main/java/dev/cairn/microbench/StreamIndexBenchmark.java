@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -136,6 +137,16 @@ public class StreamIndexBenchmark {
     @Benchmark
     public StreamInfo streamInfoAbsent(Keys keys) {
         return index.stream(keys.absentNames[keys.stream()]);
+    }
+
+    /** A whole stream's entries from its start: what reading a stream forwards from the start asks. */
+    @Benchmark
+    public List<IndexEntry> streamEntriesFromStart(Keys keys) {
+        List<IndexEntry> entries = index.entries(keys.stream(), 0, Long.MAX_VALUE, Integer.MAX_VALUE, true);
+        if (entries.size() != eventsPerStream) {
+            throw new IllegalStateException("stream read " + entries.size() + " entries, not " + eventsPerStream);
+        }
+        return entries;
     }
 
     /** The log position of one revision of a stream: a stream read's first step. */

@@ -203,9 +203,16 @@ public final class StreamIndex implements AutoCloseable {
     public List<IndexEntry> entries(long streamId, long from, long to, int max, boolean forwards) {
         List<IndexEntry> out = new ArrayList<>(Math.min(max, 256));
         try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
-            it.seekForPrev(eventKey(streamId, from)); // the run holding `from` starts at or before it
-            if (forwards && !(it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == streamId)) {
-                it.seek(eventKey(streamId, from));
+            if (forwards && from == 0) {
+                // no run starts before revision 0, so the stream's first run is the first key at or
+                // after it: one forward seek, where seekForPrev and the first next() would each
+                // position every level of the tree
+                it.seek(eventKey(streamId, 0));
+            } else {
+                it.seekForPrev(eventKey(streamId, from)); // the run holding `from` starts at or before it
+                if (forwards && !(it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == streamId)) {
+                    it.seek(eventKey(streamId, from));
+                }
             }
             while (it.isValid() && out.size() < max) {
                 ByteBuffer k = ByteBuffer.wrap(it.key());

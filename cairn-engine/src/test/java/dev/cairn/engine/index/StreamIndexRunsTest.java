@@ -51,7 +51,8 @@ class StreamIndexRunsTest {
                         ? events.size() - 1 : events.getLast().revision() + 1;
                 assertThat(index.entry(s, end)).as("past the end of stream %d", s).isNull();
                 for (int q = 0; q < 30; q++) {
-                    long from = random.nextInt((int) end + 3);
+                    // a read from the start takes its own path (a forward seek): ask it often
+                    long from = random.nextInt(4) == 0 ? 0 : random.nextInt((int) end + 3);
                     long to = random.nextInt(4) == 0 ? Long.MAX_VALUE : random.nextInt((int) end + 3);
                     int max = random.nextInt(3) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(600);
                     boolean forwards = random.nextBoolean();
