@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param streamCacheSize streams whose state is cached in memory (default 100,000)
  * @param indexFlushEvents events between index flushes; bounds what a restart after a crash replays (default 50,000)
  * @param idempotencyWindow how far back, in events of the log, a retried {@code any} or {@code
- *     stream exists} append is recognised by its event ids (default 262,144, about 11 MiB of memory,
+ *     stream exists} append is recognised by its event ids (default 262,144, about 15 MiB of memory,
  *     reloaded from the log at open); retries with an exact expected revision are recognised
  *     however old the events are
  * @param clock the time source for event timestamps and {@code $maxAge}

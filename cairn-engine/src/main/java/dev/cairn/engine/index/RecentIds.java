@@ -11,9 +11,13 @@ import java.util.UUID;
  * and reloads it from the log's tail decides every retry as it would have without the restart.
  *
  * <p>Memory is fixed at open: a ring of {@code capacity} slots (id, stream, revision, chain link)
- * and two to four hash buckets per slot, 44 to 52 bytes per slot. Adding a record overwrites the
+ * and two to four hash buckets per slot, 56 to 72 bytes per slot. Adding a record overwrites the
  * oldest slot. Every write of an id has its own slot, so when the oldest write of an id leaves the
- * window a later one still inside it is found. Streams are kept as a 64-bit hash of their name
+ * window a later one still inside it is found. Buckets and chain links name records by their
+ * sequence number in the log ({@code added} at the time), not by slot, and a chain runs from newer
+ * to older records, so a lookup stops at the first record that has left the window: a record
+ * leaving it is never unlinked. (Unlinking meant finding the evicted slot's predecessor in its
+ * chain, a cache miss or two per added record, half the writer's time at 100-event appends.) Streams are kept as a 64-bit hash of their name
  * ({@link #streamHash}), which the log's records give without an index lookup, so that the window
  * is reloaded at open by reading the log alone.
  *
@@ -28,12 +32,18 @@ public final class RecentIds {
     private final long[] lsb;
     private final long[] streams;
     private final long[] revisions;
-    /** The next slot of the same bucket, newer slots first, or {@link #NONE}. */
-    private final int[] next;
-    /** The newest slot of each bucket, or {@link #NONE}. */
-    private final int[] buckets;
+    /**
+     * Per slot, the sequence number of the next older record of the same bucket, or {@link #NONE};
+     * it may have left the window (see {@link #firstRevision}).
+     */
+    private final long[] next;
+    /** The sequence number of the newest record of each bucket, or {@link #NONE}. */
+    private final long[] buckets;
     private final int mask;
-    /** Records added so far; the next one goes to slot {@code added % capacity}. */
+    /**
+     * Records added so far: the next one gets this sequence number and goes to slot
+     * {@code added % capacity}.
+     */
     private long added;
 
     /** @param capacity how many of the latest event records the window holds (at least 1) */
@@ -46,9 +56,9 @@ public final class RecentIds {
         this.lsb = new long[capacity];
         this.streams = new long[capacity];
         this.revisions = new long[capacity];
-        this.next = new int[capacity];
+        this.next = new long[capacity];
         int bucketCount = Integer.highestOneBit(Math.max(1, capacity - 1)) << 2; // 2-4 buckets per slot
-        this.buckets = new int[bucketCount];
+        this.buckets = new long[bucketCount];
         this.mask = bucketCount - 1;
         Arrays.fill(buckets, NONE);
     }
@@ -59,9 +69,6 @@ public final class RecentIds {
      */
     public void add(UUID id, long stream, long revision) {
         int slot = (int) (added % capacity);
-        if (added >= capacity) {
-            unlink(slot);
-        }
         long hi = id.getMostSignificantBits();
         long lo = id.getLeastSignificantBits();
         msb[slot] = hi;
@@ -70,7 +77,7 @@ public final class RecentIds {
         revisions[slot] = revision;
         int bucket = bucket(hi, lo);
         next[slot] = buckets[bucket];
-        buckets[bucket] = slot;
+        buckets[bucket] = added;
         added++;
     }
 
@@ -85,11 +92,16 @@ public final class RecentIds {
         long hi = id.getMostSignificantBits();
         long lo = id.getLeastSignificantBits();
         int oldest = NONE;
-        // newer slots come first in a chain, so the last match is the oldest write
-        for (int s = buckets[bucket(hi, lo)]; s != NONE; s = next[s]) {
+        // Newer records come first in a chain, so the last match is the oldest write. A record
+        // older than the window's first has left it and its slot holds a newer record; the rest
+        // of the chain is older still. NONE (-1) is below every window.
+        long first = Math.max(0, added - capacity);
+        for (long seq = buckets[bucket(hi, lo)]; seq >= first; ) {
+            int s = (int) (seq % capacity);
             if (msb[s] == hi && lsb[s] == lo) {
                 oldest = s;
             }
+            seq = next[s];
         }
         return oldest != NONE && streams[oldest] == stream ? revisions[oldest] : -1;
     }
@@ -101,20 +113,6 @@ public final class RecentIds {
             h = (h ^ name.charAt(i)) * 0x100000001b3L;
         }
         return h;
-    }
-
-    /** Takes the slot about to be overwritten (the oldest record) out of its bucket's chain. */
-    private void unlink(int slot) {
-        int bucket = bucket(msb[slot], lsb[slot]);
-        int s = buckets[bucket];
-        if (s == slot) {
-            buckets[bucket] = next[slot];
-            return;
-        }
-        while (next[s] != slot) {
-            s = next[s];
-        }
-        next[s] = next[slot];
     }
 
     private int bucket(long hi, long lo) {
