@@ -77,6 +77,15 @@ final class ReadSet {
             target.readStreams(streams);
             target.readAll(allEvents);
         }
+        return readOnce(target);
+    }
+
+    /**
+     * Every read stream fully and the first {@code allEvents} of the global log, measured, with no
+     * warm-up (callers that repeat the reads, as {@code bench read --rounds}, warm up themselves);
+     * fails if a read read a different number of events than was written for it.
+     */
+    List<ReadWorkload.Result> readOnce(BenchTarget target) throws Exception {
         ReadWorkload.Result stream = target.readStreams(streams);
         expect(target, "read-stream", stream.events(), streamSetEvents());
         ReadWorkload.Result all = target.readAll(allEvents);
