@@ -251,8 +251,10 @@ public final class Main implements Callable<Integer> {
 
     /**
      * {@code cairn check --db DIR}: verifies a data directory offline (log records, batches,
-     * index entries) and reports every fault found. Exit 0 when clean, 1 when faults were found,
-     * 2 when the directory does not exist.
+     * index entries) and reports every fault found. Exit 0 when the store is sound: clean, or
+     * ending in a torn tail (an append a crash cut off before it was acknowledged, which the next
+     * open discards; printed as a note). 1 when faults were found, 2 when the directory does not
+     * exist.
      */
     @Command(name = "check",
             description = "Verify a data directory offline: log records, batches and the index.")
@@ -284,6 +286,13 @@ public final class Main implements Callable<Integer> {
             }
             out.println(counts);
             report.faults().forEach(out::println);
+            if (report.tornTailNote() != null) {
+                out.println("note: " + report.tornTailNote());
+            }
+            if (report.sound()) {
+                out.println("sound: no damage; the torn tail is not data");
+                return ExitCode.OK;
+            }
             out.println(report.faults().size() + (report.faults().size() == 1 ? " fault" : " faults"));
             return 1;
         }

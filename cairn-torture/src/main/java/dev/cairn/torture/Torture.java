@@ -146,7 +146,7 @@ final class Torture {
         // A kill can cut a batch's write short (a batch may take more than one write, across a
         // segment's end for one): that torn tail is an unacknowledged append, which the restart
         // discards and the verifier then checks is not partly visible. Anything else is damage.
-        check.faultsBesidesTornTail().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
+        check.faults().forEach(f -> violations.add("round " + round + ": cairn check: " + f));
         node[0] = NodeProcess.start(settings.db(), log, settings.segmentSize(), Torture.NODE_JVM);
         client = connect(node[0]);
         Verifier.Result result;
@@ -224,7 +224,7 @@ final class Torture {
     }
 
     private static String checkSummary(CheckReport check) {
-        int faults = check.faultsBesidesTornTail().size();
+        int faults = check.faults().size();
         String torn = check.tornTailAt() < 0 ? "" : "a torn tail at " + check.tornTailAt() + " (unacknowledged)";
         if (faults == 0) {
             return torn.isEmpty() ? "clean" : "clean but for " + torn;

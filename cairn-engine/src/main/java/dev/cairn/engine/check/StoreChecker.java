@@ -79,11 +79,7 @@ public final class StoreChecker {
                 faults.add(e.getMessage());
                 return new CheckReport(log.segmentCount(), 0, events[0], 0, faults, -1);
             }
-            long tornTailAt = -1;
-            if (result.truncated()) {
-                tornTailAt = result.end();
-                faults.add(CheckReport.tornTailFault(tornTailAt));
-            }
+            long tornTailAt = result.truncated() ? result.end() : -1;
             long entries = index == null ? 0 : index.countEntries();
             if (index != null && indexCheckpoint > result.end()) {
                 faults.add("index covers log position " + indexCheckpoint + " but the log ends at " + result.end());

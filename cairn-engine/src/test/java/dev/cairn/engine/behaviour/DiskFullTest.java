@@ -72,6 +72,6 @@ class DiskFullTest extends StoreFixture {
         assertThat(read("s")).hasSize(18);
         store.close();
         store = null;
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 }

@@ -71,6 +71,6 @@ class IndexRebuildProgressTest {
                 .as("progress lines while the rebuild runs").hasSizeGreaterThanOrEqualTo(1);
         assertThat(messages).anySatisfy(m -> assertThat(m)
                 .matches("index: replayed " + APPENDS * EVENTS_PER_APPEND + " events in \\d+ ms"));
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 }

@@ -175,7 +175,7 @@ class KillWhileWritingTest {
         }
         assertThat(problems).as("%s: %d problems", context, problems.size()).isEmpty();
         CheckReport report = StoreChecker.check(dir);
-        assertThat(report.faults()).as("%s: cairn check", context).isEmpty();
+        assertThat(report.findings()).as("%s: cairn check", context).isEmpty();
         assertThat(report.events()).as("%s: events checked", context).isEqualTo(totals.events);
         return totals;
     }

@@ -66,7 +66,7 @@ class MissingFilesTest {
             LogFixture.assertHolds(store, expected);
         }
         CheckReport report = StoreChecker.check(dir);
-        assertThat(report.faults()).isEmpty();
+        assertThat(report.findings()).isEmpty();
         assertThat(report.indexEntries()).isEqualTo(expected.stream().mapToLong(b -> b.ids().size()).sum());
     }
 
@@ -91,7 +91,7 @@ class MissingFilesTest {
         try (EventStore store = Cairn.open(LogFixture.options(dir))) {
             LogFixture.assertHolds(store, written);
         }
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 
     @Test

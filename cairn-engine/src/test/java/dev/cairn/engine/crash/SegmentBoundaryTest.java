@@ -71,7 +71,7 @@ class SegmentBoundaryTest {
             all = LogFixture.readAll(store).stream().map(e -> e.id()).toList();
             expected.addAll(LogFixture.writeBatches(store, random, 5));
         }
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
         LogFixture.deleteTree(dir.resolve("index"));
         try (EventStore store = Cairn.open(LogFixture.options(dir))) {
             List<UUID> ids = LogFixture.readAll(store).stream().map(e -> e.id()).toList();
@@ -85,7 +85,7 @@ class SegmentBoundaryTest {
             java.util.Collections.reverse(backwards);
             assertThat(backwards).as("$all backwards").isEqualTo(ids);
         }
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 
     private static void append(EventStore store, int dataLength) {

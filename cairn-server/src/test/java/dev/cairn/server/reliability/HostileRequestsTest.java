@@ -99,7 +99,7 @@ class HostileRequestsTest {
     static void stop() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         node.close();
-        assertThat(dev.cairn.engine.check.StoreChecker.check(dir).faults()).as("cairn check after the hostile requests")
+        assertThat(dev.cairn.engine.check.StoreChecker.check(dir).findings()).as("cairn check after the hostile requests")
                 .isEmpty();
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -99,7 +99,7 @@ class StorageFaultsTest {
             node.client.appendToStream("orders", AppendToStreamOptions.get()
                     .streamState(StreamState.streamRevision(after.size() - 1)), event()).get(10, TimeUnit.SECONDS);
         }
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 
     @Test
@@ -145,7 +145,7 @@ class StorageFaultsTest {
             assertThat(read(node.client, "orders")).hasSize(acknowledged.size() + 1);
             assertThat(get(node, "/health/ready").statusCode()).isEqualTo(204);
         }
-        assertThat(StoreChecker.check(dir).faults()).isEmpty();
+        assertThat(StoreChecker.check(dir).findings()).isEmpty();
     }
 
     private static EventData event() {
