@@ -128,7 +128,7 @@ final class Soak {
         } finally {
             node.destroy();
         }
-        StoreChecker.check(settings.db()).faults().forEach(f -> violations.add("cairn check: " + f));
+        StoreChecker.check(settings.db()).findings().forEach(f -> violations.add("cairn check: " + f));
         return violations;
     }
 

@@ -115,7 +115,7 @@ final class Torture {
             if (exit != 0) {
                 violations.add("the node exited " + exit + " on SIGTERM");
             }
-            StoreChecker.check(settings.db()).faults().forEach(f -> violations.add("after the run: cairn check: " + f));
+            StoreChecker.check(settings.db()).findings().forEach(f -> violations.add("after the run: cairn check: " + f));
             Persistent figures = null;
             if (persistent != null) {
                 List<Verifier.Entry> source = PersistentSubscriber.source(last.all());
