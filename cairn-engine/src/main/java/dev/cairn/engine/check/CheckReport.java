@@ -1,5 +1,6 @@
 package dev.cairn.engine.check;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ public record CheckReport(long segments, long batches, long events, long indexEn
         if (tornTailAt < 0) {
             return faults;
         }
-        List<String> all = new java.util.ArrayList<>(faults);
+        List<String> all = new ArrayList<>(faults);
         all.add(tornTailNote());
         return List.copyOf(all);
     }

@@ -17,9 +17,10 @@ import java.util.UUID;
  * sequence number in the log ({@code added} at the time), not by slot, and a chain runs from newer
  * to older records, so a lookup stops at the first record that has left the window: a record
  * leaving it is never unlinked. (Unlinking meant finding the evicted slot's predecessor in its
- * chain, a cache miss or two per added record, half the writer's time at 100-event appends.) Streams are kept as a 64-bit hash of their name
- * ({@link #streamHash}), which the log's records give without an index lookup, so that the window
- * is reloaded at open by reading the log alone.
+ * chain, a cache miss or two per added record and a third of the writer's time at 100-event
+ * appends.) Streams are kept as a 64-bit hash of their name ({@link #streamHash}), which the log's
+ * records give without an index lookup, so that the window is reloaded at open by reading the log
+ * alone.
  *
  * <p>Not thread-safe: used by whichever thread decides writes, under the writer's lock.
  */
