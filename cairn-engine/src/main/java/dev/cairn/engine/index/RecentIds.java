@@ -69,9 +69,12 @@ public final class RecentIds {
      * revision there.
      */
     public void add(UUID id, long stream, long revision) {
+        add(id.getMostSignificantBits(), id.getLeastSignificantBits(), stream, revision);
+    }
+
+    /** {@link #add(UUID, long, long)} with the id as its two halves, as the log's records hold it. */
+    public void add(long hi, long lo, long stream, long revision) {
         int slot = (int) (added % capacity);
-        long hi = id.getMostSignificantBits();
-        long lo = id.getLeastSignificantBits();
         msb[slot] = hi;
         lsb[slot] = lo;
         streams[slot] = stream;

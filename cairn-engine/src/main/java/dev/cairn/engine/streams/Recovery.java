@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +124,7 @@ final class Recovery {
         }
         RecentIds ids = new RecentIds(window);
         for (int i = n - 1; i >= 0; i--) { // oldest first, as the writer added them
-            ids.add(new UUID(msb[i], lsb[i]), streams[i], revisions[i]);
+            ids.add(msb[i], lsb[i], streams[i], revisions[i]);
         }
         if (n > 0) {
             LOG.info("idempotency: loaded the ids of the last {} events in {} ms", n,
