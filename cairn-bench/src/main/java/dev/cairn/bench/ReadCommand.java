@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
                 + "(embedded, grpc or postgres): events/s and latency percentiles.")
 final class ReadCommand implements Callable<Integer> {
 
+    private static final String[] READS = {"read-stream", "read-all"};
+
     @Mixin
     TargetOptions target;
 
@@ -69,9 +71,8 @@ final class ReadCommand implements Callable<Integer> {
         if (rounds > 1 || !alsoConnect.isEmpty()) {
             return rounds();
         }
-        // a prefix of its own, so that a node or database used before holds none of these streams
-        String prefix = "read-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        long all = allEvents != null ? allEvents : (long) streams * streamEvents;
+        String prefix = newPrefix();
+        long all = allEvents();
         ReadSet set = new ReadSet(prefix, streams, streamEvents, all, eventBytes);
         try (BenchTarget t = target.open("read-store")) {
             System.out.println(t.description());
@@ -98,7 +99,7 @@ final class ReadCommand implements Callable<Integer> {
 
     /** {@code --rounds} and {@code --also-connect}: every target's reads in turn, round after round. */
     private int rounds() throws Exception {
-        long all = allEvents != null ? allEvents : (long) streams * streamEvents;
+        long all = allEvents();
         List<BenchTarget> targets = new ArrayList<>();
         try {
             targets.add(target.open("read-store"));
@@ -107,7 +108,7 @@ final class ReadCommand implements Callable<Integer> {
             }
             List<ReadSet> sets = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
-                String prefix = "read-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+                String prefix = newPrefix();
                 ReadSet set = new ReadSet(prefix, streams, streamEvents, all, eventBytes);
                 System.out.println(Fmt.f("%s = %s", label(i), targets.get(i).description()));
                 long start = System.nanoTime();
@@ -157,7 +158,15 @@ final class ReadCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static final String[] READS = {"read-stream", "read-all"};
+    /** A read set's stream prefix of its own, so that a node or database used before holds none of its streams. */
+    private static String newPrefix() {
+        return "read-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
+    /** Events read from the start of {@code $all}: {@code --all-events}, else the read set's size. */
+    private long allEvents() {
+        return allEvents != null ? allEvents : (long) streams * streamEvents;
+    }
 
     /** A, B, C...: the target first, then each {@code --also-connect} in order. */
     private static String label(int i) {
