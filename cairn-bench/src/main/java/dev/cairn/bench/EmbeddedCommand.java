@@ -56,6 +56,10 @@ final class EmbeddedCommand implements Callable<Integer> {
             + "the verdict uses the median ratio (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int rounds;
 
+    @Option(names = "--virtual-threads", description = "Run each writer on a virtual thread instead of a platform "
+            + "thread.")
+    boolean virtualThreads;
+
     @Override
     public Integer call() throws Exception {
         BenchEvents events = new BenchEvents(streams);
@@ -113,7 +117,8 @@ final class EmbeddedCommand implements Callable<Integer> {
             Fmt.deleteRecursively(storeDir);
             WriteWorkload.Result r;
             try (EventStore store = Cairn.open(CairnOptions.builder(storeDir).build())) {
-                r = new WriteWorkload(store, events).run(writers, batch, warmup, seconds);
+                r = new WriteWorkload(WriteWorkload.embedded(store, events), WriteWorkload.Callers.of(virtualThreads))
+                        .run(writers, batch, warmup, seconds);
             }
             DiskCeiling.Result after = disk.measure(bytes, writers, ceilingSeconds);
             print(round, r);
@@ -127,7 +132,8 @@ final class EmbeddedCommand implements Callable<Integer> {
         System.out.println("workload: embedded store (Cairn.open, default options), " + BenchEvents.DATA_BYTES
                 + "-byte JSON events of type " + BenchEvents.TYPE + ", " + Fmt.f("%,d", streams) + " streams ("
                 + BenchEvents.streamName(0) + ".." + BenchEvents.streamName(streams - 1) + "), each append to a random "
-                + "stream with StreamState.any(), one blocking append in flight per writer thread");
+                + "stream with StreamState.any(), one blocking append in flight per writer, each on a "
+                + WriteWorkload.Callers.of(virtualThreads).describe());
         System.out.println(Fmt.f("log bytes: %d per event record, %d per single-event append (commit record included), "
                         + "%d per 100-event append", BenchEvents.eventRecordBytes(), BenchEvents.appendBytes(1),
                 BenchEvents.appendBytes(100)));

@@ -34,6 +34,10 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     double warmup;
 
+    @Option(names = "--virtual-threads", description = "Run each client on a virtual thread instead of a platform "
+            + "thread.")
+    boolean virtualThreads;
+
     @ArgGroup(exclusive = true)
     Length length = new Length();
 
@@ -52,12 +56,14 @@ final class WriteCommand implements Callable<Integer> {
         BenchEvents events = shape.events();
         try (BenchTarget t = target.open("write-store")) {
             System.out.println(t.description());
-            System.out.println(Fmt.f("workload: %d clients x %d events per append, %d-byte JSON events, %,d streams at "
-                    + "random, %.1f s warm-up, then %s", clients, eventsPerAppend, shape.eventBytes, shape.streams, warmup,
+            WriteWorkload.Callers callers = WriteWorkload.Callers.of(virtualThreads);
+            System.out.println(Fmt.f("workload: %d clients x %d events per append, each on a %s, %d-byte JSON events, "
+                    + "%,d streams at random, %.1f s warm-up, then %s", clients, eventsPerAppend, callers.describe(),
+                    shape.eventBytes, shape.streams, warmup,
                     length.count != null ? Fmt.f("%,d appends", length.count) : Fmt.f("%.1f s", seconds())));
             WriteWorkload.Result r;
             try (BenchTarget.Writers writers = t.writers(clients, events)) {
-                WriteWorkload workload = new WriteWorkload(writers.target());
+                WriteWorkload workload = new WriteWorkload(writers.target(), callers);
                 r = length.count != null ? workload.runCount(clients, eventsPerAppend, warmup, length.count)
                         : workload.run(clients, eventsPerAppend, warmup, seconds());
             }

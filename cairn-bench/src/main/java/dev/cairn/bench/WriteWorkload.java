@@ -19,10 +19,33 @@ import org.HdrHistogram.Histogram;
  * <p>The appends go to a {@link Target}: an embedded store ({@link #WriteWorkload(EventStore,
  * BenchEvents)}) or anything else that can make a blocking append, such as a client of a server.
  *
+ * <p>Each writer is a platform thread by default, as a thread-per-request server's handler would be;
+ * {@link Callers#VIRTUAL} runs them on virtual threads instead, which park without a kernel wake-up
+ * per append (see docs/benchmarks.md, "Embedded callers on virtual threads").
+ *
  * <p>Latency is the wall time of one blocking append, recorded per thread in an HdrHistogram and
  * merged at the end. Not thread-safe: run it from one thread.
  */
 final class WriteWorkload {
+
+    /** The kind of thread each writer runs on. */
+    enum Callers {
+        PLATFORM, VIRTUAL;
+
+        static Callers of(boolean virtual) {
+            return virtual ? VIRTUAL : PLATFORM;
+        }
+
+        Thread.Builder builder(int writer) {
+            String name = "bench-writer-" + writer;
+            return this == VIRTUAL ? Thread.ofVirtual().name(name) : Thread.ofPlatform().name(name);
+        }
+
+        /** How the workload descriptions say it. */
+        String describe() {
+            return this == VIRTUAL ? "virtual thread" : "platform thread";
+        }
+    }
 
     /**
      * Where the writer threads append. {@link #prepare} is called from writer {@code writer}'s own
@@ -58,10 +81,11 @@ final class WriteWorkload {
     private static final long HIGHEST_NANOS = 60_000_000_000L;
 
     private final Target target;
+    private final Callers callers;
 
-    /** Appends to an embedded store. */
+    /** Appends to an embedded store from platform threads. */
     WriteWorkload(EventStore store, BenchEvents events) {
-        this(embedded(store, events));
+        this(embedded(store, events), Callers.PLATFORM);
     }
 
     /** Appends of {@code events} to an embedded store, each with {@link EventStore#append}. */
@@ -73,8 +97,14 @@ final class WriteWorkload {
         };
     }
 
+    /** Appends to {@code target} from platform threads. */
     WriteWorkload(Target target) {
+        this(target, Callers.PLATFORM);
+    }
+
+    WriteWorkload(Target target, Callers callers) {
         this.target = target;
+        this.callers = callers;
     }
 
     /** Warms up for {@code warmupSeconds}, then measures for {@code seconds}. */
@@ -118,7 +148,7 @@ final class WriteWorkload {
         for (int w = 0; w < writers; w++) {
             int id = w;
             histograms[w] = new Histogram(HIGHEST_NANOS, 3);
-            threads.add(Thread.ofPlatform().name("bench-writer-" + w).start(() -> {
+            threads.add(callers.builder(w).start(() -> {
                 try {
                     loop(flag, budget, eventsPerAppend, histograms[id], counts, id);
                 } catch (Throwable t) {
