@@ -55,6 +55,10 @@ final class ClientCeilingCommand implements Callable<Integer> {
     @Mixin
     ReadSetOptions readSet;
 
+    @Option(names = "--shared-client", description = "The writers append through one client, hence one connection, "
+            + "on both servers (default: a client and a connection per writer).")
+    boolean sharedClient;
+
     @Override
     public Integer call() throws Exception {
         // refuses an empty read set or a negative warm-up before a server is started
@@ -66,15 +70,17 @@ final class ClientCeilingCommand implements Callable<Integer> {
         BenchEvents events = new BenchEvents(10_000);
         Files.createDirectories(dir);
         Path store = dir.resolve("client-ceiling-store");
-        System.out.println(Fmt.f("client ceiling: the official KurrentDB Java client (one client, hence one connection, "
-                + "per writer thread; appendToStream, StreamState any, 200-byte JSON events, 10,000 streams) against "
+        System.out.println(Fmt.f("client ceiling: the official KurrentDB Java client (%s; appendToStream, "
+                + "StreamState any, 200-byte JSON events, 10,000 streams) against "
                 + "null (a grpc-java server that stores nothing and answers every append at once) and against cairn "
                 + "(cairn start --insecure, appends durable); both in processes of their own, this JVM runs the "
                 + "clients; %.1f s of JVM warm-up, then %.1f s warm-up + %.1f s measured per workload and server; load "
-                + "average at the start: %s", jvmWarmup, warmup, seconds, Fmt.loadAverage()));
+                + "average at the start: %s", sharedClient ? "one client, hence one connection, shared by all writer "
+                        + "threads" : "one client, hence one connection, per writer thread", jvmWarmup, warmup, seconds,
+                Fmt.loadAverage()));
         try (NullServerProcess nul = NullServerProcess.start(readSet.readStreamEvents, readSet.readAllEvents);
-                GrpcTarget cairn = GrpcTarget.start(CairnOptions.builder(store).build());
-                GrpcTarget ceiling = GrpcTarget.connect(nul.connectionString())) {
+                GrpcTarget cairn = GrpcTarget.start(CairnOptions.builder(store).build(), sharedClient);
+                GrpcTarget ceiling = GrpcTarget.connect(nul.connectionString(), sharedClient)) {
             AtomicLong written = new AtomicLong();
             if (jvmWarmup > 0) {
                 run(ceiling, events, 8, 1, 0, jvmWarmup / 2, new AtomicLong());

@@ -35,7 +35,8 @@ final class ClientWorkloads {
 
     /**
      * Appends through {@code clients}, one per writer: writer {@code w} uses client {@code w}, so
-     * N writers are N connections with one append in flight each. All events of one append go in
+     * N distinct clients are N connections with one append in flight each (the list may also hold
+     * one shared client N times). All events of one append go in
      * one {@code appendToStream} call (KurrentDB's v1 Append), with {@code StreamState.any()}.
      */
     static WriteWorkload.Target appends(List<KurrentDBClient> clients, BenchEvents events) {

@@ -33,20 +33,32 @@ final class CompareCommand implements Callable<Integer> {
             defaultValue = "disk,cairn-embedded,cairn-grpc,postgres")
     List<String> systems;
 
+    @Option(names = "--shared-client", description = "cairn-grpc's writers append through one official client, "
+            + "hence one connection, as the threads of an application that shares its client do (default: a client "
+            + "and a connection per writer, as KurrentDB's WRFL).")
+    boolean sharedClient;
+
     @Override
     public Integer call() throws Exception {
-        return run(options, systems);
+        return run(options, systems, sharedClient);
     }
 
-    /** Runs {@code systems} on the workloads {@code o} describes; prints and writes the results. */
-    static int run(CompareOptions o, List<String> systems) throws Exception {
+    /**
+     * Runs {@code systems} on the workloads {@code o} describes; prints and writes the results.
+     * {@code sharedClient}: cairn-grpc's writers share one client.
+     */
+    static int run(CompareOptions o, List<String> systems, boolean sharedClient) throws Exception {
         Comparison.Settings settings = new Comparison.Settings(systems, o.seconds, o.warmup, o.systemWarmup,
                 o.shape.streams, o.shape.eventBytes, o.reads.readStreams, o.reads.readStreamEvents,
-                o.reads.readAllEvents, o.reads.readWarmup, o.segmentMib, o.dir, o.jdbcUrl);
+                o.reads.readAllEvents, o.reads.readWarmup, o.segmentMib, o.dir, o.jdbcUrl, sharedClient);
         Files.createDirectories(o.dir);
         Map<String, String> machine = machine();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<String> description = o.description();
+        if (sharedClient && systems.contains("cairn-grpc")) {
+            description.add("clients: cairn-grpc's writers share one official client, hence one connection "
+                    + "(--shared-client); PostgreSQL's writers have a connection each");
+        }
         description.forEach(System.out::println);
         System.out.println("machine: " + machine);
         Comparison comparison = new Comparison(settings, System.out);

@@ -34,10 +34,13 @@ final class Comparison {
     static final String DISK = "disk";
     static final List<String> SYSTEMS = List.of(DISK, "cairn-embedded", "cairn-grpc", "postgres");
 
-    /** What to run and how long. {@code jdbcUrl} (may be null) is an existing PostgreSQL to use instead of starting one. */
+    /**
+     * What to run and how long. {@code jdbcUrl} (may be null) is an existing PostgreSQL to use
+     * instead of starting one; {@code sharedClient}: cairn-grpc's writers share one client.
+     */
     record Settings(List<String> systems, double seconds, double warmup, double systemWarmup, int streams,
             int eventBytes, int readStreams, int readStreamEvents, long readAllEvents, int readWarmup, long segmentMib,
-            Path dir, String jdbcUrl) {
+            Path dir, String jdbcUrl, boolean sharedClient) {
 
         Settings {
             for (String s : systems) {
@@ -131,7 +134,8 @@ final class Comparison {
         Path store = settings.dir().resolve("compare-" + system);
         target = switch (system) {
             case "cairn-embedded" -> EmbeddedTarget.open(EmbeddedTarget.options(store, settings.segmentMib()));
-            case "cairn-grpc" -> GrpcTarget.start(EmbeddedTarget.options(store, settings.segmentMib()));
+            case "cairn-grpc" -> GrpcTarget.start(EmbeddedTarget.options(store, settings.segmentMib()),
+                    settings.sharedClient());
             case "postgres" -> settings.jdbcUrl() != null ? PostgresTarget.open(settings.jdbcUrl(), null)
                     : PostgresTarget.start(settings.dir().resolve("postgres"));
             default -> throw new IllegalArgumentException(system);

@@ -20,6 +20,6 @@ final class PostgresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return CompareCommand.run(options, List.of("postgres"));
+        return CompareCommand.run(options, List.of("postgres"), false);
     }
 }

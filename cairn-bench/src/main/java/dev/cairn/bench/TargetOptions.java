@@ -37,6 +37,14 @@ final class TargetOptions {
 
     /** Opens the chosen target: a fresh store, node or server, or a connection to a running one. */
     BenchTarget open(String storeName) throws Exception {
+        return open(storeName, false);
+    }
+
+    /** As {@link #open(String)}; {@code sharedClient}: gRPC writers share one client ({@code --shared-client}). */
+    BenchTarget open(String storeName, boolean sharedClient) throws Exception {
+        if (sharedClient && kind != Kind.grpc) {
+            throw new ParameterException(spec.commandLine(), "--shared-client goes with --target grpc");
+        }
         if (connect != null && kind != Kind.grpc) {
             throw new ParameterException(spec.commandLine(), "--connect goes with --target grpc");
         }
@@ -46,8 +54,8 @@ final class TargetOptions {
         Path store = dir.resolve(storeName);
         return switch (kind) {
             case embedded -> EmbeddedTarget.open(EmbeddedTarget.options(store, segmentMib));
-            case grpc -> connect != null ? GrpcTarget.connect(connect)
-                    : GrpcTarget.start(EmbeddedTarget.options(store, segmentMib));
+            case grpc -> connect != null ? GrpcTarget.connect(connect, sharedClient)
+                    : GrpcTarget.start(EmbeddedTarget.options(store, segmentMib), sharedClient);
             case postgres -> jdbc != null ? PostgresTarget.open(jdbc, null) : PostgresTarget.start(dir.resolve("postgres"));
         };
     }

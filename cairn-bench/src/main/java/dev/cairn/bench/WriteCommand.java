@@ -38,6 +38,11 @@ final class WriteCommand implements Callable<Integer> {
             + "thread.")
     boolean virtualThreads;
 
+    @Option(names = "--shared-client", description = "With --target grpc: all clients append through one official "
+            + "client, hence one connection, as the threads of an application that shares its client do (default: a "
+            + "client and a connection per writer, as KurrentDB's WRFL).")
+    boolean sharedClient;
+
     @ArgGroup(exclusive = true)
     Length length = new Length();
 
@@ -54,7 +59,7 @@ final class WriteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WriteWorkload.check(clients, eventsPerAppend, warmup, length.count != null ? Double.POSITIVE_INFINITY : seconds());
         BenchEvents events = shape.events();
-        try (BenchTarget t = target.open("write-store")) {
+        try (BenchTarget t = target.open("write-store", sharedClient)) {
             System.out.println(t.description());
             WriteWorkload.Callers callers = WriteWorkload.Callers.of(virtualThreads);
             System.out.println(Fmt.f("workload: %d clients x %d events per append, each on a %s, %d-byte JSON events, "
