@@ -20,8 +20,8 @@ import org.HdrHistogram.Histogram;
  * BenchEvents)}) or anything else that can make a blocking append, such as a client of a server.
  *
  * <p>Each writer is a platform thread by default, as a thread-per-request server's handler would be;
- * {@link Callers#VIRTUAL} runs them on virtual threads instead, which park without a kernel wake-up
- * per append (see docs/benchmarks.md, "Embedded callers on virtual threads").
+ * {@link Callers#VIRTUAL} runs them on virtual threads instead, which the JDK parks and resumes on a
+ * few carrier threads (docs/benchmarks.md measures both, under "Next steps", "Cheaper callers").
  *
  * <p>Latency is the wall time of one blocking append, recorded per thread in an HdrHistogram and
  * merged at the end. Not thread-safe: run it from one thread.
