@@ -39,13 +39,9 @@ final class GrpcTarget implements BenchTarget {
     /**
      * Starts a node with JVM defaults on a fresh store in {@code options.directory()} (its segment
      * size; other limits are {@code cairn start}'s defaults). The store and the node's output,
-     * beside it, are deleted on close.
+     * beside it, are deleted on close. With {@code sharedClient} all writers append through one
+     * client.
      */
-    static GrpcTarget start(CairnOptions options) throws Exception {
-        return start(options, false);
-    }
-
-    /** As {@link #start(CairnOptions)}; with {@code sharedClient} all writers append through one client. */
     static GrpcTarget start(CairnOptions options, boolean sharedClient) throws Exception {
         Path dir = options.directory();
         Fmt.deleteRecursively(dir);
