@@ -22,6 +22,10 @@ import java.util.List;
  */
 public final class LogWriter {
 
+    /** The page size the writes are rounded up to (see {@link #padToPage}). */
+    private static final int PAGE = 4096;
+    private static final byte[] ZEROS = new byte[PAGE];
+
     private final Log log;
     private final Checkpoint checkpoint;
     private final List<Chunk> sealed = new ArrayList<>();
@@ -32,7 +36,10 @@ public final class LogWriter {
     private long bufferStart;
     private long reserved;
 
-    /** Bytes for one segment, written at {@code fileOffset}; {@code sealAt} >= 0 seals the segment. */
+    /**
+     * Bytes for one segment, written at {@code fileOffset}, perhaps with zeros after the records
+     * ({@link #padToPage}); {@code sealAt} >= 0 seals the segment.
+     */
     record Chunk(Segment segment, ByteBuffer bytes, long fileOffset, long sealAt) {
     }
 
@@ -127,14 +134,35 @@ public final class LogWriter {
     public Group takeGroup() {
         List<Chunk> chunks = new ArrayList<>(sealed);
         sealed.clear();
-        ByteBuffer buffer = buffers[current];
-        if (buffer.position() > 0) {
-            chunks.add(new Chunk(segment, buffer.flip(), bufferStart - segment.basePosition(), -1));
+        if (buffers[current].position() > 0) {
+            long fileOffset = bufferStart - segment.basePosition();
+            chunks.add(new Chunk(segment, padToPage(fileOffset).flip(), fileOffset, -1));
         }
         current ^= 1;
         buffers[current].clear();
         bufferStart = tail;
         return new Group(List.copyOf(chunks), tail);
+    }
+
+    /**
+     * Adds zeros after the bytes in the current buffer up to the end of the page they end in (within
+     * the segment), so that the write covers whole pages: the kernel then never reads a page back
+     * from the disk to merge a partial write into it, which it must for a page it does not hold,
+     * as after the segment was pre-written with direct I/O ({@link SegmentAllocator}). The next
+     * group starts in that last page, which the write has just put in the page cache. The zeros are
+     * what the pre-written segment holds there already (or a torn record's remains after a crash,
+     * which nothing reads).
+     *
+     * @return the current buffer, positioned after the zeros
+     */
+    private ByteBuffer padToPage(long fileOffset) {
+        ByteBuffer buffer = buffers[current];
+        long end = fileOffset + buffer.position();
+        int pad = (int) (Math.min((end + PAGE - 1) & -PAGE, segment.size()) - end);
+        if (pad > buffer.remaining()) {
+            buffer = grow(pad);
+        }
+        return buffer.put(buffer.position(), ZEROS, 0, pad).position(buffer.position() + pad);
     }
 
     /**

@@ -112,12 +112,21 @@ public final class FaultyChannels implements ChannelFactory {
             delegate.force(metaData);
         }
 
+        private static int significantBytes(ByteBuffer src) {
+            int end = src.limit();
+            while (end > src.position() && src.get(end - 1) == 0) {
+                end--;
+            }
+            return end - src.position();
+        }
+
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
             if (full.get()) {
-                // ENOSPC leaves a short write; at most half, so that what is missing is not just
-                // trailing bytes that happen to be zero already in the pre-written segment
-                int allowed = Math.min(bytesBeforeFull, src.remaining() / 2);
+                // ENOSPC leaves a short write; at most half of the bytes before the write's trailing
+                // zeros (the log writer rounds its writes up to whole pages with zeros), so that what
+                // is missing is not just zeros the pre-written segment holds there already
+                int allowed = Math.min(bytesBeforeFull, significantBytes(src) / 2);
                 if (allowed > 0) {
                     ByteBuffer part = src.duplicate();
                     part.limit(part.position() + allowed);
