@@ -1,8 +1,8 @@
 package dev.cairn.engine.log;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import com.sun.nio.file.ExtendedOpenOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -43,8 +43,11 @@ final class SegmentAllocator implements AutoCloseable {
     private final Path dir;
     private final long segmentSize;
     private final ExecutorService executor;
-    /** Whether to try {@code O_DIRECT} ({@link #writeDirect}); off for good once the file system refuses it. */
-    private volatile boolean direct = true;
+    /**
+     * Whether to try {@code O_DIRECT} ({@link #writeDirect}); off for good once it fails, even for a
+     * reason that would pass (a full disk): the buffered way is only slower.
+     */
+    private volatile boolean direct;
     private long pendingIndex = -1;
     private CompletableFuture<Path> pending;
 
@@ -115,10 +118,12 @@ final class SegmentAllocator implements AutoCloseable {
     /**
      * Writes the segment with {@code O_DIRECT}: the zeros go from one aligned buffer to the disk,
      * through no page cache. Through the page cache, the kernel's work per page (allocating it,
-     * reserving its block, writing it back) cost the node about a seventh of its CPU at 100-event
-     * appends, and 256 MiB of zero pages a segment pushed useful pages out of the cache. The log
-     * writer keeps its own writes whole pages ({@link LogWriter}), so it never makes the kernel read
-     * back a page that only the disk holds.
+     * reserving its block, writing it back) took this thread a sixth of the node's CPU at 100-event
+     * appends over gRPC, and 256 MiB of zero pages a segment pushed useful pages out of the cache.
+     * Part of that work comes back in the log writer's own writes, which now meet pages the cache
+     * does not hold; less than half of it, as measured (docs/benchmarks.md). The writer keeps its
+     * writes whole pages ({@link LogWriter}), so it never makes the kernel read back a page that
+     * only the disk holds.
      *
      * @return false when this file system refuses direct I/O (after which only buffered is tried)
      */
