@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +140,8 @@ final class SegmentAllocator implements AutoCloseable {
             }
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (ClosedByInterruptException e) {
+            throw e; // closing, not refused
         } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
             LOG.debug("log: direct I/O refused in {}, preparing segments through the page cache: {}", dir, e.toString());
             direct = false;
@@ -158,6 +162,9 @@ final class SegmentAllocator implements AutoCloseable {
             }
             ch.force(true);
         } catch (IOException e) {
+            if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+                throw e; // closing, not refused
+            }
             // Some file systems accept O_DIRECT at open and refuse the writes (EINVAL).
             LOG.debug("log: a direct write failed in {}, preparing segments through the page cache: {}", dir, e.toString());
             direct = false;
@@ -191,7 +198,19 @@ final class SegmentAllocator implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops preparing segments and waits for the thread to let go of the directory: a segment half
+     * written when the store closes is interrupted, and nothing touches the directory after this
+     * returns (a caller may delete it next).
+     */
     public void close() {
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("log: the segment allocator did not stop within 30 s of closing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

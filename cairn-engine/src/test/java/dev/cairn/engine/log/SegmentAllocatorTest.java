@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,30 @@ class SegmentAllocatorTest {
         byte[] bytes = prepare(new SegmentAllocator(dir, odd, true), 0);
         assertThat(bytes).hasSize((int) odd);
         assertThat(Segment.readSize(dir.resolve(Segment.fileName(0)))).isEqualTo(odd);
+    }
+
+    @Test
+    void closingStopsAPreparationAndLeavesTheDirectoryAlone() throws IOException {
+        for (boolean direct : new boolean[] {true, false}) {
+            Path sub = Files.createDirectory(dir.resolve("close-" + direct));
+            SegmentAllocator allocator = new SegmentAllocator(sub, 256L << 20, direct);
+            allocator.prepare(0);
+            allocator.close();
+            // nothing may appear or change in the directory once close has returned
+            List<String> after = names(sub);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(names(sub)).as("direct %s", direct).isEqualTo(after);
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName() + ":" + p.toFile().length()).sorted().toList();
+        }
     }
 
     private static byte[] prepare(SegmentAllocator allocator, long index) throws IOException {
