@@ -146,7 +146,7 @@ public final class LogWriter {
 
     /**
      * Adds zeros after the bytes in the current buffer up to the end of the page they end in (within
-     * the segment), so that the write covers whole pages: the kernel then never reads a page back
+     * the segment), so that the write covers whole pages: the kernel then does not read a page back
      * from the disk to merge a partial write into it, which it must for a page it does not hold,
      * as after the segment was pre-written with direct I/O ({@link SegmentAllocator}). The next
      * group starts in that last page, which the write has just put in the page cache. The zeros are

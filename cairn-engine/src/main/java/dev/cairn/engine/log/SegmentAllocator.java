@@ -124,7 +124,7 @@ final class SegmentAllocator implements AutoCloseable {
      * appends over gRPC, and 256 MiB of zero pages a segment pushed useful pages out of the cache.
      * Part of that work comes back in the log writer's own writes, which now meet pages the cache
      * does not hold; less than half of it, as measured (docs/benchmarks.md). The writer keeps its
-     * writes whole pages ({@link LogWriter}), so it never makes the kernel read back a page that
+     * writes whole pages ({@link LogWriter}), so it does not make the kernel read back a page that
      * only the disk holds.
      *
      * @return false when this file system refuses direct I/O (after which only buffered is tried)
@@ -197,12 +197,12 @@ final class SegmentAllocator implements AutoCloseable {
         }
     }
 
-    @Override
     /**
      * Stops preparing segments and waits for the thread to let go of the directory: a segment half
      * written when the store closes is interrupted, and nothing touches the directory after this
      * returns (a caller may delete it next).
      */
+    @Override
     public void close() {
         executor.shutdownNow();
         try {
