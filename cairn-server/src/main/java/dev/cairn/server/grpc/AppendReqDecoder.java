@@ -2,12 +2,15 @@ package dev.cairn.server.grpc;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.cairn.protocol.streams.AppendReq;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the messages of an Append call. Nearly all of them are an event's {@code proposed_message},
@@ -43,12 +46,21 @@ final class AppendReqDecoder {
 
     private static final byte[] NONE = new byte[0];
 
+    /** The metadata keys kept, and the content types the clients send, as their bytes on the wire. */
+    private static final byte[] TYPE_KEY = ascii("type");
+    private static final byte[] CONTENT_TYPE_KEY = ascii("content-type");
+    private static final String JSON = "application/json";
+    private static final String BINARY = "application/octet-stream";
+    private static final byte[] JSON_BYTES = ascii(JSON);
+    private static final byte[] BINARY_BYTES = ascii(BINARY);
+
     /**
      * An event's proposed message as the wire gave it, before the checks {@link Wire#eventData(Proposed)}
-     * makes: the id's form ({@code hasId} and then a structured id, a string or neither), the
-     * {@code type} and {@code content-type} metadata (null when absent), the bytes.
+     * makes: the id ({@code hasId}, then its bits when {@code idBits}: a structured id or a string in
+     * the canonical form; else a string in any other form, or neither), the {@code type} and
+     * {@code content-type} metadata (null when absent), the bytes.
      */
-    record Proposed(boolean hasId, boolean structured, long mostSignificant, long leastSignificant, String idString,
+    record Proposed(boolean hasId, boolean idBits, long mostSignificant, long leastSignificant, String idString,
             String type, String contentType, byte[] data, byte[] customMetadata) {
     }
 
@@ -105,7 +117,7 @@ final class AppendReqDecoder {
     static Object parse(byte[] message) throws InvalidProtocolBufferException {
         Proposed proposed;
         try {
-            proposed = proposed(CodedInputStream.newInstance(message));
+            proposed = proposed(message);
         } catch (IOException | RuntimeException e) {
             proposed = null; // malformed: the generated parser says how
         }
@@ -113,12 +125,13 @@ final class AppendReqDecoder {
     }
 
     /** The message's proposed message, or null when the message is anything but exactly one. */
-    private static Proposed proposed(CodedInputStream in) throws IOException {
+    private static Proposed proposed(byte[] message) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
         if (in.readTag() != PROPOSED_MESSAGE) {
             return null;
         }
         int outer = in.pushLimit(in.readRawVarint32());
-        Proposed proposed = new Reading().proposedMessage(in);
+        Proposed proposed = new Reading(message).proposedMessage(in);
         in.popLimit(outer);
         return proposed != null && in.isAtEnd() ? proposed : null;
     }
@@ -126,8 +139,14 @@ final class AppendReqDecoder {
     /**
      * One proposed message as it is read: its fields so far. Each step answers false when the
      * message has a shape left to the generated parser.
+     *
+     * <p>Strings are looked at in the message's bytes before any is decoded: the metadata keys and
+     * the content types the clients send are compared as bytes, and an id string in the canonical
+     * form is read as hex. Decoding these five strings per event was about a tenth of an event
+     * loop's time at 100-event appends.
      */
     private static final class Reading {
+        private final byte[] message;
         private boolean hasId;
         private int idForm; // 0: value not set, STRUCTURED or STRING
         private long most;
@@ -137,6 +156,10 @@ final class AppendReqDecoder {
         private String contentType;
         private byte[] data = NONE;
         private byte[] customMetadata = NONE;
+
+        Reading(byte[] message) {
+            this.message = message; // the bytes the CodedInputStream reads, from offset 0
+        }
 
         Proposed proposedMessage(CodedInputStream in) throws IOException {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -157,8 +180,8 @@ final class AppendReqDecoder {
                     return null;
                 }
             }
-            return new Proposed(hasId, idForm == STRUCTURED, most, least, idString, type, contentType, data,
-                    customMetadata);
+            return new Proposed(hasId, idString == null && idForm != 0, most, least, idString, type, contentType,
+                    data, customMetadata);
         }
 
         /** The {@code UUID} message; given twice, protobuf would merge the two. */
@@ -174,9 +197,7 @@ final class AppendReqDecoder {
                         return false; // the oneof set twice
                     }
                     idForm = tag;
-                    if (tag == STRING) {
-                        idString = in.readStringRequireUtf8();
-                    } else if (!structured(in)) {
+                    if (tag == STRING ? !idString(in) : !structured(in)) {
                         return false;
                     }
                 } else if (!in.skipField(tag)) {
@@ -202,27 +223,102 @@ final class AppendReqDecoder {
             return true;
         }
 
+        /**
+         * A string id: its bits when it is in the canonical form (36 characters, hex digits of either
+         * case, dashes at 8, 13, 18 and 23), which {@code java.util.UUID.fromString} reads the same;
+         * else the string, for {@link Wire} to parse or refuse as it does a generated message's.
+         */
+        private boolean idString(CodedInputStream in) throws IOException {
+            int length = in.readRawVarint32();
+            int at = in.getTotalBytesRead();
+            in.skipRawBytes(length); // checks the length against the message
+            if (length == 36 && message[at + 8] == '-' && message[at + 13] == '-' && message[at + 18] == '-'
+                    && message[at + 23] == '-') {
+                long a = hex(at, 8);
+                long b = hex(at + 9, 4);
+                long c = hex(at + 14, 4);
+                long d = hex(at + 19, 4);
+                long e = hex(at + 24, 12);
+                if ((a | b | c | d | e) >= 0) {
+                    most = a << 32 | b << 16 | c;
+                    least = d << 48 | e;
+                    return true;
+                }
+            }
+            idString = utf8(at, length);
+            return idString != null;
+        }
+
+        /** The value of {@code count} hex digits (at most 12) at {@code at}; -1 if any byte is not one. */
+        private long hex(int at, int count) {
+            long value = 0;
+            for (int i = at; i < at + count; i++) {
+                int digit = Character.digit(message[i], 16); // -1 for a negative byte too
+                if (digit < 0) {
+                    return -1;
+                }
+                value = value << 4 | digit;
+            }
+            return value;
+        }
+
         /** One metadata map entry; only {@code type} and {@code content-type} are kept. */
         private boolean entry(CodedInputStream in) throws IOException {
             int limit = in.pushLimit(in.readRawVarint32());
-            String key = "";
-            String value = "";
+            int keyAt = 0;
+            int keyLength = 0;
+            int valueAt = 0;
+            int valueLength = 0;
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                if (tag == KEY) {
-                    key = in.readStringRequireUtf8();
-                } else if (tag == VALUE) {
-                    value = in.readStringRequireUtf8();
+                if (tag == KEY || tag == VALUE) {
+                    int length = in.readRawVarint32();
+                    int at = in.getTotalBytesRead();
+                    in.skipRawBytes(length); // checks the length against the message
+                    if (tag == KEY) {
+                        keyAt = at;
+                        keyLength = length;
+                    } else {
+                        valueAt = at;
+                        valueLength = length;
+                    }
                 } else if (!in.skipField(tag)) {
                     return false;
                 }
             }
             in.popLimit(limit);
-            if (key.equals("type")) {
-                type = value;
-            } else if (key.equals("content-type")) {
-                contentType = value;
+            if (!validUtf8(keyAt, keyLength) || !validUtf8(valueAt, valueLength)) {
+                return false;
+            }
+            if (is(TYPE_KEY, keyAt, keyLength)) {
+                type = utf8(valueAt, valueLength);
+            } else if (is(CONTENT_TYPE_KEY, keyAt, keyLength)) {
+                contentType = is(JSON_BYTES, valueAt, valueLength) ? JSON
+                        : is(BINARY_BYTES, valueAt, valueLength) ? BINARY
+                        : utf8(valueAt, valueLength);
             }
             return true;
         }
+
+        private boolean is(byte[] expected, int at, int length) {
+            return Arrays.equals(message, at, at + length, expected, 0, expected.length);
+        }
+
+        private boolean validUtf8(int at, int length) {
+            for (int i = at; i < at + length; i++) {
+                if (message[i] < 0) {
+                    return UnsafeByteOperations.unsafeWrap(message, at, length).isValidUtf8();
+                }
+            }
+            return true;
+        }
+
+        /** The string at {@code at}, or null when it is not valid UTF-8. */
+        private String utf8(int at, int length) {
+            return validUtf8(at, length) ? new String(message, at, length, StandardCharsets.UTF_8) : null;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

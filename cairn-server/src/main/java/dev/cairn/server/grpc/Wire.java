@@ -92,7 +92,7 @@ final class Wire {
             throw GrpcErrors.invalidArgument("event id is required");
         }
         java.util.UUID id;
-        if (message.structured()) {
+        if (message.idBits()) {
             id = new java.util.UUID(message.mostSignificant(), message.leastSignificant());
         } else if (message.idString() != null) {
             id = parseUuid(message.idString());

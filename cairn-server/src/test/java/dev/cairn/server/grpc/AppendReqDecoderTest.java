@@ -240,9 +240,14 @@ class AppendReqDecoderTest {
         Arbitrary<UUID> structured = Combinators.combine(longs, longs).as((m, l) -> UUID.newBuilder()
                 .setStructured(UUID.Structured.newBuilder().setMostSignificantBits(m).setLeastSignificantBits(l))
                 .build());
-        Arbitrary<UUID> string = Arbitraries.oneOf(
-                Arbitraries.create(() -> java.util.UUID.randomUUID().toString()),
-                Arbitraries.of("00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "1-2-3-4-5"),
+        Arbitrary<String> canonical = Arbitraries.create(() -> java.util.UUID.randomUUID().toString());
+        // one character of a canonical id replaced: a dash moved, a non-hex letter, a non-ASCII character
+        Arbitrary<String> nearlyCanonical = Combinators.combine(canonical, Arbitraries.integers().between(0, 35),
+                        Arbitraries.of('-', 'g', 'G', 'F', '0', ' ', 'é', '٣', '\uFF10'))
+                .as((id, at, c) -> id.substring(0, at) + c + id.substring(at + 1));
+        Arbitrary<UUID> string = Arbitraries.oneOf(canonical, canonical.map(String::toUpperCase), nearlyCanonical,
+                Arbitraries.of("00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "1-2-3-4-5",
+                        "ffffffff-ffff-ffff-ffff-ffffffffffff", "80000000-0000-0000-8000-000000000000"),
                 Arbitraries.strings().ofMaxLength(40)).map(s -> UUID.newBuilder().setString(s).build());
         Arbitrary<UUID> unset = Arbitraries.just(UUID.getDefaultInstance());
         return Arbitraries.frequencyOf(
