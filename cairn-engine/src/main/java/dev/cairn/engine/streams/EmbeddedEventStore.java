@@ -215,7 +215,10 @@ public final class EmbeddedEventStore implements EventStore {
                 e.type().requireWritableTo(stream);
             }
             // the writer cannot encode a longer type; checked here so no part of the batch is written
-            if (e.type().value().getBytes(StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
+            // (a char is at most 3 bytes of UTF-8, so only a long type needs encoding to tell)
+            String type = e.type().value();
+            if (type.length() > RecordCodec.MAX_NAME_BYTES / 3
+                    && type.getBytes(StandardCharsets.UTF_8).length > RecordCodec.MAX_NAME_BYTES) {
                 throw new InvalidArgumentException("event type must be at most " + RecordCodec.MAX_NAME_BYTES
                         + " bytes of UTF-8");
             }

@@ -32,6 +32,14 @@ final class GroupEncoder {
     private long batchStart = -1;
     private int batchEvents;
     private int groupEvents;
+    /**
+     * The last stream name and event type encoded, and their UTF-8 bytes: an append's events share
+     * its stream and mostly a type, and encoding them again per event was the writer's to do.
+     */
+    private String lastStream = "";
+    private byte[] lastStreamBytes = new byte[0];
+    private String lastType = "";
+    private byte[] lastTypeBytes = new byte[0];
 
     GroupEncoder(StreamCatalog catalog, IndexUpdate update, LogWriter logWriter) {
         this.catalog = catalog;
@@ -83,8 +91,16 @@ final class GroupEncoder {
     /** Encodes an event record into the current batch; returns its log position. */
     long event(String stream, long revision, UUID id, String type, boolean json, byte[] data, byte[] metadata,
             long micros) throws IOException {
-        byte[] s = stream.getBytes(StandardCharsets.UTF_8);
-        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        if (!stream.equals(lastStream)) {
+            lastStreamBytes = stream.getBytes(StandardCharsets.UTF_8);
+            lastStream = stream;
+        }
+        if (!type.equals(lastType)) {
+            lastTypeBytes = type.getBytes(StandardCharsets.UTF_8);
+            lastType = type;
+        }
+        byte[] s = lastStreamBytes;
+        byte[] t = lastTypeBytes;
         if (s.length > RecordCodec.MAX_NAME_BYTES || t.length > RecordCodec.MAX_NAME_BYTES) {
             // validated before queueing; failing here, mid-batch, would leave a partial batch behind
             throw new IllegalStateException("stream name or event type longer than " + RecordCodec.MAX_NAME_BYTES
