@@ -37,6 +37,14 @@ public final class IndexUpdate {
     private final LongFunction<UUID> idAt;
     private IndexUpdate parent;
     private long nextStreamId;
+    /**
+     * The stream of the last event recorded and its {@link RecentIds#streamHash}, and the run that
+     * event went to (the open run of its stream): an append's events come one after the other to
+     * the same stream, so most events need neither the hash nor the map of open runs.
+     */
+    private String lastStream;
+    private long lastStreamHash;
+    private Run lastRun;
 
     /**
      * @param committed looks up a stream's committed state (a cache in front of the index)
@@ -130,14 +138,20 @@ public final class IndexUpdate {
         }
         info = revision == Long.MAX_VALUE ? info.tombstone() : info.withLastRevision(revision);
         streams.put(stream, info);
-        recentIds.add(id, RecentIds.streamHash(stream), revision);
-        Run run = openRuns.get(info.id());
+        if (!stream.equals(lastStream)) {
+            lastStreamHash = RecentIds.streamHash(stream);
+            lastStream = stream;
+        }
+        recentIds.add(id, lastStreamHash, revision);
+        Run run = lastRun != null && lastRun.streamId == info.id() ? lastRun : openRuns.get(info.id());
         if (run == null || !run.extend(revision, position, id)) {
             if (run != null) {
                 closedRuns.add(run);
             }
-            openRuns.put(info.id(), new Run(info.id(), revision, position, id));
+            run = new Run(info.id(), revision, position, id);
+            openRuns.put(info.id(), run);
         }
+        lastRun = run;
     }
 
     /** Streams changed by this group, with their new state. */
@@ -240,5 +254,6 @@ public final class IndexUpdate {
         streams.clear();
         openRuns.clear();
         closedRuns.clear();
+        lastRun = null;
     }
 }
