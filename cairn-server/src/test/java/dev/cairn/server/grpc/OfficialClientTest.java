@@ -138,6 +138,35 @@ class OfficialClientTest {
         });
     }
 
+    /**
+     * The node asks for an Append's messages a few dozen at a time: an append refused at its first
+     * event is still read to its end and answered, and one of thousands of events arrives whole.
+     */
+    @Test
+    void anAppendOfThousandsOfEventsIsReadWholeAndARefusedOneStillAnswered() throws Exception {
+        EventData[] refused = new EventData[1_000];
+        refused[0] = EventDataBuilder.binary("Big", new byte[(int) TestNode.MAX_EVENT_SIZE]).build();
+        for (int i = 1; i < refused.length; i++) {
+            refused[i] = event("Small", "{\"i\":" + i + "}");
+        }
+        String s = stream();
+        Throwable t = cause(() -> client.appendToStream(s, AppendToStreamOptions.get(), refused)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(t).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getTrailers().get(GrpcErrors.EXCEPTION)).isEqualTo("maximum-append-event-size-exceeded"));
+
+        EventData[] many = new EventData[3_001];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = event("Small", "{\"i\":" + i + "}");
+        }
+        assertThat(client.appendToStream(s, AppendToStreamOptions.get().streamState(StreamState.noStream()), many)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS).getNextExpectedRevision())
+                .isEqualTo(StreamState.streamRevision(3_000));
+        assertThat(client.readStream(s, ReadStreamOptions.get()).get(30, java.util.concurrent.TimeUnit.SECONDS)
+                .getEvents()).extracting(e -> new String(e.getEvent().getEventData(), StandardCharsets.UTF_8))
+                .endsWith("{\"i\":2999}", "{\"i\":3000}").hasSize(3_001);
+    }
+
     @Test
     void reportsTheServerVersion() throws Exception {
         assertThat(client.getServerVersion().get(10, java.util.concurrent.TimeUnit.SECONDS)).isPresent()
