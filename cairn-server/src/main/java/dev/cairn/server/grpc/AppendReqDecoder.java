@@ -274,6 +274,9 @@ final class AppendReqDecoder {
                     int length = in.readRawVarint32();
                     int at = in.getTotalBytesRead();
                     in.skipRawBytes(length); // checks the length against the message
+                    if (!validUtf8(at, length)) {
+                        return false; // every occurrence must be UTF-8, the overwritten ones too
+                    }
                     if (tag == KEY) {
                         keyAt = at;
                         keyLength = length;
@@ -286,15 +289,12 @@ final class AppendReqDecoder {
                 }
             }
             in.popLimit(limit);
-            if (!validUtf8(keyAt, keyLength) || !validUtf8(valueAt, valueLength)) {
-                return false;
-            }
             if (is(TYPE_KEY, keyAt, keyLength)) {
-                type = utf8(valueAt, valueLength);
+                type = string(valueAt, valueLength);
             } else if (is(CONTENT_TYPE_KEY, keyAt, keyLength)) {
                 contentType = is(JSON_BYTES, valueAt, valueLength) ? JSON
                         : is(BINARY_BYTES, valueAt, valueLength) ? BINARY
-                        : utf8(valueAt, valueLength);
+                        : string(valueAt, valueLength);
             }
             return true;
         }
@@ -314,7 +314,12 @@ final class AppendReqDecoder {
 
         /** The string at {@code at}, or null when it is not valid UTF-8. */
         private String utf8(int at, int length) {
-            return validUtf8(at, length) ? new String(message, at, length, StandardCharsets.UTF_8) : null;
+            return validUtf8(at, length) ? string(at, length) : null;
+        }
+
+        /** The string at {@code at}, already checked to be valid UTF-8. */
+        private String string(int at, int length) {
+            return new String(message, at, length, StandardCharsets.UTF_8);
         }
     }
 

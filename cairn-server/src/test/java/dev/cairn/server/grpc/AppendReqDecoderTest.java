@@ -1,6 +1,7 @@
 package dev.cairn.server.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -139,6 +140,19 @@ class AppendReqDecoderTest {
                     e.writeByteArray(2, new byte[] {(byte) 0xC3, (byte) 0x28});
                 })))));
         assertSameAsGenerated(badUtf8);
+
+        byte[] badUtf8Overwritten = message(out -> out.writeByteArray(2, message(p -> {
+            p.writeByteArray(1, message(u -> u.writeString(2, java.util.UUID.randomUUID().toString())));
+            p.writeByteArray(2, message(e -> {
+                e.writeByteArray(1, new byte[] {(byte) 0xC3, (byte) 0x28}); // a key given twice, the first not UTF-8
+                e.writeString(1, "type");
+                e.writeString(2, "T");
+            }));
+            p.writeByteArray(2, entry("content-type", "application/json"));
+        })));
+        assertThatThrownBy(() -> AppendReq.parseFrom(badUtf8Overwritten))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+        assertSameAsGenerated(badUtf8Overwritten);
     }
 
     @Example
