@@ -25,8 +25,9 @@ import java.nio.charset.StandardCharsets;
  * value (0, empty) are left out, message fields and the oneof members ({@code commit_position},
  * {@code retry_count}) are written when set, and a map entry always carries its key and value.
  *
- * <p>Not thread-safe: one per call; it remembers the last stream's name in UTF-8, so a read of one
- * stream encodes the name once.
+ * <p>Not thread-safe: one per call; it remembers the last stream's name, event type and content
+ * type in UTF-8, so a read of one stream encodes each once, and the map's keys are encoded once
+ * for all.
  */
 final class ReadEventEncoder {
 
@@ -58,9 +59,18 @@ final class ReadEventEncoder {
     private static final Message PERSISTENT_READ_RESP =
             dev.cairn.protocol.persistentsubscriptions.ReadResp.getDefaultInstance();
 
+    /** The metadata map's keys, each as its entry's whole {@code key} field (tag, length, bytes). */
+    private static final byte[] TYPE_KEY = keyField("type");
+    private static final byte[] CONTENT_TYPE_KEY = keyField("content-type");
+    private static final byte[] CREATED_KEY = keyField("created");
+
     private final boolean structuredIds;
     private StreamName lastStream;
     private byte[] lastStreamName;
+    private String lastType;
+    private byte[] lastTypeBytes;
+    private String lastContentType;
+    private byte[] lastContentTypeBytes;
 
     ReadEventEncoder(boolean structuredIds) {
         this.structuredIds = structuredIds;
@@ -118,8 +128,10 @@ final class ReadEventEncoder {
     /** What one RecordedEvent's encoding needs twice: its strings in UTF-8 and its nested sizes. */
     private static final class Sizes {
         byte[] streamName;
-        String created;
-        String stringId; // the string form, when ids are not structured
+        byte[] type;
+        byte[] contentType;
+        byte[] created;
+        byte[] stringId; // the string form, when ids are not structured
         int id;
         int structured; // the UUID.Structured inside id, when ids are structured
         int streamIdentifier;
@@ -132,20 +144,22 @@ final class ReadEventEncoder {
     private Sizes sizes(RecordedEvent e) {
         Sizes s = new Sizes();
         s.streamName = streamName(e.stream());
-        s.created = Long.toString(Wire.ticksSinceEpoch(e.created()));
+        s.type = type(e.type().value());
+        s.contentType = contentType(e.contentType().mimeType());
+        s.created = decimal(Wire.ticksSinceEpoch(e.created()));
         if (structuredIds) {
             s.structured = int64Size(MOST_SIGNIFICANT_BITS, e.id().getMostSignificantBits())
                     + int64Size(LEAST_SIGNIFICANT_BITS, e.id().getLeastSignificantBits());
             s.id = nested(UUID_STRUCTURED, s.structured);
         } else {
-            s.stringId = e.id().toString();
-            s.id = CodedOutputStream.computeStringSize(UUID_STRING, s.stringId);
+            s.stringId = e.id().toString().getBytes(StandardCharsets.ISO_8859_1); // hex digits and dashes
+            s.id = CodedOutputStream.computeByteArraySize(UUID_STRING, s.stringId);
         }
         s.streamIdentifier = s.streamName.length == 0 ? 0
                 : CodedOutputStream.computeByteArraySize(STREAM_NAME, s.streamName);
-        s.typeEntry = entrySize("type", e.type().value());
-        s.contentTypeEntry = entrySize("content-type", e.contentType().mimeType());
-        s.createdEntry = entrySize("created", s.created);
+        s.typeEntry = entrySize(TYPE_KEY, s.type);
+        s.contentTypeEntry = entrySize(CONTENT_TYPE_KEY, s.contentType);
+        s.createdEntry = entrySize(CREATED_KEY, s.created);
         s.message = nested(ID, s.id)
                 + nested(STREAM_IDENTIFIER, s.streamIdentifier)
                 + uint64Size(STREAM_REVISION, e.revision())
@@ -166,7 +180,7 @@ final class ReadEventEncoder {
             writeInt64(out, MOST_SIGNIFICANT_BITS, e.id().getMostSignificantBits());
             writeInt64(out, LEAST_SIGNIFICANT_BITS, e.id().getLeastSignificantBits());
         } else {
-            out.writeString(UUID_STRING, s.stringId);
+            out.writeByteArray(UUID_STRING, s.stringId);
         }
         header(out, STREAM_IDENTIFIER, s.streamIdentifier);
         if (s.streamName.length > 0) {
@@ -175,9 +189,9 @@ final class ReadEventEncoder {
         writeUInt64(out, STREAM_REVISION, e.revision());
         writeUInt64(out, PREPARE_POSITION, e.position().prepare());
         writeUInt64(out, RECORDED_COMMIT_POSITION, e.position().commit());
-        writeEntry(out, s.typeEntry, "type", e.type().value());
-        writeEntry(out, s.contentTypeEntry, "content-type", e.contentType().mimeType());
-        writeEntry(out, s.createdEntry, "created", s.created);
+        writeEntry(out, s.typeEntry, TYPE_KEY, s.type);
+        writeEntry(out, s.contentTypeEntry, CONTENT_TYPE_KEY, s.contentType);
+        writeEntry(out, s.createdEntry, CREATED_KEY, s.created);
         if (e.metadata().length > 0) {
             out.writeByteArray(CUSTOM_METADATA, e.metadata());
         }
@@ -194,6 +208,53 @@ final class ReadEventEncoder {
         return lastStreamName;
     }
 
+    private byte[] type(String type) {
+        if (!type.equals(lastType)) {
+            lastTypeBytes = type.getBytes(StandardCharsets.UTF_8);
+            lastType = type;
+        }
+        return lastTypeBytes;
+    }
+
+    private byte[] contentType(String contentType) {
+        if (!contentType.equals(lastContentType)) {
+            lastContentTypeBytes = contentType.getBytes(StandardCharsets.UTF_8);
+            lastContentType = contentType;
+        }
+        return lastContentTypeBytes;
+    }
+
+    /** {@code value} in decimal ASCII digits, as {@code Long.toString} writes it. */
+    static byte[] decimal(long value) {
+        if (value < 0) {
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII); // no such tick count, but exact
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        byte[] bytes = new byte[digits];
+        for (int i = digits - 1; i >= 0; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return bytes;
+    }
+
+    /** A map entry's {@code key} field as it goes on the wire. */
+    private static byte[] keyField(String key) {
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] field = new byte[CodedOutputStream.computeByteArraySize(KEY, bytes)];
+        CodedOutputStream out = CodedOutputStream.newInstance(field);
+        try {
+            out.writeByteArray(KEY, bytes);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return field;
+    }
+
     /** Tag, length and body of a message field whose body is {@code size} bytes. */
     private static int nested(int field, int size) {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
@@ -204,14 +265,14 @@ final class ReadEventEncoder {
         out.writeUInt32NoTag(size);
     }
 
-    private static int entrySize(String key, String value) {
-        return CodedOutputStream.computeStringSize(KEY, key) + CodedOutputStream.computeStringSize(VALUE, value);
+    private static int entrySize(byte[] keyField, byte[] value) {
+        return keyField.length + CodedOutputStream.computeByteArraySize(VALUE, value);
     }
 
-    private static void writeEntry(CodedOutputStream out, int size, String key, String value) throws IOException {
+    private static void writeEntry(CodedOutputStream out, int size, byte[] keyField, byte[] value) throws IOException {
         header(out, METADATA, size);
-        out.writeString(KEY, key);
-        out.writeString(VALUE, value);
+        out.writeRawBytes(keyField);
+        out.writeByteArray(VALUE, value);
     }
 
     private static int uint64Size(int field, long value) {

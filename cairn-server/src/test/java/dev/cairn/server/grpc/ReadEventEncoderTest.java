@@ -52,6 +52,41 @@ class ReadEventEncoderTest {
         assertThat(encoded.parsed()).isEqualTo(built);
     }
 
+    /** One encoder serves a whole call, remembering the last name and types: each event still gets its own. */
+    @Property(tries = 200)
+    void oneEncoderForManyEventsEncodesEachAsTheGeneratedCodeDoes(
+            @ForAll("sequences") List<ResolvedEvent> events, @ForAll boolean structuredIds) {
+        ReadEventEncoder encoder = new ReadEventEncoder(structuredIds);
+        for (ResolvedEvent resolved : events) {
+            assertThat(encoder.readResp(resolved).toByteArray()).isEqualTo(
+                    ReadResp.newBuilder().setEvent(Wire.readEvent(resolved, structuredIds)).build().toByteArray());
+        }
+    }
+
+    @Property(tries = 500)
+    void decimalDigitsAreLongToStrings(@ForAll long value) {
+        assertThat(new String(ReadEventEncoder.decimal(value), StandardCharsets.US_ASCII))
+                .isEqualTo(Long.toString(value));
+    }
+
+    @Example
+    void decimalDigitsAtTheEdges() {
+        for (long value : new long[] {0, 9, 10, 99, 100, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+            assertThat(new String(ReadEventEncoder.decimal(value), StandardCharsets.US_ASCII))
+                    .isEqualTo(Long.toString(value));
+        }
+    }
+
+    @Provide
+    Arbitrary<List<ResolvedEvent>> sequences() {
+        // few distinct streams and types, so that the encoder's memory of the last is hit and missed
+        Arbitrary<RecordedEvent> recorded = Combinators.combine(recorded(), Arbitraries.of("s", "t", "$$u"),
+                Arbitraries.of("T", "U", "日本")).as((e, stream, type) -> new RecordedEvent(StreamName.of(stream),
+                e.revision(), e.id(), EventType.of(type), e.contentType(), e.data(), e.metadata(), e.created(),
+                e.position()));
+        return recorded.map(ResolvedEvent::of).list().ofMaxSize(12);
+    }
+
     @Example
     void aReadOfOneStreamKeepsEncodingEachEventsOwnFields() throws Exception {
         ReadEventEncoder encoder = new ReadEventEncoder(true);
