@@ -5,7 +5,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.WireFormat;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
-import dev.cairn.api.StreamName;
 import dev.cairn.protocol.streams.ReadResp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,12 +64,9 @@ final class ReadEventEncoder {
     private static final byte[] CREATED_KEY = keyField("created");
 
     private final boolean structuredIds;
-    private StreamName lastStream;
-    private byte[] lastStreamName;
-    private String lastType;
-    private byte[] lastTypeBytes;
-    private String lastContentType;
-    private byte[] lastContentTypeBytes;
+    private final Utf8Memo streamNames = new Utf8Memo();
+    private final Utf8Memo types = new Utf8Memo();
+    private final Utf8Memo contentTypes = new Utf8Memo();
 
     ReadEventEncoder(boolean structuredIds) {
         this.structuredIds = structuredIds;
@@ -143,9 +139,9 @@ final class ReadEventEncoder {
 
     private Sizes sizes(RecordedEvent e) {
         Sizes s = new Sizes();
-        s.streamName = streamName(e.stream());
-        s.type = type(e.type().value());
-        s.contentType = contentType(e.contentType().mimeType());
+        s.streamName = streamNames.bytes(e.stream().value());
+        s.type = types.bytes(e.type().value());
+        s.contentType = contentTypes.bytes(e.contentType().mimeType());
         s.created = decimal(Wire.ticksSinceEpoch(e.created()));
         if (structuredIds) {
             s.structured = int64Size(MOST_SIGNIFICANT_BITS, e.id().getMostSignificantBits())
@@ -200,28 +196,18 @@ final class ReadEventEncoder {
         }
     }
 
-    private byte[] streamName(StreamName stream) {
-        if (!stream.equals(lastStream)) {
-            lastStreamName = stream.value().getBytes(StandardCharsets.UTF_8);
-            lastStream = stream;
-        }
-        return lastStreamName;
-    }
+    /** The UTF-8 bytes of the last string asked for: a call's events mostly share their names. */
+    private static final class Utf8Memo {
+        private String last;
+        private byte[] bytes;
 
-    private byte[] type(String type) {
-        if (!type.equals(lastType)) {
-            lastTypeBytes = type.getBytes(StandardCharsets.UTF_8);
-            lastType = type;
+        byte[] bytes(String value) {
+            if (!value.equals(last)) {
+                bytes = value.getBytes(StandardCharsets.UTF_8);
+                last = value;
+            }
+            return bytes;
         }
-        return lastTypeBytes;
-    }
-
-    private byte[] contentType(String contentType) {
-        if (!contentType.equals(lastContentType)) {
-            lastContentTypeBytes = contentType.getBytes(StandardCharsets.UTF_8);
-            lastContentType = contentType;
-        }
-        return lastContentTypeBytes;
     }
 
     /** {@code value} in decimal ASCII digits, as {@code Long.toString} writes it. */
