@@ -180,6 +180,10 @@ public final class CairnServer implements AutoCloseable {
                     : new CallAuthentication(security, throttle != null ? throttle : LoginThrottle.defaults(Clock.systemUTC()));
             Server server = builder
                     .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(connections))
+                    // no client reads them, and every response would carry both, encoded by the
+                    // event loop and decoded by the client (see docs/benchmarks.md)
+                    .disableServerHeader()
+                    .disableDateHeader()
                     // beyond the soft limit calls are refused with a clear error; far beyond it,
                     // connections are closed outright so that a flood cannot exhaust the node
                     .maxNumConnections((int) Math.min(Integer.MAX_VALUE, 2L * limits.maxConnections()))
