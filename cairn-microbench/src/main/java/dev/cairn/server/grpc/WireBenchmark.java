@@ -8,6 +8,8 @@ import dev.cairn.engine.log.LogRecord;
 import dev.cairn.engine.log.RecordCodec;
 import dev.cairn.engine.streams.ReadsBridge;
 import dev.cairn.microbench.Events;
+import dev.cairn.protocol.shared.Empty;
+import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.streams.AppendReq;
 import dev.cairn.protocol.streams.ReadResp;
@@ -44,6 +46,7 @@ public class WireBenchmark {
 
     private AppendReq.ProposedMessage proposed;
     private byte[] appendReq;
+    private byte[] appendOptions;
     private LogRecord.Event record;
     private RecordedEvent recorded;
     private final ReadEventEncoder encoder = new ReadEventEncoder(false);
@@ -59,6 +62,9 @@ public class WireBenchmark {
                 .setData(ByteString.copyFrom(data))
                 .build();
         appendReq = AppendReq.newBuilder().setProposedMessage(proposed).build().toByteArray();
+        appendOptions = AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder()
+                .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(Events.STREAM)))
+                .setAny(Empty.getDefaultInstance())).build().toByteArray();
         ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
         RecordCodec.writeEvent(buf, Events.STREAM.getBytes(StandardCharsets.UTF_8), 42, id,
                 Events.TYPE.getBytes(StandardCharsets.UTF_8), true, 1_700_000_000_000_000L, data, new byte[0]);
@@ -76,6 +82,18 @@ public class WireBenchmark {
     @Benchmark
     public EventData appendReqBytesToEventData() throws Exception {
         return Wire.eventData((AppendReqDecoder.Proposed) AppendReqDecoder.parse(appendReq));
+    }
+
+    /** An Append call's options message from its bytes to its stream name, as Append reads it. */
+    @Benchmark
+    public String appendOptionsBytesToStreamName() throws Exception {
+        return ((AppendReqDecoder.Options) AppendReqDecoder.parse(appendOptions)).streamName();
+    }
+
+    /** The same with the generated parser, as Append read it before (and still reads any odd shape). */
+    @Benchmark
+    public String appendOptionsBytesToStreamNameGenerated() throws Exception {
+        return AppendReq.parseFrom(appendOptions).getOptions().getStreamIdentifier().getStreamName().toStringUtf8();
     }
 
     /** The engine's half of a read: log record to the API's RecordedEvent. */

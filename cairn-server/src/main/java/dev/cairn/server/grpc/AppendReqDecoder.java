@@ -16,10 +16,11 @@ import java.util.Arrays;
  * Reads the messages of an Append call. Nearly all of them are an event's {@code proposed_message},
  * and building it as a generated message costs a builder per message and per id, and a map entry
  * message per metadata key: about a fifth of an event loop's time at 100-event appends. Those are
- * read straight from the wire into a {@link Proposed} here. Anything of another shape (the options,
- * a field given twice where protobuf would merge, malformed bytes) is left to the generated parser,
- * which stays the authority: it is what every message was parsed with before, and what decides the
- * error of a malformed one.
+ * read straight from the wire into a {@link Proposed} here, and a call's first message, its
+ * {@code options}, into {@link Options} (at single-event appends, half of the messages). Anything of
+ * another shape (a field given twice where protobuf would merge, unknown fields in the options,
+ * malformed bytes) is left to the generated parser, which stays the authority: it is what every
+ * message was parsed with before, and what decides the error of a malformed one.
  *
  * <p>The same rules as the generated code: fields in any order, unknown fields and fields with an
  * unexpected wire type skipped, the last of a map key's entries and of a repeated scalar or bytes
@@ -28,8 +29,18 @@ import java.util.Arrays;
  */
 final class AppendReqDecoder {
 
+    /** {@code AppendReq.options}: field 1, length-delimited. */
+    private static final int OPTIONS = 1 << 3 | 2;
     /** {@code AppendReq.proposed_message}: field 2, length-delimited. */
     private static final int PROPOSED_MESSAGE = 2 << 3 | 2;
+    /** Fields of {@code Options}: the stream, then the expected state (a oneof; the three without a value are {@code Empty}). */
+    private static final int STREAM_IDENTIFIER = 1 << 3 | 2;
+    private static final int REVISION = 2 << 3;
+    private static final int NO_STREAM = 3 << 3 | 2;
+    private static final int ANY = 4 << 3 | 2;
+    private static final int STREAM_EXISTS = 5 << 3 | 2;
+    /** {@code StreamIdentifier.stream_name}. */
+    private static final int STREAM_NAME = 3 << 3 | 2;
     /** Fields of {@code ProposedMessage}. */
     private static final int ID = 1 << 3 | 2;
     private static final int METADATA = 2 << 3 | 2;
@@ -62,6 +73,15 @@ final class AppendReqDecoder {
      */
     record Proposed(boolean hasId, boolean idBits, long mostSignificant, long leastSignificant, String idString,
             String type, String contentType, byte[] data, byte[] customMetadata) {
+    }
+
+    /**
+     * A call's options as the wire gave them: the stream name (the bytes read as UTF-8, as
+     * {@code ByteString.toStringUtf8} reads them) and which of the expected states was set,
+     * for {@link Wire#expectedState} to check as it does a generated message's.
+     */
+    record Options(String streamName, boolean hasRevision, long revision, boolean noStream, boolean any,
+            boolean streamExists) {
     }
 
     private AppendReqDecoder() {
@@ -111,29 +131,67 @@ final class AppendReqDecoder {
     }
 
     /**
-     * An Append message: a {@link Proposed} when it is a proposed message of the usual shape, else
-     * the generated message.
+     * An Append message: a {@link Proposed} or {@link Options} when it is a proposed message or
+     * options of the usual shape, else the generated message.
      */
     static Object parse(byte[] message) throws InvalidProtocolBufferException {
-        Proposed proposed;
+        Object read;
         try {
-            proposed = proposed(message);
+            read = read(message);
         } catch (IOException | RuntimeException e) {
-            proposed = null; // malformed: the generated parser says how
+            read = null; // malformed: the generated parser says how
         }
-        return proposed != null ? proposed : AppendReq.parseFrom(message);
+        return read != null ? read : AppendReq.parseFrom(message);
     }
 
-    /** The message's proposed message, or null when the message is anything but exactly one. */
-    private static Proposed proposed(byte[] message) throws IOException {
+    /**
+     * The message's proposed message or options, or null when the message is anything but exactly
+     * one of them in the usual shape.
+     */
+    private static Object read(byte[] message) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(message);
-        if (in.readTag() != PROPOSED_MESSAGE) {
+        int tag = in.readTag();
+        if (tag != PROPOSED_MESSAGE && tag != OPTIONS) {
             return null;
         }
         int outer = in.pushLimit(in.readRawVarint32());
-        Proposed proposed = new Reading(message).proposedMessage(in);
+        Object read = tag == PROPOSED_MESSAGE ? new Reading(message).proposedMessage(in) : options(in);
         in.popLimit(outer);
-        return proposed != null && in.isAtEnd() ? proposed : null;
+        return read != null && in.isAtEnd() ? read : null;
+    }
+
+    /**
+     * The options: a stream identifier holding only its name, and at most one expected state, each
+     * once; null for anything else (no stream identifier, unknown fields, an {@code Empty} with
+     * content, a field given twice, which protobuf would merge or let the last win).
+     */
+    private static Options options(CodedInputStream in) throws IOException {
+        String stream = null;
+        int expected = 0;
+        long revision = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == STREAM_IDENTIFIER && stream == null) {
+                int limit = in.pushLimit(in.readRawVarint32());
+                if (in.readTag() != STREAM_NAME) {
+                    return null;
+                }
+                stream = new String(in.readByteArray(), StandardCharsets.UTF_8); // as ByteString.toStringUtf8
+                if (in.readTag() != 0) {
+                    return null;
+                }
+                in.popLimit(limit);
+            } else if (tag == REVISION && expected == 0) {
+                expected = tag;
+                revision = in.readUInt64();
+            } else if ((tag == NO_STREAM || tag == ANY || tag == STREAM_EXISTS) && expected == 0
+                    && in.readRawVarint32() == 0) {
+                expected = tag;
+            } else {
+                return null;
+            }
+        }
+        return stream == null ? null : new Options(stream, expected == REVISION, revision, expected == NO_STREAM,
+                expected == ANY, expected == STREAM_EXISTS);
     }
 
     /**

@@ -189,7 +189,10 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
             this.responses.request(APPEND_DEMAND);
         }
 
-        /** {@code message}: an {@link AppendReqDecoder.Proposed} or an {@link AppendReq}, as the decoder read it. */
+        /**
+         * {@code message}: an {@link AppendReqDecoder.Proposed}, an {@link AppendReqDecoder.Options} or
+         * an {@link AppendReq}, as the decoder read it.
+         */
         @Override
         public void onNext(Object message) {
             if (--untilRequest == 0) { // read on after a failure too, as the stubs do: the client is still sending
@@ -205,12 +208,17 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                     add(Wire.eventData(proposed));
                     return;
                 }
+                if (message instanceof AppendReqDecoder.Options o) {
+                    requireNoOptions();
+                    stream = StreamName.of(o.streamName());
+                    expected = Wire.expectedState(o.hasRevision(), o.revision(), o.noStream(), o.any(),
+                            o.streamExists());
+                    return;
+                }
                 AppendReq request = (AppendReq) message;
                 switch (request.getContentCase()) {
                     case OPTIONS -> {
-                        if (stream != null) {
-                            throw GrpcErrors.invalidArgument("append options must be sent once, first");
-                        }
+                        requireNoOptions();
                         AppendReq.Options o = request.getOptions();
                         stream = Wire.streamName(o.getStreamIdentifier());
                         expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
@@ -225,6 +233,12 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
             } catch (RuntimeException e) {
                 failed = true;
                 responses.onError(GrpcErrors.toStatus(e));
+            }
+        }
+
+        private void requireNoOptions() {
+            if (stream != null) {
+                throw GrpcErrors.invalidArgument("append options must be sent once, first");
             }
         }
 

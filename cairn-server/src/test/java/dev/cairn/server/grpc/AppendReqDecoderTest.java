@@ -35,9 +35,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * The Append decoder against the generated parser: for any message, the event it gives (or the
- * error it raises) is the one the generated message gives, and the usual proposed message is read
- * by the decoder itself, not handed to the generated parser.
+ * The Append decoder against the generated parser: for any message, the event or options it gives
+ * (or the error it raises) are the ones the generated message gives, and the usual proposed message
+ * and options are read by the decoder itself, not handed to the generated parser.
  */
 class AppendReqDecoderTest {
 
@@ -52,6 +52,21 @@ class AppendReqDecoderTest {
         assertThat(decoded).as("read by the decoder itself").isInstanceOf(AppendReqDecoder.Proposed.class);
         assertThat(outcome(() -> Wire.eventData((AppendReqDecoder.Proposed) decoded)))
                 .isEqualTo(outcome(() -> Wire.eventData(generated.getProposedMessage())));
+    }
+
+    @Property(tries = 500)
+    void optionsGiveWhatTheGeneratedMessageGives(@ForAll("options") AppendReq.Options options) throws Exception {
+        byte[] bytes = AppendReq.newBuilder().setOptions(options).build().toByteArray();
+
+        Object decoded = AppendReqDecoder.parse(bytes);
+
+        assertSameAsGenerated(bytes);
+        // an empty name is not on the wire at all: the identifier is then empty, an odd shape
+        boolean usualShape = options.hasStreamIdentifier() && options.getUnknownFields().asMap().isEmpty()
+                && options.getStreamIdentifier().getUnknownFields().asMap().isEmpty()
+                && !options.getStreamIdentifier().getStreamName().isEmpty();
+        assertThat(decoded).as("read by the decoder itself").isInstanceOf(usualShape
+                ? AppendReqDecoder.Options.class : AppendReq.class);
     }
 
     /**
@@ -116,11 +131,50 @@ class AppendReqDecoderTest {
     }
 
     @Example
+    void optionsOfEveryShapeTheGeneratedCodeReadsAreReadAlike() throws Exception {
+        byte[] name = message(out -> out.writeByteArray(3, new byte[] {'s', (byte) 0xC3, (byte) 0x28}));
+        byte[] usual = message(out -> out.writeByteArray(1, message(o -> {
+            o.writeUInt64(2, -1L);                          // expected state before the stream, 2^64-1
+            o.writeByteArray(1, name);                      // not UTF-8: a bytes field, read with replacement
+        })));
+        assertThat(AppendReqDecoder.parse(usual)).isEqualTo(
+                new AppendReqDecoder.Options("s\uFFFD(", true, -1L, false, false, false));
+        assertSameAsGenerated(usual);
+
+        List<byte[]> leftToTheGenerated = List.of(
+                message(out -> out.writeByteArray(1, message(o -> {  // the oneof set twice: the last wins
+                    o.writeByteArray(1, name);
+                    o.writeByteArray(4, new byte[0]);
+                    o.writeUInt64(2, 5);
+                }))),
+                message(out -> out.writeByteArray(1, message(o -> {  // the stream given twice: merged
+                    o.writeByteArray(1, name);
+                    o.writeByteArray(1, message(i -> i.writeString(3, "other")));
+                }))),
+                message(out -> out.writeByteArray(1, message(o -> {  // an Empty with content
+                    o.writeByteArray(1, name);
+                    o.writeByteArray(5, message(e -> e.writeUInt32(1, 1)));
+                }))),
+                message(out -> out.writeByteArray(1, message(o -> {  // an unknown field in the identifier
+                    o.writeByteArray(1, message(i -> {
+                        i.writeString(3, "s");
+                        i.writeString(1, "early releases' field");
+                    }));
+                    o.writeByteArray(3, new byte[0]);
+                }))),
+                message(out -> out.writeByteArray(1, message(o -> o.writeByteArray(4, new byte[0])))), // no stream
+                message(out -> {                                // the options given twice: merged
+                    out.writeByteArray(1, message(o -> o.writeByteArray(1, name)));
+                    out.writeByteArray(1, message(o -> o.writeByteArray(3, new byte[0])));
+                }));
+        for (byte[] bytes : leftToTheGenerated) {
+            assertThat(AppendReqDecoder.parse(bytes)).as(HexFormat.of().formatHex(bytes)).isInstanceOf(AppendReq.class);
+            assertSameAsGenerated(bytes);
+        }
+    }
+
+    @Example
     void whatProtobufMergesOrRefusesIsLeftToTheGeneratedParser() throws Exception {
-        byte[] options = AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder()
-                .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8("s")))
-                .setAny(Empty.getDefaultInstance())).build().toByteArray();
-        assertThat(AppendReqDecoder.parse(options)).isInstanceOf(AppendReq.class);
         assertThat(AppendReqDecoder.parse(new byte[0])).isEqualTo(AppendReq.getDefaultInstance());
 
         byte[] halfId = message(out -> out.writeByteArray(2, message(p -> {
@@ -201,6 +255,13 @@ class AppendReqDecoderTest {
             assertThat(generated.getContentCase()).isEqualTo(AppendReq.ContentCase.PROPOSED_MESSAGE);
             assertThat(outcome(() -> Wire.eventData(proposed)))
                     .isEqualTo(outcome(() -> Wire.eventData(generated.getProposedMessage())));
+        } else if (decoded instanceof AppendReqDecoder.Options options) {
+            assertThat(generated.getContentCase()).isEqualTo(AppendReq.ContentCase.OPTIONS);
+            AppendReq.Options o = generated.getOptions();
+            assertThat(o.hasStreamIdentifier()).isTrue();
+            assertThat(options).isEqualTo(new AppendReqDecoder.Options(
+                    o.getStreamIdentifier().getStreamName().toStringUtf8(), o.hasRevision(), o.getRevision(),
+                    o.hasNoStream(), o.hasAny(), o.hasStreamExists()));
         } else {
             assertThat(decoded).isEqualTo(generated);
         }
@@ -274,12 +335,43 @@ class AppendReqDecoderTest {
     @Provide
     Arbitrary<List<AppendReq>> messages() {
         Arbitrary<AppendReq> proposed = proposed().map(p -> AppendReq.newBuilder().setProposedMessage(p).build());
-        Arbitrary<AppendReq> options = Arbitraries.just(AppendReq.newBuilder().setOptions(AppendReq.Options
-                .newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
-                        .setStreamName(ByteString.copyFromUtf8("stream"))).setAny(Empty.getDefaultInstance()))
-                .build());
-        return Arbitraries.frequencyOf(Tuple.of(6, proposed), Tuple.of(1, options))
+        Arbitrary<AppendReq> options = options().map(o -> AppendReq.newBuilder().setOptions(o).build());
+        return Arbitraries.frequencyOf(Tuple.of(6, proposed), Tuple.of(2, options))
                 .list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<AppendReq.Options> options() {
+        Arbitrary<ByteString> names = Arbitraries.oneOf(
+                Arbitraries.of("stream-00042", "", "$all", "$$orders", "ordres-é-٣").map(ByteString::copyFromUtf8),
+                Arbitraries.strings().ofMaxLength(20).map(ByteString::copyFromUtf8),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(12).map(ByteString::copyFrom));
+        Arbitrary<Integer> expected = Arbitraries.integers().between(0, 4); // none, revision, no stream, any, exists
+        Arbitrary<Long> revisions = Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.of(0L, -1L, Long.MAX_VALUE));
+        Arbitrary<Integer> shape = Arbitraries.frequency(Tuple.of(8, 0), Tuple.of(1, 1), Tuple.of(1, 2), Tuple.of(1, 3));
+        UnknownFieldSet unknown = UnknownFieldSet.newBuilder()
+                .addField(9, UnknownFieldSet.Field.newBuilder().addVarint(3).build()).build();
+        return Combinators.combine(names, expected, revisions, shape).as((name, state, revision, odd) -> {
+            StreamIdentifier.Builder id = StreamIdentifier.newBuilder().setStreamName(name);
+            if (odd == 1) {
+                id.setUnknownFields(unknown);
+            }
+            AppendReq.Options.Builder b = AppendReq.Options.newBuilder();
+            if (odd != 2) {
+                b.setStreamIdentifier(id);
+            }
+            if (odd == 3) {
+                b.setUnknownFields(unknown);
+            }
+            switch (state) {
+                case 1 -> b.setRevision(revision);
+                case 2 -> b.setNoStream(Empty.getDefaultInstance());
+                case 3 -> b.setAny(Empty.getDefaultInstance());
+                case 4 -> b.setStreamExists(Empty.getDefaultInstance());
+                default -> { }
+            }
+            return b.build();
+        });
     }
 
     @Provide
