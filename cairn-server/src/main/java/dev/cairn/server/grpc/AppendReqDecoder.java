@@ -82,6 +82,12 @@ final class AppendReqDecoder {
      */
     record Options(String streamName, boolean hasRevision, long revision, boolean noStream, boolean any,
             boolean streamExists) {
+
+        /** The same of a generated message (an options message of a shape the decoder leaves to the parser). */
+        static Options of(AppendReq.Options o) {
+            return new Options(o.getStreamIdentifier().getStreamName().toStringUtf8(), o.hasRevision(),
+                    o.getRevision(), o.hasNoStream(), o.hasAny(), o.hasStreamExists());
+        }
     }
 
     private AppendReqDecoder() {

@@ -208,22 +208,13 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
                     add(Wire.eventData(proposed));
                     return;
                 }
-                if (message instanceof AppendReqDecoder.Options o) {
-                    requireNoOptions();
-                    stream = StreamName.of(o.streamName());
-                    expected = Wire.expectedState(o.hasRevision(), o.revision(), o.noStream(), o.any(),
-                            o.streamExists());
+                if (message instanceof AppendReqDecoder.Options options) {
+                    options(options);
                     return;
                 }
                 AppendReq request = (AppendReq) message;
                 switch (request.getContentCase()) {
-                    case OPTIONS -> {
-                        requireNoOptions();
-                        AppendReq.Options o = request.getOptions();
-                        stream = Wire.streamName(o.getStreamIdentifier());
-                        expected = Wire.expectedState(o.hasRevision(), o.getRevision(), o.hasNoStream(), o.hasAny(),
-                                o.hasStreamExists());
-                    }
+                    case OPTIONS -> options(AppendReqDecoder.Options.of(request.getOptions()));
                     case PROPOSED_MESSAGE -> {
                         requireOptions();
                         add(Wire.eventData(request.getProposedMessage()));
@@ -236,10 +227,12 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
             }
         }
 
-        private void requireNoOptions() {
+        private void options(AppendReqDecoder.Options o) {
             if (stream != null) {
                 throw GrpcErrors.invalidArgument("append options must be sent once, first");
             }
+            stream = StreamName.of(o.streamName());
+            expected = Wire.expectedState(o.hasRevision(), o.revision(), o.noStream(), o.any(), o.streamExists());
         }
 
         private void requireOptions() {
