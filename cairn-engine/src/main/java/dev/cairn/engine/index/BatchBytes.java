@@ -94,6 +94,36 @@ final class BatchBytes {
         return this;
     }
 
+    /**
+     * A value of one tag byte, the first of {@code values} as a big-endian int64, then each next
+     * one's difference from the one before as an unsigned varint64 (seven bits a byte, low first,
+     * as protobuf's). The first {@code count} values must be strictly increasing.
+     */
+    BatchBytes taggedDeltas(byte tag, long[] values, int count) {
+        int length = 1 + Long.BYTES;
+        for (int i = 1; i < count; i++) {
+            length += varintSize(values[i] - values[i - 1]);
+        }
+        ensure(5 + length);
+        varint(length);
+        buf[size++] = tag;
+        BIG_LONG.set(buf, size, values[0]);
+        size += Long.BYTES;
+        for (int i = 1; i < count; i++) {
+            long v = values[i] - values[i - 1];
+            while ((v & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+        return this;
+    }
+
+    private static int varintSize(long v) {
+        return v == 0 ? 1 : (64 - Long.numberOfLeadingZeros(v) + 6) / 7;
+    }
+
     /** A key or value of one big-endian int64. */
     BatchBytes longs(long a) {
         ensure(1 + 8);

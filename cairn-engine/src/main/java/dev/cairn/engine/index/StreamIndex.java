@@ -1,8 +1,12 @@
 package dev.cairn.engine.index;
 
 import dev.cairn.api.CairnException;
+import dev.cairn.api.CorruptedStoreException;
 import dev.cairn.api.ErrorCode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +37,19 @@ import org.rocksdb.WriteOptions;
  * <pre>
  *   default  "checkpoint" -> int64 log position covered, "next-stream-id" -> int64
  *   streams  UTF-8 name   -> int64 id, int64 last revision, int8 flags (1 = tombstoned)
- *   events   int64 stream id, int64 first revision -> a run: int8 1, then the int64 position of
- *            each of 1..{@value #MAX_RUN} events at consecutive revisions
- *            (or, written before 2026-11-24: int64 position, 16 bytes event id; one event)
+ *   events   int64 stream id, int64 first revision -> a run of 1..{@value #MAX_RUN} events at
+ *            consecutive revisions: int8 2, the int64 position of the first, then each next
+ *            one's distance from the one before as an unsigned varint64
+ *            (written before 2026-11-25: int8 1, then each event's int64 position;
+ *            before 2026-11-24: int64 position, 16 bytes event id; one event)
  * </pre>
  * A run holds the events one group wrote to one stream at consecutive revisions: a 100-event
  * append is one key, not a hundred, which is what RocksDB's flushes and compactions pay for (see
- * docs/benchmarks.md, "Kept: one index key per run of events"). A run's value has an odd length
- * and an old entry's 24 bytes, so the two never look alike. Event ids are read from the log when
- * needed ({@link IndexEntry#id()}).
+ * docs/benchmarks.md, "Kept: one index key per run of events"). Its events sit a record or a few
+ * apart in the log, so each after the first takes two bytes or so, not eight ("Kept: runs as
+ * distances"). A run's value starts with its format's tag; an old entry starts with the high byte
+ * of a position, zero below 2<sup>56</sup>, and is 24 bytes long, so the three never look alike.
+ * Event ids are read from the log when needed ({@link IndexEntry#id()}).
  *
  * <p>Indexes written before 2026-11-24 also have an {@code ids} family (event id to its writes); it
  * is dropped at open. Idempotency asks the window of recent ids ({@link RecentIds}) instead.
@@ -58,6 +66,7 @@ public final class StreamIndex implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
+    private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final byte[] CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEXT_STREAM_ID = "next-stream-id".getBytes(StandardCharsets.US_ASCII);
     /** The family of event ids that stores before 2026-11-24 kept; dropped at open. */
@@ -172,6 +181,9 @@ public final class StreamIndex implements AutoCloseable {
     /** Most events in one run; a longer run of a stream in one group is written as several. */
     public static final int MAX_RUN = 1024;
 
+    /** The tag of a run of distances (see the class note). */
+    private static final byte DELTA_RUN = 2;
+    /** The tag of a run of int64 positions, as indexes before 2026-11-25 wrote them. */
     private static final byte RUN = 1;
     private static final int LEGACY_ENTRY_BYTES = 24;
 
@@ -221,21 +233,23 @@ public final class StreamIndex implements AutoCloseable {
                 }
                 long first = k.getLong(8);
                 byte[] run = it.value();
-                int length = runLength(run);
+                long[] positions = positions(run);
+                UUID id = legacyId(run);
                 if (forwards) {
-                    for (int i = (int) Math.max(0, Math.min(length, from - first)); i < length && out.size() < max; i++) {
+                    for (int i = (int) Math.max(0, Math.min(positions.length, from - first));
+                            i < positions.length && out.size() < max; i++) {
                         if (first + i > to) {
                             return out;
                         }
-                        out.add(entry(first + i, run, i));
+                        out.add(new IndexEntry(first + i, positions[i], id));
                     }
                     it.next();
                 } else {
-                    for (int i = (int) Math.min(length - 1, from - first); i >= 0 && out.size() < max; i--) {
+                    for (int i = (int) Math.min(positions.length - 1, from - first); i >= 0 && out.size() < max; i--) {
                         if (first + i < to) {
                             return out;
                         }
-                        out.add(entry(first + i, run, i));
+                        out.add(new IndexEntry(first + i, positions[i], id));
                     }
                     it.prev();
                 }
@@ -256,20 +270,89 @@ public final class StreamIndex implements AutoCloseable {
     }
 
     private static int runLength(byte[] value) {
-        return value.length == LEGACY_ENTRY_BYTES ? 1 : (value.length - 1) / Long.BYTES;
+        return switch (value[0]) {
+            case DELTA_RUN -> {
+                // one varint ends in each byte without the continuation bit
+                int n = 1;
+                for (int i = 1 + Long.BYTES; i < value.length; i++) {
+                    if (value[i] >= 0) {
+                        n++;
+                    }
+                }
+                yield n;
+            }
+            case RUN -> (value.length - 1) / Long.BYTES;
+            default -> {
+                if (value.length != LEGACY_ENTRY_BYTES) {
+                    throw new CorruptedStoreException("an index entry of " + value.length + " bytes starts with "
+                            + value[0] + ", the tag of no format");
+                }
+                yield 1; // an old single entry
+            }
+        };
+    }
+
+    /** The id an old single entry holds; null for a run, whose ids are in the log. */
+    private static UUID legacyId(byte[] value) {
+        if (value[0] == DELTA_RUN || value[0] == RUN) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        return new UUID(b.getLong(8), b.getLong(16));
+    }
+
+    /** The positions of a run's events, or of an old single entry's one event. */
+    private static long[] positions(byte[] value) {
+        return positions(value, runLength(value));
+    }
+
+    /** The positions of the first {@code n} events of a run (1 for an old single entry). */
+    private static long[] positions(byte[] value, int n) {
+        long[] out = new long[n];
+        switch (value[0]) {
+            case DELTA_RUN -> {
+                long position = (long) BIG_LONG.get(value, 1);
+                out[0] = position;
+                int at = 1 + Long.BYTES;
+                for (int i = 1; i < out.length; i++) {
+                    long delta = 0;
+                    int shift = 0;
+                    byte b;
+                    do {
+                        b = value[at++];
+                        delta |= (long) (b & 0x7F) << shift;
+                        shift += 7;
+                    } while (b < 0);
+                    position += delta;
+                    out[i] = position;
+                }
+            }
+            case RUN -> {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (long) BIG_LONG.get(value, 1 + i * Long.BYTES);
+                }
+            }
+            default -> out[0] = (long) BIG_LONG.get(value, 0);
+        }
+        return out;
     }
 
     /** The entry for the {@code i}th event of a run (or of an old single entry, {@code i} 0). */
     private static IndexEntry entry(long revision, byte[] value, int i) {
-        ByteBuffer b = ByteBuffer.wrap(value);
-        if (value.length == LEGACY_ENTRY_BYTES) {
-            return new IndexEntry(revision, b.getLong(0), new UUID(b.getLong(8), b.getLong(16)));
-        }
-        return new IndexEntry(revision, b.getLong(1 + i * Long.BYTES), null);
+        return new IndexEntry(revision, positions(value, i + 1)[i], legacyId(value));
     }
 
     static byte[] eventKey(long streamId, long revision) {
         return ByteBuffer.allocate(16).putLong(streamId).putLong(revision).array();
+    }
+
+    private static boolean increasing(long[] positions, int count) {
+        for (int i = 1; i < count; i++) {
+            if (positions[i] <= positions[i - 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts a batch of index changes. */
@@ -343,6 +426,17 @@ public final class StreamIndex implements AutoCloseable {
             if (count < 1 || count > MAX_RUN) {
                 throw new IllegalArgumentException("a run has 1 to " + MAX_RUN + " events, not " + count);
             }
+            bytes.put(events.getID()).longs(streamId, firstRevision);
+            if (increasing(positions, count)) {
+                bytes.taggedDeltas(DELTA_RUN, positions, count);
+            } else {
+                bytes.taggedLongs(RUN, positions, count); // not from the log's writer, which only goes forwards
+            }
+            return this;
+        }
+
+        /** Indexes a run in the format of indexes written before 2026-11-25 (tests of old stores). */
+        Batch putLongRun(long streamId, long firstRevision, long[] positions, int count) {
             bytes.put(events.getID()).longs(streamId, firstRevision).taggedLongs(RUN, positions, count);
             return this;
         }

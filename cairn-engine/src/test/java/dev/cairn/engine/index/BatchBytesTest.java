@@ -2,6 +2,7 @@ package dev.cairn.engine.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class BatchBytesTest {
                         record.bytes(key);
                     }
                 }
-                int valueKind = random.nextInt(3);
+                int valueKind = random.nextInt(4);
                 if (valueKind == 0) {
                     long a = random.nextLong();
                     long b = random.nextLong();
@@ -103,6 +104,16 @@ class BatchBytesTest {
                         v.putLong(longs[k]);
                     }
                     value = v.array();
+                } else if (valueKind == 2) {
+                    // a run of distances: increasing values whose steps take one to nine varint bytes
+                    long[] longs = new long[1 + random.nextInt(1_100)];
+                    longs[0] = random.nextLong(Long.MAX_VALUE / 2);
+                    for (int k = 1; k < longs.length; k++) {
+                        longs[k] = longs[k - 1] + 1 + random.nextLong(1L << random.nextInt(1, 52));
+                    }
+                    int count = 1 + random.nextInt(longs.length);
+                    record.taggedDeltas((byte) 2, longs, count);
+                    value = deltas((byte) 2, longs, count);
                 } else {
                     value = new byte[random.nextInt(300)];
                     random.nextBytes(value);
@@ -117,6 +128,34 @@ class BatchBytesTest {
             assertThat(ours.count()).isEqualTo(expected.count()).isEqualTo(2_000);
             assertThat(ours.toByteArray()).isEqualTo(expected.data());
         }
+    }
+
+    /** A run of distances written the long way: each step as a {@link BigInteger}, seven bits a byte. */
+    private static byte[] deltas(byte tag, long[] values, int count) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(tag);
+        out.writeBytes(ByteBuffer.allocate(8).putLong(values[0]).array());
+        BigInteger seven = BigInteger.valueOf(128);
+        for (int k = 1; k < count; k++) {
+            BigInteger step = BigInteger.valueOf(values[k]).subtract(BigInteger.valueOf(values[k - 1]));
+            do {
+                BigInteger[] qr = step.divideAndRemainder(seven);
+                step = qr[0];
+                out.write(qr[1].intValue() | (step.signum() > 0 ? 0x80 : 0));
+            } while (step.signum() > 0);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aRunOfDistancesIsTheFirstValueThenEachStepAsAVarint() {
+        // steps of 1, 127 and 300: one byte, one byte, and protobuf's own two-byte example (AC 02)
+        BatchBytes ours = new BatchBytes(0);
+        ours.put(0).longs(7).taggedDeltas((byte) 2, new long[] {1000, 1001, 1128, 1428, 99}, 4);
+        byte[] batch = ours.toByteArray();
+        byte[] value = java.util.Arrays.copyOfRange(batch, batch.length - 13, batch.length);
+        assertThat(batch[batch.length - 14]).as("the value's length").isEqualTo((byte) 13);
+        assertThat(value).containsExactly(2, 0, 0, 0, 0, 0, 0, 0x03, 0xE8 - 256, 0x01, 0x7F, 0xAC - 256, 0x02);
     }
 
     @Test

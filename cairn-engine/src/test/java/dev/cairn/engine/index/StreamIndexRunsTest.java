@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The events family's runs ({@link StreamIndex.Batch#putRun}) against a plain list of each stream's
- * events: whatever the runs' lengths, the order they were written in, whether they sit in the
- * memtable or in SST files, and mixed with entries in the format of older indexes, a lookup or a
- * range read answers what the list does.
+ * events: whatever the runs' lengths, the distances between their events (one varint byte to
+ * several), the order they were written in, whether they sit in the memtable or in SST files, and
+ * mixed with runs and entries in the formats of older indexes, a lookup or a range read answers
+ * what the list does.
  */
 class StreamIndexRunsTest {
 
@@ -75,13 +76,25 @@ class StreamIndexRunsTest {
         }
     }
 
+    /** How a run is written: as the store writes it, or in the format of an older index. */
+    private enum Format {
+        /** {@link StreamIndex.Batch#putRun}, positions increasing, as the log's writer makes them. */
+        RUN,
+        /** {@link StreamIndex.Batch#putRun} with positions out of order: int64 positions, not distances. */
+        UNORDERED,
+        /** Written before 2026-11-25: int64 positions. */
+        LONG_RUN,
+        /** Written before 2026-11-24: one event and its id. */
+        LEGACY
+    }
+
     /**
      * Writes each stream's events (0 to 3,000; sometimes a tombstone after them) as runs of random
-     * lengths up to {@link StreamIndex#MAX_RUN}, some as old single entries, in random order over
-     * several batches, flushing now and then.
+     * lengths up to {@link StreamIndex#MAX_RUN}, some in older formats, in random order over
+     * several batches, flushing now and then. Events are a record apart, now and then far more.
      */
     private static List<List<Event>> write(StreamIndex index, Random random) {
-        record Run(int stream, List<Event> events) {
+        record Run(int stream, Format format, List<Event> events) {
         }
         List<List<Event>> streams = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
@@ -91,20 +104,35 @@ class StreamIndexRunsTest {
             int n = random.nextInt(4) == 0 ? 0 : random.nextInt(3_000);
             int revision = 0;
             while (revision < n) {
-                boolean legacy = random.nextInt(5) == 0;
+                Format format = switch (random.nextInt(10)) {
+                    case 0, 1 -> Format.LEGACY;
+                    case 2 -> Format.LONG_RUN;
+                    case 3 -> Format.UNORDERED;
+                    default -> Format.RUN;
+                };
+                boolean legacy = format == Format.LEGACY;
                 int length = legacy ? 1 : 1 + random.nextInt(random.nextBoolean() ? 8 : StreamIndex.MAX_RUN);
                 List<Event> run = new ArrayList<>();
                 for (int i = 0; i < length && revision < n; i++, revision++) {
-                    position += 50 + random.nextInt(400);
+                    // mostly a record or two apart (one or two varint bytes), now and then far more
+                    position += random.nextInt(20) == 0 ? 1L + random.nextLong(1L << random.nextInt(1, 50))
+                            : 50 + random.nextInt(400);
                     run.add(new Event(revision, position, UUID.randomUUID(), legacy));
                 }
+                if (format == Format.UNORDERED && run.size() > 1) {
+                    // the same revisions at positions out of order: swap the first two positions
+                    Event a = run.get(0);
+                    Event b = run.get(1);
+                    run.set(0, new Event(a.revision(), b.position(), a.id(), false));
+                    run.set(1, new Event(b.revision(), a.position(), b.id(), false));
+                }
                 events.addAll(run);
-                runs.add(new Run(s, run));
+                runs.add(new Run(s, format, run));
             }
             if (n > 0 && random.nextInt(4) == 0) {
                 Event tombstone = new Event(Long.MAX_VALUE, position += 100, UUID.randomUUID(), false);
                 events.add(tombstone);
-                runs.add(new Run(s, List.of(tombstone)));
+                runs.add(new Run(s, Format.RUN, List.of(tombstone)));
             }
             streams.add(events);
         }
@@ -112,11 +140,11 @@ class StreamIndexRunsTest {
         StreamIndex.Batch batch = index.batch();
         for (Run run : runs) {
             Event first = run.events().getFirst();
-            if (first.legacy()) {
-                batch.putLegacyEntry(run.stream(), first.revision(), first.position(), first.id());
-            } else {
-                long[] positions = run.events().stream().mapToLong(Event::position).toArray();
-                batch.putRun(run.stream(), first.revision(), positions, positions.length);
+            long[] positions = run.events().stream().mapToLong(Event::position).toArray();
+            switch (run.format()) {
+                case LEGACY -> batch.putLegacyEntry(run.stream(), first.revision(), first.position(), first.id());
+                case LONG_RUN -> batch.putLongRun(run.stream(), first.revision(), positions, positions.length);
+                case RUN, UNORDERED -> batch.putRun(run.stream(), first.revision(), positions, positions.length);
             }
             if (random.nextInt(10) == 0) {
                 index.apply(batch.checkpoint(position, STREAMS));
@@ -139,6 +167,24 @@ class StreamIndexRunsTest {
         return ordered.stream()
                 .filter(e -> forwards ? e.revision() >= from && e.revision() <= to : e.revision() <= from && e.revision() >= to)
                 .limit(max).map(Event::entry).toList();
+    }
+
+    @Test
+    void aRunOfDistancesAsLongAsAnOldEntryIsReadAsARun(@TempDir Path dir) {
+        // 16 events one byte apart: a tag, an int64 and 15 one-byte steps, 24 bytes like an old entry
+        long[] positions = new long[16];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = 5_000 + 100L * i;
+        }
+        try (StreamIndex index = StreamIndex.open(dir)) {
+            index.apply(index.batch().putRun(3, 10, positions, positions.length).checkpoint(7_000, 4));
+            assertThat(index.entry(3, 10)).isEqualTo(new IndexEntry(10, 5_000, null));
+            assertThat(index.entry(3, 25)).isEqualTo(new IndexEntry(25, 6_500, null));
+            assertThat(index.entry(3, 26)).isNull();
+            assertThat(index.entries(3, 10, Long.MAX_VALUE, Integer.MAX_VALUE, true)).hasSize(16)
+                    .allSatisfy(e -> assertThat(e.id()).isNull());
+            assertThat(index.countEntries()).isEqualTo(16);
+        }
     }
 
     @Test
