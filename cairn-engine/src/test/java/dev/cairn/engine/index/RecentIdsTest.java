@@ -36,6 +36,35 @@ class RecentIdsTest {
         }
     }
 
+    @Property(tries = 200)
+    void findsTheSameWhenManyWritesComeBetweenLookups(
+            @ForAll @IntRange(min = 1, max = 300) int capacity,
+            @ForAll @Size(max = 1_500) List<@IntRange(min = 0, max = 200) Integer> writes,
+            @ForAll @IntRange(min = 1, max = 3 * RecentIds.STAGE) int lookupEvery) {
+        // records wait to be linked into their buckets in batches (RecentIds.STAGE): lookups after
+        // fewer, exactly as many and more writes than a batch, in windows smaller and larger than one
+        RecentIds ids = new RecentIds(capacity);
+        List<UUID> written = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            UUID id = id(writes.get(i));
+            ids.add(id, i % 3, i);
+            written.add(id);
+            if ((i + 1) % lookupEvery == 0 || i == writes.size() - 1) {
+                for (int k = 0; k <= 200; k += 7) {
+                    for (int stream = 0; stream < 3; stream++) {
+                        assertThat(ids.firstRevision(id(k), stream)).as("id %d, stream %d, after %d writes", k, stream, i + 1)
+                                .isEqualTo(expected(written, capacity, id(k), stream));
+                    }
+                }
+                UUID last = id(writes.get(i));
+                assertThat(ids.firstRevision(last, 0) + ids.firstRevision(last, 1) + ids.firstRevision(last, 2))
+                        .as("the last id's oldest write in the window, after %d writes", i + 1)
+                        .isEqualTo(expected(written, capacity, last, 0) + expected(written, capacity, last, 1)
+                                + expected(written, capacity, last, 2));
+            }
+        }
+    }
+
     /**
      * The model: the index of the oldest write of {@code id} among the last {@code capacity} if it
      * went to {@code stream}, else -1.
