@@ -283,13 +283,17 @@ public final class StreamIndex implements AutoCloseable {
             }
             case RUN -> (value.length - 1) / Long.BYTES;
             default -> {
-                if (value.length != LEGACY_ENTRY_BYTES) {
-                    throw new CorruptedStoreException("an index entry of " + value.length + " bytes starts with "
-                            + value[0] + ", the tag of no format");
-                }
+                checkLegacy(value);
                 yield 1; // an old single entry
             }
         };
+    }
+
+    private static void checkLegacy(byte[] value) {
+        if (value.length != LEGACY_ENTRY_BYTES) {
+            throw new CorruptedStoreException("an index entry of " + value.length + " bytes starts with "
+                    + value[0] + ", the tag of no format");
+        }
     }
 
     /** The id an old single entry holds; null for a run, whose ids are in the log. */
@@ -297,6 +301,7 @@ public final class StreamIndex implements AutoCloseable {
         if (value[0] == DELTA_RUN || value[0] == RUN) {
             return null;
         }
+        checkLegacy(value);
         ByteBuffer b = ByteBuffer.wrap(value);
         return new UUID(b.getLong(8), b.getLong(16));
     }
