@@ -2,11 +2,13 @@ package dev.cairn.engine.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -105,7 +107,7 @@ class BatchBytesTest {
                     }
                     value = v.array();
                 } else if (valueKind == 2) {
-                    // a run of distances: increasing values whose steps take one to nine varint bytes
+                    // a run of distances: increasing values whose steps take one to eight varint bytes
                     long[] longs = new long[1 + random.nextInt(1_100)];
                     longs[0] = random.nextLong(Long.MAX_VALUE / 2);
                     for (int k = 1; k < longs.length; k++) {
@@ -132,14 +134,14 @@ class BatchBytesTest {
 
     /** A run of distances written the long way: each step as a {@link BigInteger}, seven bits a byte. */
     private static byte[] deltas(byte tag, long[] values, int count) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(tag);
         out.writeBytes(ByteBuffer.allocate(8).putLong(values[0]).array());
-        BigInteger seven = BigInteger.valueOf(128);
+        BigInteger radix = BigInteger.valueOf(128);
         for (int k = 1; k < count; k++) {
             BigInteger step = BigInteger.valueOf(values[k]).subtract(BigInteger.valueOf(values[k - 1]));
             do {
-                BigInteger[] qr = step.divideAndRemainder(seven);
+                BigInteger[] qr = step.divideAndRemainder(radix);
                 step = qr[0];
                 out.write(qr[1].intValue() | (step.signum() > 0 ? 0x80 : 0));
             } while (step.signum() > 0);
@@ -153,7 +155,7 @@ class BatchBytesTest {
         BatchBytes ours = new BatchBytes(0);
         ours.put(0).longs(7).taggedDeltas((byte) 2, new long[] {1000, 1001, 1128, 1428, 99}, 4);
         byte[] batch = ours.toByteArray();
-        byte[] value = java.util.Arrays.copyOfRange(batch, batch.length - 13, batch.length);
+        byte[] value = Arrays.copyOfRange(batch, batch.length - 13, batch.length);
         assertThat(batch[batch.length - 14]).as("the value's length").isEqualTo((byte) 13);
         assertThat(value).containsExactly(2, 0, 0, 0, 0, 0, 0, 0x03, 0xE8 - 256, 0x01, 0x7F, 0xAC - 256, 0x02);
     }

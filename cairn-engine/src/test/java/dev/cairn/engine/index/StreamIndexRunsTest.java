@@ -171,7 +171,7 @@ class StreamIndexRunsTest {
 
     @Test
     void aRunOfDistancesAsLongAsAnOldEntryIsReadAsARun(@TempDir Path dir) {
-        // 16 events one byte apart: a tag, an int64 and 15 one-byte steps, 24 bytes like an old entry
+        // 16 events 100 bytes apart: a tag, an int64 and 15 one-byte steps, 24 bytes like an old entry
         long[] positions = new long[16];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = 5_000 + 100L * i;
