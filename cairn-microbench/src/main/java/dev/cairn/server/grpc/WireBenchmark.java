@@ -12,6 +12,7 @@ import dev.cairn.protocol.shared.Empty;
 import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.BatchAppendReq;
 import dev.cairn.protocol.streams.ReadResp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,6 +48,8 @@ public class WireBenchmark {
     private AppendReq.ProposedMessage proposed;
     private byte[] appendReq;
     private byte[] appendOptions;
+    /** A BatchAppend request as the Node client sends one: correlation id, options, 100 events, final. */
+    private byte[] batchAppendReq;
     private LogRecord.Event record;
     private RecordedEvent recorded;
     private final ReadEventEncoder encoder = new ReadEventEncoder(false);
@@ -65,6 +68,19 @@ public class WireBenchmark {
         appendOptions = AppendReq.newBuilder().setOptions(AppendReq.Options.newBuilder()
                 .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(Events.STREAM)))
                 .setAny(Empty.getDefaultInstance())).build().toByteArray();
+        BatchAppendReq.Builder batch = BatchAppendReq.newBuilder()
+                .setCorrelationId(UUID.newBuilder().setString(java.util.UUID.randomUUID().toString()))
+                .setOptions(BatchAppendReq.Options.newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
+                        .setStreamName(ByteString.copyFromUtf8(Events.STREAM))).setAny(com.google.protobuf.Empty
+                        .getDefaultInstance()))
+                .setIsFinal(true);
+        for (int i = 0; i < 100; i++) {
+            batch.addProposedMessages(BatchAppendReq.ProposedMessage.newBuilder()
+                    .setId(UUID.newBuilder().setString(java.util.UUID.randomUUID().toString()))
+                    .putMetadata("type", Events.TYPE).putMetadata("content-type", "application/json")
+                    .setData(ByteString.copyFrom(data)));
+        }
+        batchAppendReq = batch.build().toByteArray();
         ByteBuffer buf = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
         RecordCodec.writeEvent(buf, Events.STREAM.getBytes(StandardCharsets.UTF_8), 42, id,
                 Events.TYPE.getBytes(StandardCharsets.UTF_8), true, 1_700_000_000_000_000L, data, new byte[0]);
@@ -94,6 +110,28 @@ public class WireBenchmark {
     @Benchmark
     public String appendOptionsBytesToStreamNameGenerated() throws Exception {
         return AppendReq.parseFrom(appendOptions).getOptions().getStreamIdentifier().getStreamName().toStringUtf8();
+    }
+
+    /** A 100-event BatchAppend request from its bytes to its events, as BatchAppend reads it. */
+    @Benchmark
+    public EventData batchAppendBytesToEventData() throws Exception {
+        AppendReqDecoder.Batch decoded = AppendReqDecoder.parseBatch(batchAppendReq);
+        EventData last = null;
+        for (int i = 0; i < decoded.events(); i++) {
+            last = decoded.event(i);
+        }
+        return last;
+    }
+
+    /** The same with the generated parser, as BatchAppend read it before (and still reads any odd shape). */
+    @Benchmark
+    public EventData batchAppendBytesToEventDataGenerated() throws Exception {
+        BatchAppendReq request = BatchAppendReq.parseFrom(batchAppendReq);
+        EventData last = null;
+        for (BatchAppendReq.ProposedMessage m : request.getProposedMessagesList()) {
+            last = Wire.eventData(m);
+        }
+        return last;
     }
 
     /** The engine's half of a read: log record to the API's RecordedEvent. */

@@ -3,14 +3,19 @@ package dev.cairn.server.grpc;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.cairn.api.EventData;
 import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.BatchAppendReq;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads the messages of an Append call. Nearly all of them are an event's {@code proposed_message},
@@ -21,6 +26,9 @@ import java.util.Arrays;
  * another shape (a field given twice where protobuf would merge, unknown fields in the options,
  * malformed bytes) is left to the generated parser, which stays the authority: it is what every
  * message was parsed with before, and what decides the error of a malformed one.
+ *
+ * <p>BatchAppend, the Node and .NET clients' append, carries the same proposed messages, several
+ * to a request: they are read the same way ({@link #parseBatch}).
  *
  * <p>The same rules as the generated code: fields in any order, unknown fields and fields with an
  * unexpected wire type skipped, the last of a map key's entries and of a repeated scalar or bytes
@@ -33,6 +41,8 @@ final class AppendReqDecoder {
     private static final int OPTIONS = 1 << 3 | 2;
     /** {@code AppendReq.proposed_message}: field 2, length-delimited. */
     private static final int PROPOSED_MESSAGE = 2 << 3 | 2;
+    /** {@code BatchAppendReq.proposed_messages}: field 3, length-delimited, repeated. */
+    private static final int BATCH_PROPOSED_MESSAGES = 3 << 3 | 2;
     /** Fields of {@code Options}: the stream, then the expected state (a oneof; the three without a value are {@code Empty}). */
     private static final int STREAM_IDENTIFIER = 1 << 3 | 2;
     private static final int REVISION = 2 << 3;
@@ -90,7 +100,98 @@ final class AppendReqDecoder {
         }
     }
 
+    /**
+     * A BatchAppend request: its proposed messages as the wire gave them, and the rest (correlation
+     * id, options, {@code is_final}, unknown fields) as the generated message; or, when
+     * {@code proposed} is null, the whole request as the generated parser read it.
+     */
+    record Batch(BatchAppendReq rest, List<Proposed> proposed) {
+
+        /** How many events the request carries. */
+        int events() {
+            return proposed != null ? proposed.size() : rest.getProposedMessagesCount();
+        }
+
+        /** Its {@code i}th event, checked as {@link Wire#eventData} checks any proposed message. */
+        EventData event(int i) {
+            return proposed != null ? Wire.eventData(proposed.get(i)) : Wire.eventData(rest.getProposedMessages(i));
+        }
+    }
+
     private AppendReqDecoder() {
+    }
+
+    /** The request marshaller of BatchAppend: parses into a {@link Batch}. */
+    static MethodDescriptor.Marshaller<Object> batchMarshaller() {
+        return new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(Object value) {
+                return ((BatchAppendReq) value).toByteString().newInput(); // a server never sends a request
+            }
+
+            @Override
+            public Object parse(InputStream stream) {
+                try {
+                    return parseBatch(bytes(stream));
+                } catch (InvalidProtocolBufferException e) {
+                    throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e)
+                            .asRuntimeException();
+                } catch (IOException e) {
+                    throw Status.INTERNAL.withDescription("cannot read the request message").withCause(e)
+                            .asRuntimeException();
+                }
+            }
+        };
+    }
+
+    /**
+     * A BatchAppend request. Its proposed messages are read here when every one has the usual shape;
+     * the other fields, in their order, go to the generated parser, so that what it merges or lets
+     * the last win stays its call. Anything else (a proposed message of another shape, malformed
+     * bytes) is the generated parser's whole.
+     */
+    static Batch parseBatch(byte[] message) throws InvalidProtocolBufferException {
+        Batch read;
+        try {
+            read = readBatch(message);
+        } catch (IOException | RuntimeException e) {
+            read = null; // malformed: the generated parser says how
+        }
+        return read != null ? read : new Batch(BatchAppendReq.parseFrom(message), null);
+    }
+
+    private static Batch readBatch(byte[] message) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
+        List<Proposed> proposed = new ArrayList<>();
+        byte[] rest = new byte[Math.min(message.length, 256)];
+        int restLength = 0;
+        while (true) {
+            int start = in.getTotalBytesRead();
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            if (tag == BATCH_PROPOSED_MESSAGES) {
+                int limit = in.pushLimit(in.readRawVarint32());
+                Proposed p = new Reading(message).proposedMessage(in);
+                if (p == null) {
+                    return null;
+                }
+                in.popLimit(limit);
+                proposed.add(p);
+            } else {
+                if (!in.skipField(tag)) {
+                    return null; // an end-group tag
+                }
+                int length = in.getTotalBytesRead() - start;
+                if (restLength + length > rest.length) {
+                    rest = Arrays.copyOf(rest, Math.max(rest.length * 2, restLength + length));
+                }
+                System.arraycopy(message, start, rest, restLength, length);
+                restLength += length;
+            }
+        }
+        return new Batch(BatchAppendReq.parseFrom(ByteBuffer.wrap(rest, 0, restLength)), proposed);
     }
 
     /** The request marshaller of Append: parses into a {@link Proposed} or an {@link AppendReq}. */

@@ -49,7 +49,7 @@ import java.util.concurrent.TimeoutException;
  * object. The call completes when the client has half-closed and every append has answered.
  * A batch whose deadline passes before it is durable answers Timeout (DEADLINE_EXCEEDED).
  */
-final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
+final class BatchAppendCall implements StreamObserver<Object> {
 
     private final EventStore store;
     private final AppendLimits limits;
@@ -74,8 +74,11 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
         this.responses = responses;
     }
 
+    /** A request as {@link AppendReqDecoder#parseBatch} read it. */
     @Override
-    public void onNext(BatchAppendReq request) {
+    public void onNext(Object message) {
+        AppendReqDecoder.Batch decoded = (AppendReqDecoder.Batch) message;
+        BatchAppendReq request = decoded.rest();
         Batch batch;
         synchronized (this) {
             if (finished) {
@@ -101,8 +104,8 @@ final class BatchAppendCall implements StreamObserver<BatchAppendReq> {
                             o.hasAny(), o.hasStreamExists());
                     open.put(correlation, batch);
                 }
-                for (BatchAppendReq.ProposedMessage m : request.getProposedMessagesList()) {
-                    EventData event = Wire.eventData(m);
+                for (int i = 0; i < decoded.events(); i++) {
+                    EventData event = decoded.event(i);
                     // refused before the batch ends, so a huge batch is never buffered whole
                     batch.size = limits.add(batch.stream, event, batch.size);
                     batch.events.add(event);

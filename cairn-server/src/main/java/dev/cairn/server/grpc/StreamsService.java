@@ -77,11 +77,6 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
         subscriptions.forEach(SubscribeCall::shutDown);
     }
 
-    @Override
-    public StreamObserver<BatchAppendReq> batchAppend(StreamObserver<BatchAppendResp> responses) {
-        return new BatchAppendCall(store, limits, responses);
-    }
-
     /**
      * Read, as {@link #definition()} binds it. Armeria finds its annotations by the method's name
      * (the generated {@code read} is not bound).
@@ -94,7 +89,7 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
 
     /**
      * The service as the node serves it: the generated binding, with Read's responses allowed to be
-     * encoded ones ({@link EncodedReadResp#rebind}) and Append's requests read by
+     * encoded ones ({@link EncodedReadResp#rebind}) and Append's and BatchAppend's requests read by
      * {@link AppendReqDecoder}. Register it with Armeria's {@code addService(this,
      * StreamsService::definition)}, so that the annotations of this class apply.
      */
@@ -105,8 +100,13 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
         MethodDescriptor<AppendReq, AppendResp> generated = StreamsGrpc.getAppendMethod();
         MethodDescriptor<Object, AppendResp> append = generated.toBuilder(AppendReqDecoder.marshaller(),
                 generated.getResponseMarshaller()).build();
-        return MethodBindings.replace(withRead, ServerMethodDefinition.create(append,
+        MethodDescriptor<BatchAppendReq, BatchAppendResp> generatedBatch = StreamsGrpc.getBatchAppendMethod();
+        MethodDescriptor<Object, BatchAppendResp> batchAppend = generatedBatch.toBuilder(
+                AppendReqDecoder.batchMarshaller(), generatedBatch.getResponseMarshaller()).build();
+        ServerServiceDefinition withAppend = MethodBindings.replace(withRead, ServerMethodDefinition.create(append,
                 ServerCalls.asyncClientStreamingCall(AppendCall::new)));
+        return MethodBindings.replace(withAppend, ServerMethodDefinition.create(batchAppend,
+                ServerCalls.asyncBidiStreamingCall(responses -> new BatchAppendCall(store, limits, responses))));
     }
 
     @Override

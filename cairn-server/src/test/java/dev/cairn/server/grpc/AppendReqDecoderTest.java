@@ -12,6 +12,7 @@ import dev.cairn.protocol.shared.Empty;
 import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.streams.AppendReq;
+import dev.cairn.protocol.streams.BatchAppendReq;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,8 @@ import net.jqwik.api.Tuple;
 /**
  * The Append decoder against the generated parser: for any message, the event or options it gives
  * (or the error it raises) are the ones the generated message gives, and the usual proposed message
- * and options are read by the decoder itself, not handed to the generated parser.
+ * and options are read by the decoder itself, not handed to the generated parser. The same for a
+ * BatchAppend request: its events, and the rest of it as the generated message.
  */
 class AppendReqDecoderTest {
 
@@ -91,6 +93,75 @@ class AppendReqDecoderTest {
         }
 
         assertSameAsGenerated(bytes);
+    }
+
+    /** A BatchAppend request of proposed messages of the usual shape is read by the decoder itself. */
+    @Property(tries = 300)
+    void aBatchGivesWhatTheGeneratedMessageGives(@ForAll("batches") BatchAppendReq request) throws Exception {
+        byte[] bytes = request.toByteArray();
+
+        AppendReqDecoder.Batch decoded = AppendReqDecoder.parseBatch(bytes);
+
+        assertThat(decoded.proposed()).as("read by the decoder itself").isNotNull();
+        assertSameBatchAsGenerated(bytes);
+    }
+
+    /**
+     * Concatenated requests (which protobuf merges: correlation ids and options merged, proposed
+     * messages appended), truncations and flipped bytes: the outcome is the generated parser's.
+     */
+    @Property(tries = 500)
+    void anyBatchBytesGiveWhatTheGeneratedParserGives(@ForAll("batchLists") List<BatchAppendReq> requests,
+            @ForAll("cuts") int cut, @ForAll("flips") List<Integer> flips) throws Exception {
+        ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
+        for (BatchAppendReq r : requests) {
+            r.writeTo(concatenated);
+        }
+        byte[] bytes = concatenated.toByteArray();
+        if (cut > 0 && bytes.length > 0) {
+            bytes = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
+        }
+        for (int flip : flips) {
+            if (bytes.length > 0) {
+                bytes[Math.floorMod(flip, bytes.length)] ^= (byte) (flip >>> 16 | 1);
+            }
+        }
+
+        assertSameBatchAsGenerated(bytes);
+    }
+
+    @Example
+    void aBatchsOtherFieldsKeepTheirOrderAroundItsEvents() throws Exception {
+        // options and correlation ids given twice, between events: protobuf merges them in order
+        BatchAppendReq.ProposedMessage event = BatchAppendReq.ProposedMessage.newBuilder()
+                .setId(UUID.newBuilder().setString("0d6b1d3c-9f5e-4a57-8c2e-1b4f3a2d5e6f"))
+                .putMetadata("type", "OrderPlaced").putMetadata("content-type", "application/json")
+                .setData(ByteString.copyFromUtf8("{}")).build();
+        byte[] bytes = message(out -> {
+            out.writeMessage(2, BatchAppendReq.Options.newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
+                    .setStreamName(ByteString.copyFromUtf8("first"))).setAny(com.google.protobuf.Empty.getDefaultInstance())
+                    .build());
+            out.writeMessage(3, event);
+            out.writeMessage(1, UUID.newBuilder().setStructured(UUID.Structured.newBuilder()
+                    .setMostSignificantBits(1)).build());
+            out.writeMessage(2, BatchAppendReq.Options.newBuilder().setStreamIdentifier(StreamIdentifier.newBuilder()
+                    .setStreamName(ByteString.copyFromUtf8("second"))).setStreamPosition(4).build());
+            out.writeMessage(3, event);
+            out.writeBool(4, true);
+            out.writeMessage(1, UUID.newBuilder().setStructured(UUID.Structured.newBuilder()
+                    .setLeastSignificantBits(2)).build());
+            out.writeBool(4, false);
+        });
+
+        AppendReqDecoder.Batch decoded = AppendReqDecoder.parseBatch(bytes);
+
+        assertThat(decoded.proposed()).hasSize(2);
+        assertThat(decoded.rest().getOptions().getStreamIdentifier().getStreamName().toStringUtf8()).isEqualTo("second");
+        assertThat(decoded.rest().getOptions().getStreamPosition()).isEqualTo(4);
+        assertThat(decoded.rest().getCorrelationId().getStructured().getMostSignificantBits()).isEqualTo(1);
+        assertThat(decoded.rest().getCorrelationId().getStructured().getLeastSignificantBits()).isEqualTo(2);
+        assertThat(decoded.rest().getIsFinal()).isFalse();
+        assertSameBatchAsGenerated(bytes);
     }
 
     @Example
@@ -267,6 +338,37 @@ class AppendReqDecoderTest {
         }
     }
 
+    /** Parses a BatchAppend request both ways and compares what a BatchAppend call makes of it. */
+    private static void assertSameBatchAsGenerated(byte[] bytes) {
+        BatchAppendReq generated;
+        try {
+            generated = BatchAppendReq.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            try {
+                AppendReqDecoder.parseBatch(bytes);
+            } catch (InvalidProtocolBufferException same) {
+                return;
+            }
+            throw new AssertionError("the generated parser refuses " + HexFormat.of().formatHex(bytes)
+                    + " (" + e.getMessage() + ") and the decoder does not");
+        }
+        AppendReqDecoder.Batch decoded;
+        try {
+            decoded = AppendReqDecoder.parseBatch(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError("the decoder refuses what the generated parser reads", e);
+        }
+        BatchAppendReq rest = decoded.proposed() != null ? generated.toBuilder().clearProposedMessages().build()
+                : generated;
+        assertThat(decoded.rest()).isEqualTo(rest);
+        assertThat(decoded.events()).isEqualTo(generated.getProposedMessagesCount());
+        for (int i = 0; i < decoded.events(); i++) {
+            int at = i;
+            assertThat(outcome(() -> decoded.event(at)))
+                    .isEqualTo(outcome(() -> Wire.eventData(generated.getProposedMessages(at))));
+        }
+    }
+
     /** An event as text, or the error: its status, description and trailers, or its class and message. */
     private static String outcome(Supplier<EventData> event) {
         try {
@@ -372,6 +474,53 @@ class AppendReqDecoderTest {
             }
             return b.build();
         });
+    }
+
+    @Provide
+    Arbitrary<BatchAppendReq> batches() {
+        Arbitrary<BatchAppendReq.ProposedMessage> events = proposed().map(p -> {
+            try { // the same fields, so the same bytes
+                return BatchAppendReq.ProposedMessage.parseFrom(p.toByteArray());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Arbitrary<Optional<UUID>> correlation = ids();
+        Arbitrary<Optional<BatchAppendReq.Options>> options = Combinators.combine(
+                Arbitraries.strings().ofMaxLength(12), Arbitraries.integers().between(0, 4),
+                Arbitraries.longs().between(0, 1L << 40), Arbitraries.of(true, false)).as((name, expected, at, deadline) -> {
+                    BatchAppendReq.Options.Builder b = BatchAppendReq.Options.newBuilder().setStreamIdentifier(
+                            StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(name)));
+                    switch (expected) {
+                        case 0 -> b.setStreamPosition(at);
+                        case 1 -> b.setNoStream(com.google.protobuf.Empty.getDefaultInstance());
+                        case 2 -> b.setAny(com.google.protobuf.Empty.getDefaultInstance());
+                        case 3 -> b.setStreamExists(com.google.protobuf.Empty.getDefaultInstance());
+                        default -> { }
+                    }
+                    if (deadline) {
+                        b.setDeadline(com.google.protobuf.Duration.newBuilder().setSeconds(at % 100));
+                    }
+                    return Optional.of(b.build());
+                });
+        Arbitrary<Optional<BatchAppendReq.Options>> maybeOptions = Arbitraries.oneOf(options,
+                Arbitraries.just(Optional.empty()));
+        Arbitrary<UnknownFieldSet> unknown = Arbitraries.of(UnknownFieldSet.getDefaultInstance(),
+                UnknownFieldSet.newBuilder().addField(11, UnknownFieldSet.Field.newBuilder().addVarint(5).build())
+                        .build());
+        return Combinators.combine(correlation, maybeOptions, events.list().ofMaxSize(5), Arbitraries.of(true, false),
+                unknown).as((id, o, list, last, fields) -> {
+                    BatchAppendReq.Builder b = BatchAppendReq.newBuilder().addAllProposedMessages(list)
+                            .setIsFinal(last).setUnknownFields(fields);
+                    id.ifPresent(b::setCorrelationId);
+                    o.ifPresent(b::setOptions);
+                    return b.build();
+                });
+    }
+
+    @Provide
+    Arbitrary<List<BatchAppendReq>> batchLists() {
+        return batches().list().ofMinSize(1).ofMaxSize(3);
     }
 
     @Provide
