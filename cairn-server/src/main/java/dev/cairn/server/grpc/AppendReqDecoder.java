@@ -2,6 +2,7 @@ package dev.cairn.server.grpc;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.cairn.api.EventData;
 import dev.cairn.protocol.streams.AppendReq;
@@ -123,25 +124,7 @@ final class AppendReqDecoder {
 
     /** The request marshaller of BatchAppend: parses into a {@link Batch}. */
     static MethodDescriptor.Marshaller<Object> batchMarshaller() {
-        return new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(Object value) {
-                return ((BatchAppendReq) value).toByteString().newInput(); // a server never sends a request
-            }
-
-            @Override
-            public Object parse(InputStream stream) {
-                try {
-                    return parseBatch(bytes(stream));
-                } catch (InvalidProtocolBufferException e) {
-                    throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e)
-                            .asRuntimeException();
-                } catch (IOException e) {
-                    throw Status.INTERNAL.withDescription("cannot read the request message").withCause(e)
-                            .asRuntimeException();
-                }
-            }
-        };
+        return marshaller(AppendReqDecoder::parseBatch);
     }
 
     /**
@@ -151,12 +134,7 @@ final class AppendReqDecoder {
      * bytes) is the generated parser's whole.
      */
     static Batch parseBatch(byte[] message) throws InvalidProtocolBufferException {
-        Batch read;
-        try {
-            read = readBatch(message);
-        } catch (IOException | RuntimeException e) {
-            read = null; // malformed: the generated parser says how
-        }
+        Batch read = readOrNull(() -> readBatch(message));
         return read != null ? read : new Batch(BatchAppendReq.parseFrom(message), null);
     }
 
@@ -196,16 +174,25 @@ final class AppendReqDecoder {
 
     /** The request marshaller of Append: parses into a {@link Proposed} or an {@link AppendReq}. */
     static MethodDescriptor.Marshaller<Object> marshaller() {
+        return marshaller(AppendReqDecoder::parse);
+    }
+
+    /** Parses a request message's bytes. */
+    private interface BytesParser {
+        Object parse(byte[] message) throws InvalidProtocolBufferException;
+    }
+
+    private static MethodDescriptor.Marshaller<Object> marshaller(BytesParser parser) {
         return new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(Object value) {
-                return ((AppendReq) value).toByteString().newInput(); // a server never sends a request
+                return ((MessageLite) value).toByteString().newInput(); // a server never sends a request
             }
 
             @Override
             public Object parse(InputStream stream) {
                 try {
-                    return AppendReqDecoder.parse(bytes(stream));
+                    return parser.parse(bytes(stream));
                 } catch (InvalidProtocolBufferException e) {
                     throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e)
                             .asRuntimeException();
@@ -242,13 +229,22 @@ final class AppendReqDecoder {
      * options of the usual shape, else the generated message.
      */
     static Object parse(byte[] message) throws InvalidProtocolBufferException {
-        Object read;
-        try {
-            read = read(message);
-        } catch (IOException | RuntimeException e) {
-            read = null; // malformed: the generated parser says how
-        }
+        Object read = readOrNull(() -> read(message));
         return read != null ? read : AppendReq.parseFrom(message);
+    }
+
+    /** What the decoder reads, or null when it leaves the message to the generated parser. */
+    private interface Read<T> {
+        T read() throws IOException;
+    }
+
+    /** {@code read}'s result; null for bytes it cannot read either (malformed: the generated parser says how). */
+    private static <T> T readOrNull(Read<T> read) {
+        try {
+            return read.read();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

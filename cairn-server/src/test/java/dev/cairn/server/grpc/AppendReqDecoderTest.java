@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.UnknownFieldSet;
 import dev.cairn.api.EventData;
 import dev.cairn.protocol.shared.Empty;
@@ -78,21 +79,7 @@ class AppendReqDecoderTest {
     @Property(tries = 1000)
     void anyBytesGiveWhatTheGeneratedParserGives(@ForAll("messages") List<AppendReq> messages,
             @ForAll("cuts") int cut, @ForAll("flips") List<Integer> flips) throws Exception {
-        ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
-        for (AppendReq m : messages) {
-            m.writeTo(concatenated);
-        }
-        byte[] bytes = concatenated.toByteArray();
-        if (cut > 0 && bytes.length > 0) {
-            bytes = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
-        }
-        for (int flip : flips) {
-            if (bytes.length > 0) {
-                bytes[Math.floorMod(flip, bytes.length)] ^= (byte) (flip >>> 16 | 1);
-            }
-        }
-
-        assertSameAsGenerated(bytes);
+        assertSameAsGenerated(mangled(messages, cut, flips));
     }
 
     /** A BatchAppend request of proposed messages of the usual shape is read by the decoder itself. */
@@ -113,21 +100,7 @@ class AppendReqDecoderTest {
     @Property(tries = 500)
     void anyBatchBytesGiveWhatTheGeneratedParserGives(@ForAll("batchLists") List<BatchAppendReq> requests,
             @ForAll("cuts") int cut, @ForAll("flips") List<Integer> flips) throws Exception {
-        ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
-        for (BatchAppendReq r : requests) {
-            r.writeTo(concatenated);
-        }
-        byte[] bytes = concatenated.toByteArray();
-        if (cut > 0 && bytes.length > 0) {
-            bytes = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
-        }
-        for (int flip : flips) {
-            if (bytes.length > 0) {
-                bytes[Math.floorMod(flip, bytes.length)] ^= (byte) (flip >>> 16 | 1);
-            }
-        }
-
-        assertSameBatchAsGenerated(bytes);
+        assertSameBatchAsGenerated(mangled(requests, cut, flips));
     }
 
     @Example
@@ -302,26 +275,61 @@ class AppendReqDecoderTest {
         }
     }
 
-    /** Parses {@code bytes} both ways and compares what an Append call makes of them. */
-    private static void assertSameAsGenerated(byte[] bytes) {
-        AppendReq generated;
+    /**
+     * The messages one after the other, cut short by {@code cut} (modulo their length) and with a
+     * byte flipped per flip.
+     */
+    private static byte[] mangled(List<? extends MessageLite> messages, int cut, List<Integer> flips)
+            throws IOException {
+        ByteArrayOutputStream concatenated = new ByteArrayOutputStream();
+        for (MessageLite m : messages) {
+            m.writeTo(concatenated);
+        }
+        byte[] bytes = concatenated.toByteArray();
+        if (cut > 0 && bytes.length > 0) {
+            bytes = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut % bytes.length));
+        }
+        for (int flip : flips) {
+            if (bytes.length > 0) {
+                bytes[Math.floorMod(flip, bytes.length)] ^= (byte) (flip >>> 16 | 1);
+            }
+        }
+        return bytes;
+    }
+
+    private interface Parser<T> {
+        T parse(byte[] bytes) throws InvalidProtocolBufferException;
+    }
+
+    /** What both parsers make of {@code bytes}; null when both refuse them. Fails when only one does. */
+    private static <G, D> Map.Entry<G, D> parseBothWays(byte[] bytes, Parser<G> generatedParser, Parser<D> decoder) {
+        G generated;
         try {
-            generated = AppendReq.parseFrom(bytes);
+            generated = generatedParser.parse(bytes);
         } catch (InvalidProtocolBufferException e) {
             try {
-                AppendReqDecoder.parse(bytes);
+                decoder.parse(bytes);
             } catch (InvalidProtocolBufferException same) {
-                return;
+                return null;
             }
             throw new AssertionError("the generated parser refuses " + HexFormat.of().formatHex(bytes)
                     + " (" + e.getMessage() + ") and the decoder does not");
         }
-        Object decoded;
         try {
-            decoded = AppendReqDecoder.parse(bytes);
+            return Map.entry(generated, decoder.parse(bytes));
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError("the decoder refuses what the generated parser reads", e);
         }
+    }
+
+    /** Parses {@code bytes} both ways and compares what an Append call makes of them. */
+    private static void assertSameAsGenerated(byte[] bytes) {
+        Map.Entry<AppendReq, Object> both = parseBothWays(bytes, AppendReq::parseFrom, AppendReqDecoder::parse);
+        if (both == null) {
+            return;
+        }
+        AppendReq generated = both.getKey();
+        Object decoded = both.getValue();
         if (decoded instanceof AppendReqDecoder.Proposed proposed) {
             assertThat(generated.getContentCase()).isEqualTo(AppendReq.ContentCase.PROPOSED_MESSAGE);
             assertThat(outcome(() -> Wire.eventData(proposed)))
@@ -340,24 +348,13 @@ class AppendReqDecoderTest {
 
     /** Parses a BatchAppend request both ways and compares what a BatchAppend call makes of it. */
     private static void assertSameBatchAsGenerated(byte[] bytes) {
-        BatchAppendReq generated;
-        try {
-            generated = BatchAppendReq.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            try {
-                AppendReqDecoder.parseBatch(bytes);
-            } catch (InvalidProtocolBufferException same) {
-                return;
-            }
-            throw new AssertionError("the generated parser refuses " + HexFormat.of().formatHex(bytes)
-                    + " (" + e.getMessage() + ") and the decoder does not");
+        Map.Entry<BatchAppendReq, AppendReqDecoder.Batch> both = parseBothWays(bytes, BatchAppendReq::parseFrom,
+                AppendReqDecoder::parseBatch);
+        if (both == null) {
+            return;
         }
-        AppendReqDecoder.Batch decoded;
-        try {
-            decoded = AppendReqDecoder.parseBatch(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError("the decoder refuses what the generated parser reads", e);
-        }
+        BatchAppendReq generated = both.getKey();
+        AppendReqDecoder.Batch decoded = both.getValue();
         BatchAppendReq rest = decoded.proposed() != null ? generated.toBuilder().clearProposedMessages().build()
                 : generated;
         assertThat(decoded.rest()).isEqualTo(rest);
