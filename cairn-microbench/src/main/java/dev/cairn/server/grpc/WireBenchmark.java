@@ -48,7 +48,7 @@ public class WireBenchmark {
     private AppendReq.ProposedMessage proposed;
     private byte[] appendReq;
     private byte[] appendOptions;
-    /** A BatchAppend request as the Node client sends one: correlation id, options, 100 events, final. */
+    /** A BatchAppend request: correlation id, options, 100 events with string ids, final. */
     private byte[] batchAppendReq;
     private LogRecord.Event record;
     private RecordedEvent recorded;
