@@ -20,8 +20,10 @@ import dev.cairn.server.CairnServer;
 import dev.cairn.server.tls.CertificateAuthority;
 import dev.cairn.server.tls.PemFiles;
 import dev.cairn.server.tls.TlsSettings;
+import dev.cairn.server.tls.NodeTls;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +66,7 @@ class SecureNodeTest {
         security.users(Principal.user("admin", Set.of(Principal.ADMINS)))
                 .createUser("alice", "Alice", List.of(), "alice-secret");
         server = CairnServer.start(store, 0, options.maxAppendSize(), options.maxEventSize(),
-                tls.load(Instant.now()), security, null);
+                NodeTls.load(tls, Clock.systemUTC()), security, null);
     }
 
     @AfterAll

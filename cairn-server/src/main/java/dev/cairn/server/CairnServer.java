@@ -21,10 +21,12 @@ import dev.cairn.server.grpc.V2StreamsService;
 import dev.cairn.server.security.CallAuthentication;
 import dev.cairn.server.security.CallerEventStore;
 import dev.cairn.server.security.LoginThrottle;
+import dev.cairn.server.tls.NodeTls;
 import dev.cairn.server.tls.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,10 +73,10 @@ public final class CairnServer implements AutoCloseable {
     private final StreamsService streams;
     private final PersistentSubscriptionsService persistent;
 
-    private final boolean tls;
+    private final NodeTls tls;
 
     private CairnServer(EventStore store, Server server, StreamsService streams,
-            PersistentSubscriptionsService persistent, boolean tls, AtomicBoolean stopped) {
+            PersistentSubscriptionsService persistent, NodeTls tls, AtomicBoolean stopped) {
         this.store = store;
         this.stopped = stopped;
         this.server = server;
@@ -111,18 +113,18 @@ public final class CairnServer implements AutoCloseable {
      * @param tls the node's checked TLS material, or null to serve plain text ({@code --insecure})
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
-            TlsSettings.Material tls) {
+            NodeTls tls) {
         return start(store, port, maxAppendSize, maxEventSize, tls, null, null, ServerLimits.DEFAULTS);
     }
 
     /** As below, with the default {@link ServerLimits}. */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
-            TlsSettings.Material tls, Security security, LoginThrottle throttle) {
+            NodeTls tls, Security security, LoginThrottle throttle) {
         return start(store, port, maxAppendSize, maxEventSize, tls, security, throttle, ServerLimits.DEFAULTS);
     }
 
     /**
-     * Starts serving {@code store} as {@link #start(EventStore, int, long, long, TlsSettings.Material)}
+     * Starts serving {@code store} as {@link #start(EventStore, int, long, long, NodeTls)}
      * does, within {@code limits}, and with {@code security} authenticates every gRPC call
      * ({@link CallAuthentication}) and serves it as its caller ({@link CallerEventStore}: stream ACLs
      * apply), and serves user management. Without {@code security} every caller has full access, as
@@ -133,7 +135,7 @@ public final class CairnServer implements AutoCloseable {
      * @param limits connections, concurrent calls, message size and subscriptions per connection
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
-            TlsSettings.Material tls, Security security, LoginThrottle throttle, ServerLimits limits) {
+            NodeTls tls, Security security, LoginThrottle throttle, ServerLimits limits) {
         try {
             AtomicBoolean stopped = new AtomicBoolean();
             // the Shutdown operation stops the node, which exists only once the server has started
@@ -170,10 +172,11 @@ public final class CairnServer implements AutoCloseable {
             if (tls == null) {
                 builder.http(port);
             } else {
-                builder.https(port).tls(tls.key(), tls.chain());
-                if (!tls.trustedRoots().isEmpty()) {
+                // the material is looked up at each handshake, so that it can be reloaded
+                builder.https(port).tls(tls.keyManagerFactory());
+                if (tls.asksForClientCertificates()) {
                     // asked for, not required: callers without a certificate use basic auth
-                    builder.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.OPTIONAL).trustManager(tls.trustedRoots()));
+                    builder.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.OPTIONAL).trustManager(tls.trustManager()));
                 }
             }
             DecoratingHttpServiceFunction authentication = security == null ? null
@@ -190,6 +193,8 @@ public final class CairnServer implements AutoCloseable {
                     .service(grpc, service -> authentication == null ? service : service.decorate(authentication))
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     .service("/health/ready", new Readiness(store, stopped::get))
+                    .route().post("/admin/reloadconfig").build(authentication == null ? new ReloadConfig(tls, null)
+                            : new ReloadConfig(tls, security).decorate(authentication))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply
                     .requestTimeout(Duration.ZERO)
                     .maxRequestLength(0)
@@ -197,13 +202,13 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer started = new CairnServer(store, server, streams, persistent, tls != null, stopped);
+            CairnServer started = new CairnServer(store, server, streams, persistent, tls, stopped);
             node.complete(started);
             LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", started.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
             if (security != null) {
                 LOG.info("every call is authenticated (basic credentials{}); stream ACLs apply",
-                        tls != null && !tls.trustedRoots().isEmpty() ? " or a client certificate" : "");
+                        tls != null && tls.asksForClientCertificates() ? " or a client certificate" : "");
             }
             return started;
         } catch (RuntimeException e) {
@@ -224,7 +229,20 @@ public final class CairnServer implements AutoCloseable {
 
     /** The address as a client would write it. */
     public String address() {
-        return (tls ? "https" : "http") + "://0.0.0.0:" + port();
+        return (tls != null ? "https" : "http") + "://0.0.0.0:" + port();
+    }
+
+    /**
+     * Reads the node's certificate, private key and trusted roots again from their files and
+     * serves them from the next TLS handshake on ({@code POST /admin/reloadconfig} and
+     * {@code SIGHUP} do this); connections already open keep theirs.
+     *
+     * @return the material now served, or empty on a plain-text node (nothing to reload)
+     * @throws IllegalArgumentException when the files do not pass the checks {@code cairn start}
+     *     makes; the node then goes on serving the previous material
+     */
+    public Optional<TlsSettings.Material> reloadCertificates() {
+        return tls == null ? Optional.empty() : Optional.of(tls.reload());
     }
 
     /** Stops accepting calls, waits for in-flight ones, closes the store. Idempotent. */

@@ -8,11 +8,12 @@ import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
 import dev.cairn.engine.security.Security;
 import dev.cairn.engine.security.SecurityOptions;
+import dev.cairn.server.tls.NodeTls;
 import dev.cairn.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -155,7 +156,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
-            TlsSettings.Material tls;
+            NodeTls tls;
             ServerLimits limits;
             try {
                 options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
@@ -163,7 +164,7 @@ public final class Main implements Callable<Integer> {
                 limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
                         maxSubscriptionsPerConnection, config, System.getenv());
                 TlsSettings settings = options.tls();
-                tls = settings == null ? null : settings.load(Instant.now());
+                tls = settings == null ? null : NodeTls.load(settings, Clock.systemUTC());
             } catch (IllegalArgumentException e) {
                 err.println("cairn start: " + e.getMessage());
                 return ExitCode.USAGE;
@@ -178,6 +179,7 @@ public final class Main implements Callable<Integer> {
             });
             Signal.handle(new Signal("TERM"), s -> stop.run());
             Signal.handle(new Signal("INT"), s -> stop.run());
+            handleReloadSignal(started);
             CairnServer node;
             try {
                 CairnOptions storeOptions = storeOptions(options);
@@ -205,6 +207,35 @@ public final class Main implements Callable<Integer> {
             }
             node.awaitTermination();
             return ExitCode.OK;
+        }
+    }
+
+    /**
+     * On {@code SIGHUP} the node reads its certificate, private key and trusted roots again, as
+     * KurrentDB does (and as {@code POST /admin/reloadconfig} does); without a handler the JVM
+     * would exit on the signal. Where the JVM cannot handle it (not Linux, or {@code -Xrs}), the
+     * HTTP endpoint remains.
+     */
+    private static void handleReloadSignal(CompletableFuture<CairnServer> started) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("cairn-reload").start(() -> {
+                if (!started.isDone() || started.isCompletedExceptionally()) {
+                    LoggerFactory.getLogger(Main.class).info("SIGHUP ignored: the node is not serving yet");
+                    return;
+                }
+                CairnServer node = started.join();
+                LoggerFactory.getLogger(Main.class).info("reloading the node's configuration: SIGHUP received");
+                try {
+                    if (node.reloadCertificates().isEmpty()) {
+                        LoggerFactory.getLogger(Main.class).info("nothing to reload: the node serves plain text");
+                    }
+                } catch (IllegalArgumentException e) {
+                    // NodeTls logged why; the node serves what it served
+                }
+            }));
+        } catch (IllegalArgumentException e) {
+            LoggerFactory.getLogger(Main.class).warn("SIGHUP cannot be handled here ({}); reload the certificates "
+                    + "with POST /admin/reloadconfig", e.getMessage());
         }
     }
 

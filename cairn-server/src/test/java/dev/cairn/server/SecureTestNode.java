@@ -5,6 +5,7 @@ import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.security.Security;
 import dev.cairn.engine.security.SecurityOptions;
 import dev.cairn.server.security.LoginThrottle;
+import dev.cairn.server.tls.NodeTls;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
@@ -17,7 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class SecureTestNode implements AutoCloseable {
         Security security = Security.open(store, SecurityOptions.builder()
                 .passwordIterations(SecurityOptions.MIN_PASSWORD_ITERATIONS).build());
         CairnServer server = CairnServer.start(store, 0, options.maxAppendSize(), options.maxEventSize(),
-                certs.settings().load(Instant.now()), security, throttle);
+                NodeTls.load(certs.settings(), Clock.systemUTC()), security, throttle);
         return new SecureTestNode(server, security, certs);
     }
 

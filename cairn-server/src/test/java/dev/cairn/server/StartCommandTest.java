@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +196,40 @@ class StartCommandTest {
             assertThat(node.output()).contains("created the default user 'admin'")
                     .contains("the user 'admin' still has the default password 'changeit'")
                     .contains("the user 'ops' still has the default password 'changeit'");
+            node.process().destroy();
+            assertThat(node.awaitExit()).isZero();
+        } finally {
+            node.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void sighupReloadsTheCertificatesAndTheNodeGoesOn() throws Exception {
+        TestCerts certs = TestCerts.create(tmp.resolve("certs"));
+        Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0",
+                "--certificate-file", certs.nodeCertificate().toString(),
+                "--certificate-private-key-file", certs.nodeKey().toString(),
+                "--trusted-root-certificates-path", certs.caCertificate().toString());
+        try {
+            int port = node.awaitReady();
+            TestCerts renewed = TestCerts.create(tmp.resolve("renewed"));
+            Files.copy(renewed.nodeCertificate(), certs.nodeCertificate(), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(renewed.nodeKey(), certs.nodeKey(), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(renewed.caCertificate(), certs.caCertificate(), StandardCopyOption.REPLACE_EXISTING);
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(node.process().pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!node.output().contains("reloaded the certificates") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(node.output()).contains("SIGHUP received").contains("reloaded the certificates");
+            try (HttpClient https = HttpClient.newBuilder()
+                    .sslContext(dev.cairn.server.tls.TlsRoundTripTest.trusting(renewed.caCertificate())).build()) {
+                HttpResponse<Void> live = https.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(live.statusCode()).isEqualTo(204);
+            }
             node.process().destroy();
             assertThat(node.awaitExit()).isZero();
         } finally {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every gRPC call before it reaches a service, as KurrentDB does, and keeps the
- * caller's principal in the call's context ({@link CallPrincipal}).
+ * caller's principal in the call's context ({@link CallPrincipal}). The node's HTTP operations
+ * ({@code POST /admin/reloadconfig}) pass it too; they get refusals as HTTP statuses (401, 503)
+ * rather than gRPC ones.
  *
  * <ul>
  *   <li>An {@code authorization: Basic ...} header (the clients' default or per-call
@@ -76,7 +78,7 @@ public final class CallAuthentication implements DecoratingHttpServiceFunction {
             Credentials credentials = basic(header);
             if (credentials == null) {
                 LOG.warn("authentication failed from {}: the authorization header is not basic credentials", address);
-                return unauthenticated("Unauthenticated: only basic credentials are supported");
+                return unauthenticated(req, "Unauthenticated: only basic credentials are supported");
             }
             Duration delay = throttle.delayFor(address);
             return authenticate(delegate, ctx, req, delay, () -> security.login(credentials.login(),
@@ -110,13 +112,13 @@ public final class CallAuthentication implements DecoratingHttpServiceFunction {
         return HttpResponse.of(outcome.handleAsync((result, error) -> {
             if (error != null) {
                 LOG.error("authentication of {} from {} failed with an error", who, address, error);
-                return grpcError(14, "Unavailable: authentication failed with an error");
+                return refuse(req, 14, HttpStatus.SERVICE_UNAVAILABLE, "Unavailable: authentication failed with an error");
             }
             if (result instanceof LoginOutcome.Refused refused) {
                 int failures = throttled ? throttle.failed(address) : 0;
                 LOG.warn("authentication failed for {} from {}: {}{}", who, address, refused.reason(),
                         throttled ? " (" + failures + " recent failures from this address)" : "");
-                return unauthenticated("Unauthenticated: invalid credentials");
+                return unauthenticated(req, "Unauthenticated: invalid credentials");
             }
             if (throttled) {
                 throttle.succeeded(address);
@@ -182,14 +184,23 @@ public final class CallAuthentication implements DecoratingHttpServiceFunction {
         return null;
     }
 
-    private static HttpResponse unauthenticated(String message) {
-        return grpcError(16, message);
+    private static HttpResponse unauthenticated(HttpRequest req, String message) {
+        return refuse(req, 16, HttpStatus.UNAUTHORIZED, message);
     }
 
-    /** A gRPC "trailers-only" response: the status in the headers, no body. */
-    private static HttpResponse grpcError(int status, String message) {
+    /**
+     * A refusal in the request's protocol: for a gRPC call, a "trailers-only" response (the status
+     * in the headers, no body); for a plain HTTP request ({@code /admin/reloadconfig}), the HTTP
+     * status with the message as text.
+     */
+    private static HttpResponse refuse(HttpRequest req, int grpcStatus, HttpStatus httpStatus, String message) {
+        MediaType type = req.contentType();
+        // application/grpc, application/grpc+proto, application/grpc-web and the like
+        if (type == null || !type.type().equals("application") || !type.subtype().startsWith("grpc")) {
+            return HttpResponse.of(httpStatus, MediaType.PLAIN_TEXT_UTF_8, message);
+        }
         return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(GRPC).endOfStream(true)
-                .add("grpc-status", Integer.toString(status)).add("grpc-message", message).build());
+                .add("grpc-status", Integer.toString(grpcStatus)).add("grpc-message", message).build());
     }
 
     /** A login name as it may appear in the log: no control characters, bounded length. */

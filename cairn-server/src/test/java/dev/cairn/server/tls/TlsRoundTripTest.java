@@ -24,7 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -53,7 +53,7 @@ public class TlsRoundTripTest {
         CairnOptions options = CairnOptions.builder(dir.resolve("db")).segmentSize(8L << 20).maxEventSize(1L << 20)
                 .build();
         server = CairnServer.start(Cairn.open(options), 0, options.maxAppendSize(), options.maxEventSize(),
-                certs.settings().load(Instant.now()));
+                NodeTls.load(certs.settings(), Clock.systemUTC()));
     }
 
     @AfterAll
