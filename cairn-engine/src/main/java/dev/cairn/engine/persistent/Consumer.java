@@ -1,5 +1,6 @@
 package dev.cairn.engine.persistent;
 
+import dev.cairn.api.AccessDeniedException;
 import dev.cairn.api.ConsumerOptions;
 import dev.cairn.api.NackAction;
 import dev.cairn.api.PersistentSubscription;
@@ -108,7 +109,11 @@ final class Consumer implements PersistentSubscription {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
-            LOG.warn("persistent subscription {}: a consumer's listener failed; it leaves the group", group.key(), t);
+            if (t instanceof AccessDeniedException) {
+                LOG.info("persistent subscription {}: a consumer leaves the group: {}", group.key(), t.getMessage());
+            } else {
+                LOG.warn("persistent subscription {}: a consumer's listener failed; it leaves the group", group.key(), t);
+            }
             group.leave(this, t);
         } finally {
             try {

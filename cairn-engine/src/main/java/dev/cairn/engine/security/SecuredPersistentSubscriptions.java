@@ -9,6 +9,7 @@ import dev.cairn.api.PersistentSubscriptionListener;
 import dev.cairn.api.PersistentSubscriptionSettings;
 import dev.cairn.api.PersistentSubscriptions;
 import dev.cairn.api.Principal;
+import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
 import dev.cairn.engine.security.Authorizer.Operation;
 import dev.cairn.engine.security.Authorizer.StreamAccess;
@@ -21,7 +22,10 @@ import java.util.Optional;
  * administrators; listing and reading a group's statistics for any authenticated user; joining a
  * group as a consumer needs an authenticated user with the read right on the group's stream
  * ({@code $all} for a group on {@code $all}). Denied calls throw {@link AccessDeniedException}
- * and change nothing. Thread-safe.
+ * and change nothing. A consumer is checked again before each event it is given, so one whose
+ * read right is taken away (new {@code $acl} or {@code $settings}) leaves the group with
+ * {@link AccessDeniedException}, as a catch-up subscription ends; the event goes to another
+ * consumer or is retried, as when any consumer leaves. Thread-safe.
  */
 final class SecuredPersistentSubscriptions implements PersistentSubscriptions {
 
@@ -106,6 +110,19 @@ final class SecuredPersistentSubscriptions implements PersistentSubscriptions {
         if (source != null) {
             authorizer.checkStream(principal, StreamAccess.READ, source);
         }
-        return groups.subscribe(source, group, options, listener);
+        return groups.subscribe(source, group, options, listener == null ? null : new PersistentSubscriptionListener() {
+            @Override
+            public void onEvent(PersistentSubscription subscription, ResolvedEvent event, int retryCount) {
+                if (source != null) {
+                    authorizer.checkStream(principal, StreamAccess.READ, source); // the consumer leaves with it
+                }
+                listener.onEvent(subscription, event, retryCount);
+            }
+
+            @Override
+            public void onStopped(PersistentSubscription subscription, Throwable error) {
+                listener.onStopped(subscription, error);
+            }
+        });
     }
 }

@@ -8,8 +8,12 @@ import dev.cairn.api.Acl;
 import dev.cairn.api.AppendRecord;
 import dev.cairn.api.AppendRequest;
 import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsumerOptions;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.PersistentSubscription;
+import dev.cairn.api.PersistentSubscriptionListener;
+import dev.cairn.api.PersistentSubscriptionSettings;
 import dev.cairn.api.Principal;
 import dev.cairn.api.ReadAllOptions;
 import dev.cairn.api.ReadStreamOptions;
@@ -217,6 +221,49 @@ class AccessControlTest extends SecurityFixture {
         assertThatThrownBy(() -> asBob.subscribe(name("$audit"), "g", dev.cairn.api.ConsumerOptions.bufferSize(10),
                 ignore)).isInstanceOf(AccessDeniedException.class);
         assertThat(store.persistentSubscriptions().list()).hasSize(2);
+    }
+
+    @Test
+    void persistentConsumersLeaveWhenAccessIsTakenAwayAndTheirEventGoesToAnother() throws Exception {
+        Principal bob = user("bob");
+        security.as(security.authenticate("ops", "changeit")).persistentSubscriptions().createToStream(
+                name("guarded"), "g", PersistentSubscriptionSettings.defaults()
+                        .startFrom(PersistentSubscriptionSettings.StartFrom.Start.INSTANCE));
+        security.as(bob).append("guarded", StreamState.any(), event());
+
+        List<ResolvedEvent> bobs = new CopyOnWriteArrayList<>();
+        CompletableFuture<Throwable> bobStopped = new CompletableFuture<>();
+        PersistentSubscription asBob = security.as(bob).persistentSubscriptions().subscribe(name("guarded"), "g",
+                ConsumerOptions.bufferSize(10), new PersistentSubscriptionListener() {
+                    @Override
+                    public void onEvent(PersistentSubscription s, ResolvedEvent e, int retryCount) {
+                        bobs.add(e);
+                        s.ack(List.of(e.event().id()));
+                    }
+
+                    @Override
+                    public void onStopped(PersistentSubscription s, Throwable error) {
+                        bobStopped.complete(error);
+                    }
+                });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (bobs.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(bobs).hasSize(1);
+
+        security.as(admin).setStreamMetadata(name("guarded"), StreamState.any(),
+                StreamMetadata.EMPTY.withAcl(new Acl(List.of("$admins"), null, null, null, null)));
+        security.as(admin).append("guarded", StreamState.any(), EventData.json("Secret", "{}"));
+        assertThat(bobStopped.get(10, TimeUnit.SECONDS)).isInstanceOf(AccessDeniedException.class);
+        assertThat(bobs).hasSize(1);
+
+        CompletableFuture<ResolvedEvent> admins = new CompletableFuture<>();
+        PersistentSubscription asAdmin = security.as(admin).persistentSubscriptions().subscribe(name("guarded"), "g",
+                ConsumerOptions.bufferSize(10), (s, e, retryCount) -> admins.complete(e));
+        assertThat(admins.get(10, TimeUnit.SECONDS).event().type().value()).isEqualTo("Secret");
+        asAdmin.stop();
+        asBob.stop();
     }
 
     private static final class Listener implements SubscriptionListener {
