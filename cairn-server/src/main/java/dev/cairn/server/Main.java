@@ -6,14 +6,18 @@ import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.check.CheckReport;
 import dev.cairn.engine.check.StoreChecker;
+import dev.cairn.engine.log.LogBackup;
 import dev.cairn.engine.security.Security;
 import dev.cairn.engine.security.SecurityOptions;
 import dev.cairn.server.tls.NodeTls;
 import dev.cairn.server.tls.TlsSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +43,8 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An event-store database that speaks KurrentDB's protocol.",
-        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, CertsCommand.class, UsersCommand.class,
+        subcommands = {Main.StartCommand.class, Main.CheckCommand.class, Main.BackupCommand.class, CertsCommand.class,
+                UsersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -326,6 +331,61 @@ public final class Main implements Callable<Integer> {
             }
             out.println(report.faults().size() + (report.faults().size() == 1 ? " fault" : " faults"));
             return 1;
+        }
+    }
+
+    @Command(name = "backup",
+            description = "Copy a data directory's log into a new directory, while a node runs on it or not: "
+                    + "the copy opens as a store with every write acknowledged before the copy began.")
+    static final class BackupCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Option(names = "--db", required = true, paramLabel = "DIR", description = "The data directory to back up.")
+        Path dataDir;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Where to write the backup: a new or empty directory (never overwritten).")
+        Path target;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (!Files.isDirectory(dataDir)) {
+                err.println("cairn backup: no such directory: " + dataDir);
+                return ExitCode.USAGE;
+            }
+            Instant began = Instant.now();
+            LogBackup.Result copied;
+            CheckReport report;
+            try {
+                copied = LogBackup.copy(dataDir, target);
+                report = StoreChecker.checkLog(target);
+            } catch (FileAlreadyExistsException e) {
+                err.println("cairn backup: " + target + " is not empty; a backup never overwrites");
+                return 1;
+            } catch (IOException | CairnException e) {
+                err.println("cairn backup: " + e.getMessage());
+                return 1;
+            }
+            out.printf("copied %d segment%s (%,d MiB) of %s to %s: every write acknowledged before %s "
+                    + "(log position %d) is in it%n", copied.segments(), copied.segments() == 1 ? "" : "s",
+                    copied.bytes() >> 20, dataDir, target, began, copied.durableEnd());
+            if (!report.sound()) {
+                report.faults().forEach(err::println);
+                err.println("cairn backup: the copy is damaged; the source may be too: run cairn check on it");
+                return 1;
+            }
+            out.printf("checked the copy: %,d events in %,d batches%s%n", report.events(), report.batches(),
+                    report.tornTailAt() < 0 ? "" : ", then a write under way during the copy, which its first open "
+                            + "discards");
+            out.println("to restore, start a node on it: cairn start --db " + target
+                    + " (the first start builds the index from the log)");
+            return ExitCode.OK;
         }
     }
 }

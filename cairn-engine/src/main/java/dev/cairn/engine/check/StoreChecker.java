@@ -34,6 +34,18 @@ public final class StoreChecker {
     }
 
     public static CheckReport check(Path dataDir) throws IOException {
+        return check(dataDir, true);
+    }
+
+    /**
+     * As {@link #check(Path)}, of the log alone: for a directory without an index by design, such
+     * as a backup ({@code LogBackup}), whose first open builds one.
+     */
+    public static CheckReport checkLog(Path dataDir) throws IOException {
+        return check(dataDir, false);
+    }
+
+    private static CheckReport check(Path dataDir, boolean withIndex) throws IOException {
         if (!Files.isDirectory(dataDir.resolve("log"))) {
             throw new IOException("no Cairn store in " + dataDir + " (no log directory)");
         }
@@ -46,22 +58,22 @@ public final class StoreChecker {
                 return new CheckReport(0, 0, 0, 0, List.of(e.getMessage()), -1);
             }
             try (log) {
-                return check(dataDir, log);
+                return check(dataDir, log, withIndex);
             }
         }
     }
 
-    private static CheckReport check(Path dataDir, Log log) throws IOException {
+    private static CheckReport check(Path dataDir, Log log, boolean withIndex) throws IOException {
         List<String> faults = new ArrayList<>();
         long durable;
         try (Checkpoint checkpoint = Checkpoint.open(dataDir.resolve("log").resolve("checkpoint"))) {
             durable = checkpoint.read();
         }
         Path indexDir = dataDir.resolve("index");
-        if (!Files.isDirectory(indexDir)) {
+        if (withIndex && !Files.isDirectory(indexDir)) {
             faults.add("index directory " + indexDir + " is missing (it is rebuilt from the log on open)");
         }
-        try (StreamIndex index = Files.isDirectory(indexDir) ? StreamIndex.open(indexDir) : null) {
+        try (StreamIndex index = withIndex && Files.isDirectory(indexDir) ? StreamIndex.open(indexDir) : null) {
             long indexCheckpoint = index == null ? 0 : index.checkpoint();
             Map<String, StreamInfo> streams = new HashMap<>();
             long[] events = {0};
