@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import dev.cairn.api.EventStore;
 import dev.cairn.engine.security.Security;
+import dev.cairn.engine.streams.EmbeddedEventStore;
 import dev.cairn.server.grpc.CallLimits;
 import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
@@ -74,15 +75,17 @@ public final class CairnServer implements AutoCloseable {
     private final PersistentSubscriptionsService persistent;
 
     private final NodeTls tls;
+    private final NodeMetrics metrics;
 
     private CairnServer(EventStore store, Server server, StreamsService streams,
-            PersistentSubscriptionsService persistent, NodeTls tls, AtomicBoolean stopped) {
+            PersistentSubscriptionsService persistent, NodeTls tls, NodeMetrics metrics, AtomicBoolean stopped) {
         this.store = store;
         this.stopped = stopped;
         this.server = server;
         this.streams = streams;
         this.persistent = persistent;
         this.tls = tls;
+        this.metrics = metrics;
     }
 
     /**
@@ -136,6 +139,7 @@ public final class CairnServer implements AutoCloseable {
      */
     public static CairnServer start(EventStore store, int port, long maxAppendSize, long maxEventSize,
             NodeTls tls, Security security, LoginThrottle throttle, ServerLimits limits) {
+        NodeMetrics metrics = null;
         try {
             AtomicBoolean stopped = new AtomicBoolean();
             // the Shutdown operation stops the node, which exists only once the server has started
@@ -181,6 +185,11 @@ public final class CairnServer implements AutoCloseable {
             }
             DecoratingHttpServiceFunction authentication = security == null ? null
                     : new CallAuthentication(security, throttle != null ? throttle : LoginThrottle.defaults(Clock.systemUTC()));
+            NodeMetrics counted = new NodeMetrics(store);
+            metrics = counted;
+            if (store instanceof EmbeddedEventStore embedded) {
+                embedded.observeFlushes(counted.flushObserver());
+            }
             Server server = builder
                     .childChannelPipelineCustomizer(pipeline -> pipeline.addFirst(connections))
                     // no client reads them, and every response would carry both, encoded by the
@@ -190,7 +199,10 @@ public final class CairnServer implements AutoCloseable {
                     // beyond the soft limit calls are refused with a clear error; far beyond it,
                     // connections are closed outright so that a flood cannot exhaust the node
                     .maxNumConnections((int) Math.min(Integer.MAX_VALUE, 2L * limits.maxConnections()))
-                    .service(grpc, service -> authentication == null ? service : service.decorate(authentication))
+                    // counted outermost, so that refused calls count too
+                    .service(grpc, service -> (authentication == null ? service : service.decorate(authentication))
+                            .decorate(counted.grpcCalls()))
+                    .service("/metrics", counted.endpoint())
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     .service("/health/ready", new Readiness(store, stopped::get))
                     .route().post("/admin/reloadconfig").build(authentication == null ? new ReloadConfig(tls, null)
@@ -202,7 +214,7 @@ public final class CairnServer implements AutoCloseable {
                     .gracefulShutdownTimeout(Duration.ZERO, DRAIN_TIMEOUT)
                     .build();
             server.start().join();
-            CairnServer started = new CairnServer(store, server, streams, persistent, tls, stopped);
+            CairnServer started = new CairnServer(store, server, streams, persistent, tls, counted, stopped);
             node.complete(started);
             LOG.info("Cairn is ready: gRPC and HTTP on {} ({})", started.address(),
                     tls == null ? "plain text, --insecure" : "TLS");
@@ -213,6 +225,9 @@ public final class CairnServer implements AutoCloseable {
             return started;
         } catch (RuntimeException e) {
             store.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             throw e;
         }
     }
@@ -263,6 +278,7 @@ public final class CairnServer implements AutoCloseable {
         } finally {
             try {
                 store.close();
+                metrics.close();
                 LOG.info("Cairn stopped");
             } finally {
                 terminated.countDown();

@@ -52,6 +52,15 @@ public final class LogWriter {
         public boolean isEmpty() {
             return chunks.isEmpty();
         }
+
+        /** The bytes still to be written: all of them before {@link #flush}. */
+        public long size() {
+            long size = 0;
+            for (Chunk c : chunks) {
+                size += c.bytes.remaining();
+            }
+            return size;
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ import dev.cairn.api.Subscription;
 import dev.cairn.api.SubscriptionListener;
 import dev.cairn.engine.CairnOptions;
 import dev.cairn.engine.DirectoryLock;
+import dev.cairn.engine.FlushObserver;
 import dev.cairn.engine.index.StreamIndex;
 import dev.cairn.engine.index.StreamInfo;
 import dev.cairn.engine.log.Checkpoint;
@@ -465,6 +466,14 @@ public final class EmbeddedEventStore implements EventStore {
     /** The failure that stopped writes, or null while the store is healthy. */
     public CairnException writeFailure() {
         return writer.failure();
+    }
+
+    /**
+     * Tells {@code observer} of each group made durable from now on (one observer; null for none).
+     * For metrics: see {@link FlushObserver} for what it may do.
+     */
+    public void observeFlushes(FlushObserver observer) {
+        writer.observeFlushes(observer);
     }
 
     @Override

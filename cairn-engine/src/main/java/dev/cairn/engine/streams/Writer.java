@@ -3,6 +3,7 @@ package dev.cairn.engine.streams;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ErrorCode;
 import dev.cairn.api.StoreUnavailableException;
+import dev.cairn.engine.FlushObserver;
 import dev.cairn.engine.index.IndexUpdate;
 import dev.cairn.engine.index.RecentIds;
 import dev.cairn.engine.index.StreamIndex;
@@ -64,6 +65,7 @@ public final class Writer implements AutoCloseable {
     private final LogWriter logWriter;
     /** Requests not yet decided; the writer takes them only while it holds {@link #building}. */
     private final Queue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
+    private volatile FlushObserver flushObserver = FlushObserver.NONE;
     /** Whether the writer is parked waiting for a request, so that {@link #submit} wakes it. */
     private volatile boolean writerWaiting;
     /** Bounds the requests queued or in flight (back-pressure on callers). */
@@ -145,6 +147,11 @@ public final class Writer implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Told of each durable group; see {@link FlushObserver}. */
+    public void observeFlushes(FlushObserver observer) {
+        this.flushObserver = observer == null ? FlushObserver.NONE : observer;
     }
 
     /** Queues a request; blocks while too many are queued or in flight (back-pressure). */
@@ -360,7 +367,10 @@ public final class Writer implements AutoCloseable {
     private void sync(Group group) {
         try {
             if (!group.bytes.isEmpty()) {
+                long size = group.bytes.size();
+                long started = System.nanoTime();
                 long end = logWriter.flush(group.bytes);
+                flushObserver.flushed(group.events, size, System.nanoTime() - started, end);
                 Map<String, StreamInfo> changed = group.update.changedStreams();
                 group.update.commitGroup(end);
                 for (Map.Entry<String, StreamInfo> e : changed.entrySet()) {

@@ -1,0 +1,202 @@
+package dev.cairn.server;
+
+import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.logging.RequestLog;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.cairn.api.EventStore;
+import dev.cairn.engine.FlushObserver;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.distribution.TimeWindowMax;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's metrics in Prometheus' text format on {@code GET /metrics}, under KurrentDB's names
+ * where KurrentDB has the metric (so that its dashboards find them), the JVM's and the process's
+ * under Micrometer's usual names, and a few of Cairn's own under {@code cairn_}. See
+ * docs/reliability.md for the list.
+ *
+ * <p>The store tells it of each durable group ({@link FlushObserver}, on the sync thread: a few
+ * counter and max updates); gRPC calls are counted by a decorator ({@link #grpcCalls()}) when they
+ * end. Thread-safe.
+ */
+final class NodeMetrics implements AutoCloseable {
+
+    /** KurrentDB reports its recent maxima over 16-20 s for a 15 s scrape interval; these cover 15-20 s. */
+    private static final long MAX_ROTATE_MILLIS = 5_000;
+    private static final int MAX_BUFFERS = 4;
+    private static final String MAX_RANGE = "15-20 seconds";
+
+    /** KurrentDB's buckets for gRPC method durations: decades from 1 µs to 10 s. */
+    private static final Duration[] DECADES = {Duration.ofNanos(1_000), Duration.ofNanos(10_000),
+            Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofSeconds(1), Duration.ofSeconds(10)};
+
+    /**
+     * The calls timed, by path: those that are one operation from request to answer. Reads (which
+     * may be subscriptions) and BatchAppend (one call for many appends) last as long as the
+     * client keeps them, so their duration says nothing of one operation.
+     */
+    private static final Map<String, String> TIMED = Map.of(
+            "/event_store.client.streams.Streams/Append", "append",
+            "/kurrentdb.protocol.v2.streams.StreamsService/AppendSession", "append",
+            "/kurrentdb.protocol.v2.streams.StreamsService/AppendRecords", "append",
+            "/event_store.client.streams.Streams/Delete", "delete",
+            "/event_store.client.streams.Streams/Tombstone", "tombstone");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    private final Counter eventsWritten;
+    private final Counter bytesWritten;
+    private final Timer flushes;
+    private final TimeWindowMax flushSizeMax;
+    private final TimeWindowMax flushDurationMax;
+    private volatile long durableEnd;
+
+    private final AtomicInteger currentCalls = new AtomicInteger();
+    private final Counter callsTotal;
+    private final Counter callsFailed;
+    private final Counter callsUnimplemented;
+    private final Counter callsDeadlineExceeded;
+    private final Map<String, Timer> succeeded;
+    private final Map<String, Timer> failed;
+
+    NodeMetrics(EventStore store) {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+
+        durableEnd = store.headPosition().commit();
+        Gauge.builder("kurrentdb.checkpoints", this, m -> m.durableEnd)
+                .description("The end of the durable log (KurrentDB's writer checkpoint), a log position")
+                .tags("name", "writer", "read", "non-flushed").register(registry);
+        eventsWritten = Counter.builder("kurrentdb.io.events").description("Events written")
+                .tag("activity", "written").register(registry);
+        bytesWritten = Counter.builder("kurrentdb.io.bytes").description("Bytes written to the log")
+                .tag("activity", "written").register(registry);
+        flushes = Timer.builder("cairn.writer.flush.duration")
+                .description("Write and fdatasync of one group of appends")
+                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
+                .register(registry);
+        flushSizeMax = new TimeWindowMax(Clock.SYSTEM, MAX_ROTATE_MILLIS, MAX_BUFFERS);
+        flushDurationMax = new TimeWindowMax(Clock.SYSTEM, MAX_ROTATE_MILLIS, MAX_BUFFERS);
+        Gauge.builder("kurrentdb.writer.flush.size.max", flushSizeMax, TimeWindowMax::poll)
+                .description("Recent maximum flush size in bytes").tag("range", MAX_RANGE).register(registry);
+        Gauge.builder("kurrentdb.writer.flush.duration.max", flushDurationMax, TimeWindowMax::poll)
+                .description("Recent maximum flush duration in seconds").baseUnit("seconds").tag("range", MAX_RANGE)
+                .register(registry);
+
+        Gauge.builder("kurrentdb.current.incoming.grpc.calls", currentCalls, AtomicInteger::get)
+                .description("gRPC calls started and not yet ended").register(registry);
+        callsTotal = calls("total");
+        callsFailed = calls("failed");
+        callsUnimplemented = calls("unimplemented");
+        callsDeadlineExceeded = calls("deadline-exceeded");
+        succeeded = timers("successful");
+        failed = timers("failed");
+    }
+
+    private Counter calls(String kind) {
+        return Counter.builder("kurrentdb.incoming.grpc.calls").description("gRPC calls, by outcome")
+                .tag("kind", kind).register(registry);
+    }
+
+    private Map<String, Timer> timers(String status) {
+        return Map.of("append", timer("append", status), "delete", timer("delete", status),
+                "tombstone", timer("tombstone", status));
+    }
+
+    private Timer timer(String activity, String status) {
+        return Timer.builder("kurrentdb.grpc.method.duration").description("gRPC calls from request to answer")
+                .tags("activity", activity, "status", status).serviceLevelObjectives(DECADES).register(registry);
+    }
+
+    /** Given to the store: called on its sync thread for each durable group. */
+    FlushObserver flushObserver() {
+        return (events, bytes, nanos, end) -> {
+            eventsWritten.increment(events);
+            bytesWritten.increment(bytes);
+            flushes.record(nanos, TimeUnit.NANOSECONDS);
+            flushSizeMax.record(bytes);
+            flushDurationMax.record(nanos / 1e9);
+            durableEnd = end;
+        };
+    }
+
+    /** Decorates the gRPC services: counts every call and times the ones in {@link #TIMED}. */
+    DecoratingHttpServiceFunction grpcCalls() {
+        return this::serveCounted;
+    }
+
+    private HttpResponse serveCounted(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
+            throws Exception {
+        long started = System.nanoTime();
+        currentCalls.incrementAndGet();
+        callsTotal.increment();
+        String activity = TIMED.get(ctx.path());
+        ctx.log().whenComplete().thenAccept(log -> ended(log, activity, started));
+        return delegate.serve(ctx, req);
+    }
+
+    private void ended(RequestLog log, String activity, long started) {
+        String status = grpcStatus(log);
+        boolean ok = "0".equals(status);
+        if (!ok) {
+            callsFailed.increment();
+            if ("12".equals(status)) {
+                callsUnimplemented.increment();
+            } else if ("4".equals(status)) {
+                callsDeadlineExceeded.increment();
+            }
+        }
+        if (activity != null) {
+            (ok ? succeeded : failed).get(activity).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        currentCalls.decrementAndGet(); // last: once it reads 0, every ended call is counted
+    }
+
+    /** The call's gRPC status code, from its trailers or (trailers-only answers) its headers; null if none. */
+    private static String grpcStatus(RequestLog log) {
+        HttpHeaders trailers = log.responseTrailers();
+        String status = trailers.get("grpc-status");
+        return status != null ? status : log.responseHeaders().get("grpc-status");
+    }
+
+    /** {@code GET /metrics}. */
+    HttpService endpoint() {
+        return (ctx, req) -> HttpResponse.of(HttpStatus.OK,
+                MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape());
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

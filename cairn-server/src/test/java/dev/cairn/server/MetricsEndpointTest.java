@@ -1,0 +1,114 @@
+package dev.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.protocol.operations.OperationsGrpc;
+import dev.cairn.protocol.operations.StartScavengeReq;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.kurrent.dbclient.AppendToStreamOptions;
+import io.kurrent.dbclient.EventDataBuilder;
+import io.kurrent.dbclient.StreamState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /metrics}: what a node did shows up under KurrentDB's metric names, in Prometheus'
+ * text format (events and bytes written, the writer checkpoint, gRPC calls by outcome, append and
+ * delete durations), next to the JVM's.
+ */
+class MetricsEndpointTest {
+
+    @Test
+    void whatTheNodeDidShowsUpUnderKurrentDbsNames(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            for (int i = 0; i < 3; i++) {
+                node.client.appendToStream("metered", EventDataBuilder.json("Metered",
+                        "{}".getBytes(StandardCharsets.UTF_8)).build(),
+                        EventDataBuilder.json("Metered", "{}".getBytes(StandardCharsets.UTF_8)).build()).get();
+            }
+            assertThatThrownBy(() -> node.client.appendToStream("metered",
+                    AppendToStreamOptions.get().streamState(StreamState.noStream()),
+                    EventDataBuilder.json("Metered", "{}".getBytes(StandardCharsets.UTF_8)).build()).get())
+                    .isInstanceOf(ExecutionException.class);
+            node.client.deleteStream("metered").get();
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+            try {
+                assertThatThrownBy(() -> OperationsGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .startScavenge(StartScavengeReq.getDefaultInstance()))
+                        .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNIMPLEMENTED");
+            } finally {
+                channel.shutdownNow();
+            }
+
+            String metrics = settled(node);
+            // three appends of two events, and the delete's metadata event
+            assertThat(value(metrics, "kurrentdb_io_events_total{activity=\"written\"}")).isEqualTo(7);
+            assertThat(value(metrics, "kurrentdb_io_bytes_total{activity=\"written\"}")).isGreaterThan(7 * 50);
+            assertThat(value(metrics, "kurrentdb_checkpoints{name=\"writer\",read=\"non-flushed\"}"))
+                    .isEqualTo(node.server.store().headPosition().commit());
+            assertThat(value(metrics, "kurrentdb_writer_flush_size_max{range=\"15-20 seconds\"}")).isPositive();
+            assertThat(value(metrics, "cairn_writer_flush_duration_seconds_count")).isEqualTo(4);
+            // the wrong-expected-version answer is an answer, not a failed call
+            assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_count{activity=\"append\","
+                    + "status=\"successful\"}")).isEqualTo(4);
+            assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_bucket{activity=\"append\","
+                    + "status=\"successful\",le=\"10.0\"}")).isEqualTo(4);
+            assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_count{activity=\"delete\","
+                    + "status=\"successful\"}")).isEqualTo(1);
+            assertThat(value(metrics, "kurrentdb_incoming_grpc_calls_total{kind=\"unimplemented\"}")).isEqualTo(1);
+            assertThat(value(metrics, "kurrentdb_incoming_grpc_calls_total{kind=\"failed\"}")).isEqualTo(1);
+            assertThat(value(metrics, "kurrentdb_incoming_grpc_calls_total{kind=\"total\"}")).isGreaterThanOrEqualTo(6);
+            assertThat(value(metrics, "kurrentdb_current_incoming_grpc_calls")).isZero();
+            assertThat(metrics).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+        }
+    }
+
+    /**
+     * A scrape once the calls above have all ended for the node too: a call is counted when its
+     * log completes, which can be just after the client has its answer.
+     */
+    private static String settled(TestNode node) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String metrics = scrape(node);
+        while (System.nanoTime() < deadline && (!metrics.contains("\nkurrentdb_current_incoming_grpc_calls 0.0\n")
+                || !metrics.contains("\nkurrentdb_incoming_grpc_calls_total{kind=\"unimplemented\"} 1.0\n")
+                || !metrics.contains("kurrentdb_grpc_method_duration_seconds_count{activity=\"delete\","
+                        + "status=\"successful\"} 1\n"))) {
+            Thread.sleep(20);
+            metrics = scrape(node);
+        }
+        return metrics;
+    }
+
+    private static String scrape(TestNode node) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+            return response.body();
+        }
+    }
+
+    /** The value of one time series, as a long. */
+    private static long value(String metrics, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("%s in:%n%s", series, metrics).isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+}
