@@ -6,8 +6,6 @@ import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,25 +23,6 @@ class BackupCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run cairn(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void aBackupOfAServingNodeStartsAsANodeWithWhatWasWritten() throws Exception {
         Path db = tmp.resolve("db");
@@ -57,13 +36,13 @@ class BackupCommandTest {
                 written.add(event);
             }
 
-            Run run = cairn("backup", "--db", db.toString(), "--out", backup.toString());
+            CommandRun run = CommandRun.of("backup", "--db", db.toString(), "--out", backup.toString());
             assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
             assertThat(run.out()).contains("copied 1 segment (8 MiB)").contains("is in it")
                     .contains("checked the copy: 50 events in 50 batches")
                     .contains("cairn start --db " + backup);
 
-            Run again = cairn("backup", "--db", db.toString(), "--out", backup.toString());
+            CommandRun again = CommandRun.of("backup", "--db", db.toString(), "--out", backup.toString());
             assertThat(again.exitCode()).isEqualTo(1);
             assertThat(again.err()).contains("is not empty; a backup never overwrites");
         }
@@ -78,10 +57,10 @@ class BackupCommandTest {
 
     @Test
     void aDirectoryThatDoesNotExistIsAUsageError() {
-        Run run = cairn("backup", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("b").toString());
+        CommandRun run = CommandRun.of("backup", "--db", tmp.resolve("nothing").toString(), "--out", tmp.resolve("b").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no such directory");
-        Run noLog = cairn("backup", "--db", tmp.toString(), "--out", tmp.resolve("b").toString());
+        CommandRun noLog = CommandRun.of("backup", "--db", tmp.toString(), "--out", tmp.resolve("b").toString());
         assertThat(noLog.exitCode()).isEqualTo(1);
         assertThat(noLog.err()).contains("no Cairn store in");
     }

@@ -3,9 +3,6 @@ package dev.cairn.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.tls.PemFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,25 +21,6 @@ class CertsCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run cairn(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void createsACaAndANodeCertificateItSigned() throws Exception {
@@ -74,7 +52,7 @@ class CertsCommandTest {
     @Test
     void createsAUserCertificateForClientAuthentication() throws Exception {
         TestCerts certs = TestCerts.create(tmp);
-        Run run = cairn("certs", "create-user", "--ca-dir", tmp.resolve("ca").toString(), "--out",
+        CommandRun run = CommandRun.of("certs", "create-user", "--ca-dir", tmp.resolve("ca").toString(), "--out",
                 tmp.resolve("users").toString(), "--name", "alice");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("user-alice.crt");
@@ -90,7 +68,7 @@ class CertsCommandTest {
         TestCerts.create(tmp);
         String before = Files.readString(tmp.resolve("ca/ca.key"));
 
-        Run again = cairn("certs", "create-ca", "--out", tmp.resolve("ca").toString());
+        CommandRun again = CommandRun.of("certs", "create-ca", "--out", tmp.resolve("ca").toString());
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("exists already");
         assertThat(Files.readString(tmp.resolve("ca/ca.key"))).isEqualTo(before);
@@ -98,17 +76,17 @@ class CertsCommandTest {
 
     @Test
     void refusesWhatItCannotDo() {
-        Run noCa = cairn("certs", "create-node", "--ca-dir", tmp.resolve("nowhere").toString(), "--out",
+        CommandRun noCa = CommandRun.of("certs", "create-node", "--ca-dir", tmp.resolve("nowhere").toString(), "--out",
                 tmp.resolve("node").toString(), "--ip", "127.0.0.1");
         assertThat(noCa.exitCode()).isEqualTo(2);
         assertThat(noCa.err()).contains("does not exist").contains("cairn certs create-ca");
         assertThat(tmp.resolve("node")).doesNotExist();
 
-        Run noNames = cairn("certs", "create-node", "--ca-dir", tmp.toString(), "--out", tmp.toString());
+        CommandRun noNames = CommandRun.of("certs", "create-node", "--ca-dir", tmp.toString(), "--out", tmp.toString());
         assertThat(noNames.exitCode()).isEqualTo(2);
         assertThat(noNames.err()).contains("--ip or --dns");
 
-        Run badIp = cairn("certs", "create-node", "--ca-dir", tmp.toString(), "--out", tmp.toString(),
+        CommandRun badIp = CommandRun.of("certs", "create-node", "--ca-dir", tmp.toString(), "--out", tmp.toString(),
                 "--ip", "example.com");
         assertThat(badIp.exitCode()).isEqualTo(2);
         assertThat(badIp.err()).contains("not an IP address");

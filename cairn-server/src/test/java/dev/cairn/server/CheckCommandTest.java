@@ -7,9 +7,7 @@ import dev.cairn.api.EventStore;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.log.Checkpoint;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -32,25 +30,6 @@ class CheckCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run check(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     private Path store() {
         Path dir = tmp.resolve("db");
         try (EventStore store = Cairn.open(dir)) {
@@ -65,7 +44,7 @@ class CheckCommandTest {
     @Test
     void cleanStoreExitsZero() {
         Path dir = store();
-        Run run = check("check", "--db", dir.toString());
+        CommandRun run = CommandRun.of("check", "--db", dir.toString());
         assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isZero();
         assertThat(run.out()).contains("40 events").contains("clean");
     }
@@ -81,7 +60,7 @@ class CheckCommandTest {
         try (FileChannel ch = FileChannel.open(dir.resolve("log").resolve("00000000.seg"), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap("a batch cut off by a crash".getBytes(StandardCharsets.US_ASCII)), end);
         }
-        Run run = check("check", "--db", dir.toString());
+        CommandRun run = CommandRun.of("check", "--db", dir.toString());
         assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isZero();
         assertThat(run.out()).contains("40 events").contains("note: log ends with a torn batch at position " + end)
                 .contains("the next open discards it").contains("sound: no damage").doesNotContain("fault");
@@ -97,7 +76,7 @@ class CheckCommandTest {
             b.put(0, (byte) (b.get(0) ^ 0x10));
             ch.write(b.flip(), FIRST_RECORD + 30);
         }
-        Run run = check("check", "--db", dir.toString());
+        CommandRun run = CommandRun.of("check", "--db", dir.toString());
         assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isEqualTo(1);
         assertThat(run.out()).contains("00000000.seg").contains("at offset " + FIRST_RECORD).contains("1 fault");
     }
@@ -108,7 +87,7 @@ class CheckCommandTest {
         try (FileChannel ch = FileChannel.open(dir.resolve("log").resolve("00000000.seg"), StandardOpenOption.WRITE)) {
             ch.truncate(4096);
         }
-        Run run = check("check", "--db", dir.toString());
+        CommandRun run = CommandRun.of("check", "--db", dir.toString());
         assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isEqualTo(1);
         assertThat(run.out()).contains("00000000.seg").contains("4096 bytes");
     }
@@ -116,7 +95,7 @@ class CheckCommandTest {
     @Test
     void missingDirectoryExitsTwo() {
         Path missing = tmp.resolve("no-such-db");
-        Run run = check("check", "--db", missing.toString());
+        CommandRun run = CommandRun.of("check", "--db", missing.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no such directory").contains(missing.toString());
         assertThat(missing).doesNotExist();
@@ -124,13 +103,13 @@ class CheckCommandTest {
 
     @Test
     void missingDbOptionIsAUsageError() {
-        assertThat(check("check").exitCode()).isEqualTo(2);
+        assertThat(CommandRun.of("check").exitCode()).isEqualTo(2);
     }
 
     @Test
     void directoryThatIsNotAStoreIsNotCleanAndNotCreated() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        Run run = check("check", "--db", empty.toString());
+        CommandRun run = CommandRun.of("check", "--db", empty.toString());
         assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isNotZero();
         assertThat(empty.resolve("log")).doesNotExist();
     }

@@ -171,23 +171,30 @@ class StartCommandTest {
         assertThat(tmp.resolve("db")).doesNotExist();
     }
 
-    @Test
-    void withCertificatesItServesTls() throws Exception {
-        TestCerts certs = TestCerts.create(tmp.resolve("certs"));
-        Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0",
+    private Node startWithCertificates(TestCerts certs) throws IOException {
+        return Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0",
                 "--certificate-file", certs.nodeCertificate().toString(),
                 "--certificate-private-key-file", certs.nodeKey().toString(),
                 "--trusted-root-certificates-path", certs.caCertificate().toString());
+    }
+
+    /** {@code GET /health/live} over HTTPS, trusting {@code ca}: the status. */
+    private static int liveOverTls(int port, Path ca) throws Exception {
+        try (HttpClient https = HttpClient.newBuilder()
+                .sslContext(dev.cairn.server.tls.TlsRoundTripTest.trusting(ca)).build()) {
+            return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
+    @Test
+    void withCertificatesItServesTls() throws Exception {
+        TestCerts certs = TestCerts.create(tmp.resolve("certs"));
+        Node node = startWithCertificates(certs);
         try {
             int port = node.awaitReady();
             assertThat(node.output()).contains("https://").contains("(TLS)");
-            try (HttpClient https = HttpClient.newBuilder()
-                    .sslContext(dev.cairn.server.tls.TlsRoundTripTest.trusting(certs.caCertificate())).build()) {
-                HttpResponse<Void> live = https.send(HttpRequest.newBuilder(
-                        URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                assertThat(live.statusCode()).isEqualTo(204);
-            }
+            assertThat(liveOverTls(port, certs.caCertificate())).isEqualTo(204);
             // no initial passwords were given: admin and ops have changeit, and the node says so
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!node.output().contains("'ops' still has the default password") && System.nanoTime() < deadline) {
@@ -206,10 +213,7 @@ class StartCommandTest {
     @Test
     void sighupReloadsTheCertificatesAndTheNodeGoesOn() throws Exception {
         TestCerts certs = TestCerts.create(tmp.resolve("certs"));
-        Node node = Node.start(tmp, "start", "--db", tmp.resolve("db").toString(), "--port", "0",
-                "--certificate-file", certs.nodeCertificate().toString(),
-                "--certificate-private-key-file", certs.nodeKey().toString(),
-                "--trusted-root-certificates-path", certs.caCertificate().toString());
+        Node node = startWithCertificates(certs);
         try {
             int port = node.awaitReady();
             TestCerts renewed = TestCerts.create(tmp.resolve("renewed"));
@@ -223,13 +227,7 @@ class StartCommandTest {
                 Thread.sleep(50);
             }
             assertThat(node.output()).contains("SIGHUP received").contains("reloaded the certificates");
-            try (HttpClient https = HttpClient.newBuilder()
-                    .sslContext(dev.cairn.server.tls.TlsRoundTripTest.trusting(renewed.caCertificate())).build()) {
-                HttpResponse<Void> live = https.send(HttpRequest.newBuilder(
-                        URI.create("https://127.0.0.1:" + port + "/health/live")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                assertThat(live.statusCode()).isEqualTo(204);
-            }
+            assertThat(liveOverTls(port, renewed.caCertificate())).isEqualTo(204);
             node.process().destroy();
             assertThat(node.awaitExit()).isZero();
         } finally {
