@@ -10,10 +10,16 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.PersistentSubscriptionInfo;
 import dev.cairn.engine.FlushObserver;
+import dev.cairn.engine.persistent.PersistentSubscriptionService;
+import dev.cairn.engine.streams.EmbeddedEventStore;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -25,9 +31,16 @@ import io.micrometer.core.instrument.distribution.TimeWindowMax;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's metrics in Prometheus' text format on {@code GET /metrics}, under KurrentDB's names
@@ -37,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The store tells it of each durable group ({@link FlushObserver}, on the sync thread: a few
  * counter and max updates); gRPC calls are counted by a decorator ({@link #grpcCalls()}) when they
- * end. Thread-safe.
+ * end; the persistent subscription groups are looked at on each scrape. Thread-safe.
  */
 final class NodeMetrics implements AutoCloseable {
 
@@ -81,6 +94,21 @@ final class NodeMetrics implements AutoCloseable {
     private final Map<String, Timer> succeeded;
     private final Map<String, Timer> failed;
 
+    /** The store's groups, looked at on each scrape; null when the store is not an embedded one. */
+    private final PersistentSubscriptionService persistent;
+    private final MultiGauge groupConnections;
+    private final MultiGauge groupParked;
+    private final MultiGauge groupInFlight;
+    private final MultiGauge groupLastKnownNumber;
+    private final MultiGauge groupLastKnownPosition;
+    private final MultiGauge groupCheckpointedNumber;
+    private final MultiGauge groupCheckpointedPosition;
+    /** Events each group sent, by the group's tags: counters come and go with the groups. */
+    private final Map<Tags, ItemsProcessed> itemsProcessed = new HashMap<>();
+
+    private record ItemsProcessed(AtomicLong total, FunctionCounter counter) {
+    }
+
     NodeMetrics(EventStore store) {
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -120,6 +148,87 @@ final class NodeMetrics implements AutoCloseable {
         callsDeadlineExceeded = calls("deadline-exceeded");
         succeeded = timers("successful");
         failed = timers("failed");
+
+        persistent = store instanceof EmbeddedEventStore embedded
+                && embedded.persistentSubscriptions() instanceof PersistentSubscriptionService service ? service : null;
+        groupConnections = groupGauge("connections", "Consumers connected");
+        groupParked = groupGauge("parked.messages", "Events in the parked-message stream, not yet replayed");
+        groupInFlight = groupGauge("in.flight.messages", "Events sent and not yet acknowledged");
+        groupLastKnownNumber = groupGauge("last.known.event.number", "Last event read from the stream");
+        groupLastKnownPosition = groupGauge("last.known.event.commit.position", "Last event read from $all");
+        groupCheckpointedNumber = groupGauge("checkpointed.event.number", "Last checkpointed event of the stream");
+        groupCheckpointedPosition = groupGauge("checkpointed.event.commit.position", "Last checkpointed event of $all");
+    }
+
+    private MultiGauge groupGauge(String name, String description) {
+        return MultiGauge.builder("kurrentdb.persistent.sub." + name).description(description).register(registry);
+    }
+
+    /**
+     * Sets the persistent-subscription meters from the groups as they are now: KurrentDB's
+     * {@code kurrentdb_persistent_sub_*}, one time series per group. Looks without ending the
+     * groups' measurement periods, which {@code GetInfo} reports.
+     */
+    private synchronized void refreshGroups() {
+        List<PersistentSubscriptionInfo> groups;
+        try {
+            groups = persistent == null ? List.of() : persistent.snapshot();
+        } catch (RuntimeException e) {
+            groups = List.of(); // the store is closing
+        }
+        List<MultiGauge.Row<?>> connections = new ArrayList<>();
+        List<MultiGauge.Row<?>> parked = new ArrayList<>();
+        List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
+        List<MultiGauge.Row<?>> lastKnownNumber = new ArrayList<>();
+        List<MultiGauge.Row<?>> lastKnownPosition = new ArrayList<>();
+        List<MultiGauge.Row<?>> checkpointedNumber = new ArrayList<>();
+        List<MultiGauge.Row<?>> checkpointedPosition = new ArrayList<>();
+        Set<Tags> present = new HashSet<>();
+        for (PersistentSubscriptionInfo g : groups) {
+            Tags tags = Tags.of("event_stream_id", g.source().value(), "group_name", g.group());
+            present.add(tags);
+            connections.add(MultiGauge.Row.of(tags, g.connections().size()));
+            parked.add(MultiGauge.Row.of(tags, g.parkedMessageCount()));
+            inFlight.add(MultiGauge.Row.of(tags, g.totalInFlightMessages()));
+            boolean all = g.source().isAll();
+            addPosition(all ? lastKnownPosition : lastKnownNumber, tags, g.lastKnownEventPosition());
+            addPosition(all ? checkpointedPosition : checkpointedNumber, tags, g.lastCheckpointedEventPosition());
+            itemsProcessed.computeIfAbsent(tags, t -> {
+                AtomicLong total = new AtomicLong();
+                return new ItemsProcessed(total, FunctionCounter.builder("kurrentdb.persistent.sub.items.processed",
+                        total, AtomicLong::get).description("Events sent to consumers").tags(t).register(registry));
+            }).total().set(g.totalItems());
+        }
+        for (var it = itemsProcessed.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!present.contains(e.getKey())) {
+                registry.remove(e.getValue().counter());
+                it.remove();
+            }
+        }
+        groupConnections.register(connections, true);
+        groupParked.register(parked, true);
+        groupInFlight.register(inFlight, true);
+        groupLastKnownNumber.register(lastKnownNumber, true);
+        groupLastKnownPosition.register(lastKnownPosition, true);
+        groupCheckpointedNumber.register(checkpointedNumber, true);
+        groupCheckpointedPosition.register(checkpointedPosition, true);
+    }
+
+    /**
+     * A group's position as a number: a stream revision ({@code 5}) or the commit position of
+     * {@code $all} ({@code C:123/P:123}); nothing when the group has none yet.
+     */
+    private static void addPosition(List<MultiGauge.Row<?>> rows, Tags tags, String position) {
+        if (position == null || position.isEmpty()) {
+            return;
+        }
+        try {
+            String number = position.startsWith("C:") ? position.substring(2, position.indexOf('/')) : position;
+            rows.add(MultiGauge.Row.of(tags, Long.parseLong(number)));
+        } catch (RuntimeException e) {
+            // not a form the groups write: left out rather than reported wrong
+        }
     }
 
     private Counter calls(String kind) {
@@ -190,8 +299,12 @@ final class NodeMetrics implements AutoCloseable {
 
     /** {@code GET /metrics}. */
     HttpService endpoint() {
-        return (ctx, req) -> HttpResponse.of(HttpStatus.OK,
-                MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape());
+        // a scrape may read the parked-message streams' lengths: off the event loop
+        return (ctx, req) -> HttpResponse.of(CompletableFuture.supplyAsync(() -> {
+            refreshGroups();
+            return HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                    registry.scrape());
+        }, ctx.blockingTaskExecutor()));
     }
 
     @Override

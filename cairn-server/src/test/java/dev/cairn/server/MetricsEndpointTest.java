@@ -3,6 +3,13 @@ package dev.cairn.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.api.ConsumerOptions;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.PersistentSubscription;
+import dev.cairn.api.PersistentSubscriptionSettings;
+import dev.cairn.api.ResolvedEvent;
+import dev.cairn.api.StreamName;
 import dev.cairn.protocol.operations.OperationsGrpc;
 import dev.cairn.protocol.operations.StartScavengeReq;
 import io.grpc.ManagedChannel;
@@ -17,6 +24,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,6 +82,44 @@ class MetricsEndpointTest {
             assertThat(value(metrics, "kurrentdb_incoming_grpc_calls_total{kind=\"total\"}")).isGreaterThanOrEqualTo(6);
             assertThat(value(metrics, "kurrentdb_current_incoming_grpc_calls")).isZero();
             assertThat(metrics).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+        }
+    }
+
+    @Test
+    void persistentSubscriptionGroupsShowUpWithoutDisturbingTheirStatistics(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            EventStore store = node.server.store();
+            StreamName stream = StreamName.of("orders-ps");
+            store.persistentSubscriptions().createToStream(stream, "billing", PersistentSubscriptionSettings.defaults()
+                    .startFrom(PersistentSubscriptionSettings.StartFrom.Start.INSTANCE));
+            store.append("orders-ps", dev.cairn.api.StreamState.any(), EventData.json("Placed", "{}"),
+                    EventData.json("Placed", "{}"), EventData.json("Placed", "{}"));
+            List<ResolvedEvent> received = new CopyOnWriteArrayList<>();
+            PersistentSubscription consumer = store.persistentSubscriptions().subscribe(stream, "billing",
+                    ConsumerOptions.bufferSize(10), (s, e, retryCount) -> {
+                        received.add(e);
+                        s.ack(List.of(e.event().id()));
+                    });
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (received.size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(received).hasSize(3);
+                String tags = "{event_stream_id=\"orders-ps\",group_name=\"billing\"}";
+                String metrics = scrape(node);
+                assertThat(value(metrics, "kurrentdb_persistent_sub_connections" + tags)).isEqualTo(1);
+                assertThat(value(metrics, "kurrentdb_persistent_sub_items_processed_total" + tags)).isEqualTo(3);
+                assertThat(value(metrics, "kurrentdb_persistent_sub_last_known_event_number" + tags)).isEqualTo(2);
+                assertThat(value(metrics, "kurrentdb_persistent_sub_parked_messages" + tags)).isZero();
+                scrape(node);
+                assertThat(store.persistentSubscriptions().getInfo(stream, "billing").orElseThrow()
+                        .countSinceLastMeasurement()).as("scrapes end no measurement period").isEqualTo(3);
+            } finally {
+                consumer.stop();
+            }
+            store.persistentSubscriptions().delete(stream, "billing");
+            assertThat(scrape(node)).doesNotContain("group_name=\"billing\"");
         }
     }
 

@@ -241,6 +241,16 @@ public final class PersistentSubscriptionService implements PersistentSubscripti
         return groups.values().stream().map(SubscriptionGroup::info).toList();
     }
 
+    /**
+     * Every group as {@link #list()} reports it, without ending a measurement period, so that
+     * looking (metrics) does not change the per-second figures {@code GetInfo} and {@code List}
+     * report.
+     */
+    public List<PersistentSubscriptionInfo> snapshot() {
+        requireOpen();
+        return groups.values().stream().map(g -> g.info(false)).toList();
+    }
+
     @Override
     public List<PersistentSubscriptionInfo> list(StreamName source) {
         Objects.requireNonNull(source, "source");

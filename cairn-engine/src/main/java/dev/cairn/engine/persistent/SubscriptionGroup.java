@@ -616,6 +616,17 @@ final class SubscriptionGroup {
     }
 
     PersistentSubscriptionInfo info() {
+        return info(true);
+    }
+
+    /**
+     * The group's settings and statistics.
+     *
+     * @param measure whether this report ends a measurement period (KurrentDB's GetInfo and List
+     *     do: the per-second and since-last figures are since the previous report); metrics look
+     *     without ending one
+     */
+    PersistentSubscriptionInfo info(boolean measure) {
         long parkedCount;
         try {
             parkedCount = parked.count();
@@ -630,15 +641,19 @@ final class SubscriptionGroup {
             int totalInFlight = 0;
             for (Consumer c : consumers) {
                 long since = c.totalItems - c.measuredItems;
-                c.measuredItems = c.totalItems;
+                if (measure) {
+                    c.measuredItems = c.totalItems;
+                }
                 totalInFlight += c.inFlight;
                 connections.add(new PersistentSubscriptionInfo.Connection(c.options.from(), c.options.username(),
                         (int) (since * 1000 / elapsed), c.totalItems, since, c.availableSlots(), c.inFlight,
                         c.options.connectionName()));
             }
             long since = totalItems - measuredItems;
-            measuredItems = totalItems;
-            measuredMillis = now;
+            if (measure) {
+                measuredItems = totalItems;
+                measuredMillis = now;
+            }
             String status = fault != null ? "Faulted" : live ? "Live" : "Behind";
             if (replay != null) {
                 status += ", ReplayingParkedMessages";
