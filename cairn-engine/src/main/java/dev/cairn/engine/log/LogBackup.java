@@ -51,7 +51,9 @@ public final class LogBackup {
      *
      * @param target a directory that does not exist or is empty; created with its parents
      * @throws FileAlreadyExistsException when {@code target} holds anything
-     * @throws IOException when {@code dataDir} holds no log, or reading or writing fails
+     * @throws IOException when {@code dataDir} holds no log, or reading or writing fails; what
+     *     the copy had written is removed again (and {@code target}, if the copy created it), so
+     *     that no half backup is left to be mistaken for one
      */
     public static Result copy(Path dataDir, Path target) throws IOException {
         Path log = dataDir.resolve("log");
@@ -78,27 +80,53 @@ public final class LogBackup {
             throw new IOException("the checkpoint of " + log + " is at position " + durableEnd + ", in segment "
                     + Segment.fileName(last) + ", but the log has " + segments.size() + " segments");
         }
+        boolean createdTarget = !Files.exists(target);
         Path targetLog = target.resolve("log");
         Files.createDirectories(targetLog);
-        long bytes = 0;
-        for (int i = 0; i <= last; i++) {
-            Path from = segments.get(i);
-            if (!from.getFileName().toString().equals(Segment.fileName(i))) {
-                throw new IOException("log segment " + Segment.fileName(i) + " is missing from " + log);
+        try {
+            long bytes = 0;
+            for (int i = 0; i <= last; i++) {
+                Path from = segments.get(i);
+                if (!from.getFileName().toString().equals(Segment.fileName(i))) {
+                    throw new IOException("log segment " + Segment.fileName(i) + " is missing from " + log);
+                }
+                bytes += copyFile(from, targetLog.resolve(Segment.fileName(i)));
             }
-            bytes += copyFile(from, targetLog.resolve(Segment.fileName(i)));
-        }
-        try (FileChannel out = FileChannel.open(targetLog.resolve("checkpoint"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer value = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, durableEnd);
-            while (value.hasRemaining()) {
-                out.write(value);
+            try (FileChannel out = FileChannel.open(targetLog.resolve("checkpoint"), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer value = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, durableEnd);
+                while (value.hasRemaining()) {
+                    out.write(value);
+                }
+                out.force(true);
             }
-            out.force(true);
+            LogFiles.fsyncDirectory(targetLog);
+            LogFiles.fsyncDirectory(target);
+            return new Result(durableEnd, (int) last + 1, bytes);
+        } catch (IOException | RuntimeException e) {
+            removeCopy(targetLog, createdTarget ? target : null, e);
+            throw e;
         }
-        LogFiles.fsyncDirectory(targetLog);
-        LogFiles.fsyncDirectory(target);
-        return new Result(durableEnd, (int) last + 1, bytes);
+    }
+
+    /** Removes a failed copy's files (only those this copy wrote), then the directories it made. */
+    private static void removeCopy(Path targetLog, Path createdTarget, Exception failure) {
+        try {
+            try (Stream<Path> files = Files.list(targetLog)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.matches("\\d{8}\\.seg") || name.equals("checkpoint")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            Files.delete(targetLog);
+            if (createdTarget != null) {
+                Files.delete(createdTarget);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**

@@ -97,6 +97,26 @@ class LiveBackupTest {
     }
 
     @Test
+    void aFailedBackupLeavesNoHalfBackupBehind() throws Exception {
+        Path db = dir.resolve("db");
+        try (EventStore store = Cairn.open(LogFixture.options(db))) {
+            LogFixture.writeBatches(store, new Random(9), 100); // a few segments
+        }
+        // a segment the copy cannot read, after one it has copied
+        Path second = LogFixture.segment(db, 1);
+        Files.delete(second);
+        Files.createDirectory(second);
+
+        Path fresh = dir.resolve("fresh");
+        assertThatThrownBy(() -> LogBackup.copy(db, fresh)).isInstanceOf(java.io.IOException.class);
+        assertThat(fresh).doesNotExist();
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> LogBackup.copy(db, empty)).isInstanceOf(java.io.IOException.class);
+        assertThat(empty).isEmptyDirectory();
+    }
+
+    @Test
     void aBackupNeverOverwrites() throws Exception {
         Path db = dir.resolve("db");
         try (EventStore store = Cairn.open(LogFixture.options(db))) {
