@@ -85,7 +85,7 @@ public final class Log implements AutoCloseable {
                 String name = p.getFileName().toString();
                 if (name.endsWith(".seg.tmp")) {
                     Files.delete(p);
-                } else if (name.matches("\\d{8}\\.seg")) {
+                } else if (Segment.isFileName(name)) {
                     segments.add(p);
                 }
             }

@@ -9,7 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -115,7 +114,7 @@ public final class LogBackup {
             try (Stream<Path> files = Files.list(targetLog)) {
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
-                    if (name.matches("\\d{8}\\.seg") || name.equals("checkpoint")) {
+                    if (Segment.isFileName(name) || name.equals("checkpoint")) {
                         Files.delete(f);
                     }
                 }
@@ -143,11 +142,13 @@ public final class LogBackup {
         }
     }
 
-    /** The segment files, in index order, without leftover temporary files (unlike {@link Log#segmentFiles}). */
+    /**
+     * The segment files, in index order. Only lists: {@link Log#segmentFiles} also deletes leftover
+     * temporary files, which is not a backup's business in a directory a node may be using.
+     */
     private static List<Path> segments(Path log) throws IOException {
         try (Stream<Path> list = Files.list(log)) {
-            return new ArrayList<>(list.filter(p -> p.getFileName().toString().matches("\\d{8}\\.seg")).sorted()
-                    .toList());
+            return list.filter(p -> Segment.isFileName(p.getFileName().toString())).sorted().toList();
         }
     }
 

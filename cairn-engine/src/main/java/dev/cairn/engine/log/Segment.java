@@ -58,6 +58,11 @@ public final class Segment implements AutoCloseable {
         return String.format("%08d.seg", index);
     }
 
+    /** Whether {@code name} is a segment's file name ({@link #fileName}), not a temporary or other file. */
+    static boolean isFileName(String name) {
+        return name.length() == 12 && name.endsWith(".seg") && name.chars().limit(8).allMatch(Character::isDigit);
+    }
+
     /** Opens an existing segment file, verifying its header. */
     public static Segment open(Path path, long index, long expectedSize, ChannelFactory channels) throws IOException {
         FileChannel channel = channels.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
