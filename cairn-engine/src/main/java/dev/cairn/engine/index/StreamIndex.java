@@ -63,7 +63,7 @@ import org.rocksdb.WriteOptions;
 public final class StreamIndex implements AutoCloseable {
 
     static {
-        RocksDB.loadLibrary();
+        RocksDbLibrary.load();
     }
 
     private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
