@@ -26,10 +26,14 @@ import java.util.Objects;
  *     however old the events are
  * @param clock the time source for event timestamps and {@code $maxAge}
  * @param channels opens the log's files (tests inject faults here)
+ * @param standardProjections run KurrentDB's standard projections ({@code $by_category},
+ *     {@code $by_event_type}, {@code $streams}, {@code $stream_by_category}), which write links
+ *     to {@code $ce-}, {@code $et-}, {@code $streams} and {@code $category-} streams (default off,
+ *     as in KurrentDB)
  */
 public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,
         int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, int idempotencyWindow,
-        Clock clock, ChannelFactory channels) {
+        Clock clock, ChannelFactory channels, boolean standardProjections) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
     /**
@@ -70,6 +74,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
         private Clock clock = Clock.systemUTC();
         private ChannelFactory channels = ChannelFactory.DEFAULT;
+        private boolean standardProjections;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -125,6 +130,11 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             return this;
         }
 
+        public Builder standardProjections(boolean run) {
+            this.standardProjections = run;
+            return this;
+        }
+
         public CairnOptions build() {
             if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE || segmentSize % 4096 != 0) {
                 throw new InvalidArgumentException("segment size must be a multiple of 4096 between 256 KiB and 1 GiB, was "
@@ -147,7 +157,8 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
                         + " events, was " + idempotencyWindow);
             }
             return new CairnOptions(directory, segmentSize, maxAppendSize, maxEventSize, writeQueueCapacity,
-                    maxGroupSize, streamCacheSize, indexFlushEvents, idempotencyWindow, clock, channels);
+                    maxGroupSize, streamCacheSize, indexFlushEvents, idempotencyWindow, clock, channels,
+                    standardProjections);
         }
     }
 }

@@ -37,6 +37,7 @@ import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
 import dev.cairn.engine.log.RecordCodec;
 import dev.cairn.engine.persistent.PersistentSubscriptionService;
+import dev.cairn.engine.projections.StandardProjections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -70,6 +71,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final Subscriptions subscriptions;
     private final PersistentSubscriptionService persistent;
     private final SystemAccess system;
+    private volatile StandardProjections projections;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -94,7 +96,7 @@ public final class EmbeddedEventStore implements EventStore {
 
     /**
      * Opens the store described by {@code options}: lock, recover, replay, start the writer, then
-     * resume the persistent subscription groups.
+     * resume the persistent subscription groups and start the standard projections if asked.
      */
     public static EmbeddedEventStore open(CairnOptions options) {
         DirectoryLock lock = DirectoryLock.acquire(options.directory());
@@ -118,6 +120,9 @@ public final class EmbeddedEventStore implements EventStore {
         // groups resume once the store is whole: they read and write through it
         try {
             store.persistent.start();
+            if (options.standardProjections()) {
+                store.projections = StandardProjections.start(store, store.system);
+            }
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -139,6 +144,11 @@ public final class EmbeddedEventStore implements EventStore {
 
     public CairnOptions options() {
         return options;
+    }
+
+    /** The standard projections this store runs, or null when it runs none. */
+    public StandardProjections standardProjections() {
+        return projections;
     }
 
     /** Stored state and reserved writes for the engine's own subsystems (security); checks no access. */
@@ -481,7 +491,11 @@ public final class EmbeddedEventStore implements EventStore {
         if (closed) {
             return;
         }
-        // persistent subscriptions write their final checkpoints, so they stop while writes still work
+        // projections and persistent subscriptions write as they stop, so they stop while writes still work
+        StandardProjections running = projections;
+        if (running != null) {
+            running.close();
+        }
         persistent.close();
         closed = true;
         writer.close();

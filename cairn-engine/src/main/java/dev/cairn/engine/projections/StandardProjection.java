@@ -1,0 +1,230 @@
+package dev.cairn.engine.projections;
+
+import dev.cairn.api.ContentType;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventType;
+import dev.cairn.api.Position;
+import dev.cairn.api.StreamMetadata;
+import dev.cairn.api.StreamName;
+import dev.cairn.engine.streams.MetadataCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * KurrentDB's standard (system) projections: each reads {@code $all} and writes links that index
+ * it by category, event type or stream. The rules are KurrentDB's, event for event:
+ *
+ * <ul>
+ *   <li>Events of system streams (names starting with {@code $}) are not looked at, except those of
+ *       the metadata stream ({@code $$name}) of a non-system stream, which is how a soft delete
+ *       ({@code $tb} set to the largest revision) is seen. A tombstone is the {@code $streamDeleted}
+ *       event in the stream itself.
+ *   <li>A stream's category is its name before the first {@code -}; a name that starts with
+ *       {@code $} or has no {@code -} after its first character has none.
+ *   <li>{@code $by_category}: every event of a stream with a category, links included (the link
+ *       is copied), gets a link in {@code $ce-<category>}; a deletion gets one too, marked
+ *       {@code "$deleted": -1}.
+ *   <li>{@code $by_event_type}: every event that is not a link gets a link in
+ *       {@code $et-<event type>}; a deletion goes to {@code $et-$deleted}.
+ *   <li>{@code $streams}: the first event of every stream gets a link in {@code $streams}.
+ *   <li>{@code $stream_by_category}: the first event of every stream with a category puts the
+ *       stream's name ({@code $@}, a stream reference) in {@code $category-<category>}.
+ * </ul>
+ *
+ * <p>Each link's metadata is KurrentDB's: the projection's version ({@code $v}), the source
+ * event's position ({@code $c}, {@code $p}), the source event's id ({@code $causedBy}) and, for
+ * {@code $by_category}, the stream it came from ({@code $o}).
+ */
+public enum StandardProjection {
+
+    BY_CATEGORY("$by_category", true) {
+        @Override
+        void emit(Source e, List<AppendedLink> out) {
+            boolean deleted = e.isDeletion();
+            String stream = deleted ? e.deletedStream() : e.stream();
+            String category = categoryOf(stream);
+            if (category == null) {
+                return;
+            }
+            String target = e.isLink() ? e.dataAsString() : e.revision() + "@" + e.stream();
+            StringBuilder extra = new StringBuilder(",\"$o\":").append(quote(stream));
+            if (deleted) {
+                extra.append(",\"$deleted\":-1");
+            }
+            out.add(link("$ce-" + category, EventType.LINK, target, e, extra));
+        }
+    },
+
+    BY_EVENT_TYPE("$by_event_type", false) {
+        @Override
+        void emit(Source e, List<AppendedLink> out) {
+            if (e.isDeletion()) {
+                out.add(link("$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
+                        new StringBuilder(",\"$deleted\":-1")));
+            } else {
+                // KurrentDB names a metadata event's stream without its "$$" here, so its link points
+                // at another stream's event; Cairn's points at the metadata event itself
+                out.add(link("$et-" + e.type(), EventType.LINK, e.revision() + "@" + e.stream(), e, null));
+            }
+        }
+    },
+
+    STREAMS("$streams", true) {
+        @Override
+        void emit(Source e, List<AppendedLink> out) {
+            if (e.revision() == 0) {
+                out.add(link("$streams", EventType.LINK, "0@" + e.stream(), e, null));
+            }
+        }
+    },
+
+    STREAM_BY_CATEGORY("$stream_by_category", true) {
+        @Override
+        void emit(Source e, List<AppendedLink> out) {
+            String category = e.revision() == 0 ? categoryOf(e.stream()) : null;
+            if (category != null) {
+                out.add(link("$category-" + category, STREAM_REFERENCE, e.stream(), e, null));
+            }
+        }
+    };
+
+    /** The event type of a stream reference, whose data is a stream's name. */
+    static final EventType STREAM_REFERENCE = EventType.of("$@");
+
+    private final String projectionName;
+    private final boolean includeLinks;
+
+    StandardProjection(String projectionName, boolean includeLinks) {
+        this.projectionName = projectionName;
+        this.includeLinks = includeLinks;
+    }
+
+    /** KurrentDB's name for it, such as {@code $by_category}. */
+    public String projectionName() {
+        return projectionName;
+    }
+
+    /** The stream its checkpoints go to, KurrentDB's {@code $projections-<name>-checkpoint}. */
+    public StreamName checkpointStream() {
+        return StreamName.of("$projections-" + projectionName + "-checkpoint");
+    }
+
+    /** Adds to {@code out} the links this event produces, if it passes the projection's source filter. */
+    void process(Source e, List<AppendedLink> out) {
+        if (passes(e)) {
+            emit(e, out);
+        }
+    }
+
+    abstract void emit(Source e, List<AppendedLink> out);
+
+    private boolean passes(Source e) {
+        if (!includeLinks && e.isLink()) {
+            return false;
+        }
+        String stream = e.stream();
+        return !isSystem(stream) || isMetadataStream(stream) && !isSystem(stream.substring(2));
+    }
+
+    static boolean isSystem(String stream) {
+        return stream.startsWith("$");
+    }
+
+    static boolean isMetadataStream(String stream) {
+        return stream.startsWith("$$");
+    }
+
+    /** The name before the first {@code -}, or null for a system stream or a name without one. */
+    static String categoryOf(String stream) {
+        if (isSystem(stream)) {
+            return null;
+        }
+        int dash = stream.indexOf('-');
+        return dash > 0 ? stream.substring(0, dash) : null;
+    }
+
+    AppendedLink link(String stream, EventType type, String data, Source cause, StringBuilder extra) {
+        StringBuilder metadata = new StringBuilder(160).append("{\"$v\":\"").append(ordinal() + 1)
+                .append(":-1:1:4\",\"$c\":").append(cause.position().commit())
+                .append(",\"$p\":").append(cause.position().prepare());
+        if (extra != null) {
+            metadata.append(extra);
+        }
+        metadata.append(",\"$causedBy\":\"").append(cause.id()).append("\"}");
+        return new AppendedLink(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
+                data.getBytes(StandardCharsets.UTF_8), metadata.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A JSON string literal. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** A link to write: its stream and the event. */
+    record AppendedLink(StreamName stream, EventData event) {
+        long size() {
+            return event.size() + stream.value().length();
+        }
+    }
+
+    /**
+     * What the projections need of a source event. The data is kept only where a rule reads it (a
+     * link's target, a metadata event's {@code $tb}), so a queue of these stays small whatever the
+     * events carry.
+     */
+    record Source(String stream, long revision, UUID id, String type, byte[] data, Position position) {
+
+        static Source of(dev.cairn.api.RecordedEvent e) {
+            String stream = e.stream().value();
+            String type = e.type().value();
+            boolean needsData = type.equals(EventType.LINK.value())
+                    || type.equals(EventType.METADATA.value()) && isMetadataStream(stream);
+            return new Source(stream, e.revision(), e.id(), type, needsData ? e.data() : null, e.position());
+        }
+
+        boolean isLink() {
+            return type.equals(EventType.LINK.value());
+        }
+
+        String dataAsString() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+
+        /** A tombstone, or a soft delete: metadata whose {@code $tb} is the largest revision. */
+        boolean isDeletion() {
+            if (isMetadataStream(stream)) {
+                if (!type.equals(EventType.METADATA.value())) {
+                    return false;
+                }
+                try {
+                    StreamMetadata metadata = MetadataCodec.parse(data);
+                    return metadata.truncateBefore() != null && metadata.truncateBefore() == Long.MAX_VALUE;
+                } catch (RuntimeException malformed) {
+                    return false;
+                }
+            }
+            return type.equals(EventType.STREAM_DELETED.value());
+        }
+
+        /** The stream a deletion deletes: this one, or the one whose metadata this is. */
+        String deletedStream() {
+            return isMetadataStream(stream) ? stream.substring(2) : stream;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cairn.engine.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.ReadStreamOptions;
+import dev.cairn.api.RecordedEvent;
+import dev.cairn.api.ResolvedEvent;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamNotFoundException;
+import dev.cairn.api.StreamState;
+import dev.cairn.engine.Cairn;
+import dev.cairn.engine.CairnOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KurrentDB's standard projections: the links they write for appends, links and deletions, that
+ * they pick up where they stopped after a restart without a link twice, and that they are off
+ * unless asked for.
+ */
+class StandardProjectionsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private EventStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private EventStore open(boolean projections) {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).standardProjections(projections).build());
+        return store;
+    }
+
+    @Test
+    void appendsAreIndexedByCategoryEventTypeAndStream() {
+        open(true);
+        EventData a1 = EventData.json("Placed", "{}");
+        EventData a2 = EventData.json("Paid", "{}");
+        EventData b1 = EventData.json("Placed", "{}");
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(a1, a2));
+        store.append(StreamName.of("order-2"), StreamState.noStream(), List.of(b1));
+        store.append(StreamName.of("nodash"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        store.append(StreamName.of("-leading"), StreamState.noStream(), List.of(EventData.json("Other", "{}")));
+
+        List<RecordedEvent> category = awaitEvents("$ce-order", 3);
+        assertThat(category).extracting(RecordedEvent::dataAsString).containsExactly("0@order-1", "1@order-1", "0@order-2");
+        assertThat(category).allSatisfy(link -> assertThat(link.type().value()).isEqualTo("$>"));
+        String metadata = new String(category.get(0).metadata(), StandardCharsets.UTF_8);
+        RecordedEvent source = store.readStreamToList(StreamName.of("order-1"), ReadStreamOptions.forwards()).get(0).event();
+        assertThat(metadata).contains("\"$o\":\"order-1\"", "\"$causedBy\":\"" + a1.id() + "\"",
+                "\"$c\":" + source.position().commit(), "\"$p\":" + source.position().prepare());
+        assertThat(resolved("$ce-order")).extracting(e -> e.id()).containsExactly(a1.id(), a2.id(), b1.id());
+
+        assertThat(awaitEvents("$et-Placed", 3)).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@nodash");
+        assertThat(awaitEvents("$et-Paid", 1)).extracting(RecordedEvent::dataAsString).containsExactly("1@order-1");
+        assertThat(awaitEvents("$streams", 4)).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@nodash", "0@-leading");
+        List<RecordedEvent> references = awaitEvents("$category-order", 2);
+        assertThat(references).extracting(RecordedEvent::dataAsString).containsExactly("order-1", "order-2");
+        assertThat(references).allSatisfy(e -> assertThat(e.type().value()).isEqualTo("$@"));
+
+        assertThat(events("$ce-nodash")).as("no category without a dash").isEmpty();
+        assertThat(events("$ce-")).isEmpty();
+        assertThat(events("$et-$>")).isEmpty();
+    }
+
+    @Test
+    void linksAreCopiedAndDeletionsAreMarked() {
+        open(true);
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        store.append(StreamName.of("order-2"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        store.append(StreamName.of("copy-1"), StreamState.noStream(), List.of(EventData.link(0, StreamName.of("order-1"))));
+        store.delete(StreamName.of("order-2"), StreamState.any());
+        store.tombstone(StreamName.of("order-1"), StreamState.any());
+
+        assertThat(awaitEvents("$ce-copy", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@order-1");
+        List<RecordedEvent> category = awaitEvents("$ce-order", 4);
+        assertThat(category).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@$$order-2", Long.MAX_VALUE + "@order-1");
+        assertThat(new String(category.get(2).metadata(), StandardCharsets.UTF_8))
+                .contains("\"$o\":\"order-2\"", "\"$deleted\":-1");
+        assertThat(new String(category.get(3).metadata(), StandardCharsets.UTF_8))
+                .contains("\"$o\":\"order-1\"", "\"$deleted\":-1");
+        assertThat(new String(category.get(0).metadata(), StandardCharsets.UTF_8)).doesNotContain("$deleted");
+
+        assertThat(awaitEvents("$et-$deleted", 2)).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-2", Long.MAX_VALUE + "@order-1");
+        assertThat(events("$et-$>")).as("links are not indexed by type").isEmpty();
+        List<RecordedEvent> resolved = resolved("$ce-order");
+        assertThat(resolved.get(0)).as("a link into a tombstoned stream resolves to nothing").isNull();
+        assertThat(resolved.get(1)).as("a link into a soft-deleted stream resolves to nothing").isNull();
+        assertThat(resolved.get(2).type().value()).as("the soft delete itself").isEqualTo("$metadata");
+        assertThat(resolved.get(3)).isNull();
+    }
+
+    @Test
+    void aRestartResumesAfterTheCheckpointWithoutALinkTwice() {
+        open(false);
+        for (int i = 0; i < 50; i++) {
+            store.append(StreamName.of("account-" + i), StreamState.noStream(), List.of(EventData.json("Opened", "{}")));
+        }
+        assertThat(events("$ce-account")).as("off unless asked for").isEmpty();
+        store.close();
+
+        open(true);
+        assertThat(awaitEvents("$ce-account", 50)).hasSize(50);
+        awaitEvents("$streams", 50);
+        awaitEvents("$category-account", 50);
+        awaitEvents("$et-Opened", 50);
+        store.close();
+
+        open(true);
+        for (int i = 0; i < 50; i++) {
+            store.append(StreamName.of("account-" + i), StreamState.at(0), List.of(EventData.json("Closed", "{}")));
+        }
+        List<RecordedEvent> links = awaitEvents("$ce-account", 100);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("0@account-" + i);
+        }
+        for (int i = 0; i < 50; i++) {
+            expected.add("1@account-" + i);
+        }
+        assertThat(links).extracting(RecordedEvent::dataAsString).containsExactlyElementsOf(expected);
+        assertThat(awaitEvents("$et-Closed", 50)).hasSize(50);
+        assertThat(events("$et-Opened")).hasSize(50);
+        assertThat(events("$streams")).hasSize(50);
+        assertThat(events("$category-account")).hasSize(50);
+    }
+
+    /** Waits until the stream holds {@code count} events, then for a moment more to see no extra one. */
+    private List<RecordedEvent> awaitEvents(String stream, int count) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        List<RecordedEvent> events = events(stream);
+        while (events.size() < count && System.nanoTime() < deadline) {
+            sleep(20);
+            events = events(stream);
+        }
+        sleep(200);
+        events = events(stream);
+        assertThat(events).as(stream).hasSize(count);
+        return events;
+    }
+
+    private List<RecordedEvent> events(String stream) {
+        try {
+            return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards()).stream()
+                    .map(ResolvedEvent::originalEvent).toList();
+        } catch (StreamNotFoundException absent) {
+            return List.of();
+        }
+    }
+
+    private List<RecordedEvent> resolved(String stream) {
+        return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards().resolveLinks(true)).stream()
+                .map(ResolvedEvent::event).toList();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
