@@ -130,7 +130,8 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "A YAML file with any of: db, port, insecure, certificate-file, "
                         + "certificate-private-key-file, trusted-root-certificates-path, default-admin-password, "
-                        + "default-ops-password, segment-size, and the max-* limits below.")
+                        + "default-ops-password, segment-size, run-projections, start-standard-projections, and the "
+                        + "max-* limits below.")
         Path config;
 
         @Option(names = "--segment-size", paramLabel = "SIZE",
@@ -157,17 +158,30 @@ public final class Main implements Callable<Integer> {
                         + "default 1000).")
         Integer maxSubscriptionsPerConnection;
 
+        @Option(names = "--run-projections", paramLabel = "MODE",
+                description = "none, system or all, as in KurrentDB (env CAIRN_RUN_PROJECTIONS; default none). Cairn "
+                        + "has the standard projections only: all runs what system does.")
+        String runProjections;
+
+        @Option(names = "--start-standard-projections", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+                description = "Start $by_category, $by_event_type, $streams and $stream_by_category, unless "
+                        + "--run-projections is none (env CAIRN_START_STANDARD_PROJECTIONS).")
+        Boolean startStandardProjections;
+
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             ServerConfig options;
             NodeTls tls;
             ServerLimits limits;
+            ProjectionSettings projections;
             try {
                 options = ServerConfig.resolve(new ServerConfig.Flags(db, port, insecure, certificateFile,
                         certificatePrivateKeyFile, trustedRootCertificatesPath, segmentSize), config, System.getenv());
                 limits = ServerLimits.resolve(maxConnections, maxConcurrentCalls, maxMessageSize,
                         maxSubscriptionsPerConnection, config, System.getenv());
+                projections = ProjectionSettings.resolve(runProjections, startStandardProjections, config,
+                        System.getenv());
                 TlsSettings settings = options.tls();
                 tls = settings == null ? null : NodeTls.load(settings, Clock.systemUTC());
             } catch (IllegalArgumentException e) {
@@ -187,7 +201,11 @@ public final class Main implements Callable<Integer> {
             handleReloadSignal(started);
             CairnServer node;
             try {
-                CairnOptions storeOptions = storeOptions(options);
+                if (projections.run() == ProjectionSettings.Run.ALL) {
+                    LoggerFactory.getLogger(Main.class).warn("--run-projections all: Cairn has no user projections "
+                            + "yet; the standard projections run as with system");
+                }
+                CairnOptions storeOptions = storeOptions(options, projections);
                 EventStore store = Cairn.open(storeOptions);
                 Security security = null;
                 if (!options.insecure()) {
@@ -249,9 +267,15 @@ public final class Main implements Callable<Integer> {
      * less when a segment is too small to hold one that large (an event never spans segments).
      */
     static CairnOptions storeOptions(ServerConfig options) {
+        return storeOptions(options, ProjectionSettings.DEFAULTS);
+    }
+
+    /** The store's options, running the standard projections if {@code projections} asks for them. */
+    static CairnOptions storeOptions(ServerConfig options, ProjectionSettings projections) {
         return CairnOptions.builder(options.db()).segmentSize(options.segmentSize())
                 .maxEventSize(Math.min(CairnOptions.DEFAULT_MAX_EVENT_SIZE,
                         CairnOptions.largestEventFitting(options.segmentSize())))
+                .standardProjections(projections.runsStandardProjections())
                 .build();
     }
 

@@ -42,7 +42,7 @@ public record ServerConfig(Path db, int port, boolean insecure, Path certificate
 
     private static final Set<String> YAML_KEYS = union(Set.of("db", "port", "insecure", "certificate-file",
             "certificate-private-key-file", "trusted-root-certificates-path", "default-admin-password",
-            "default-ops-password", "segment-size"), ServerLimits.YAML_KEYS);
+            "default-ops-password", "segment-size"), union(ServerLimits.YAML_KEYS, ProjectionSettings.YAML_KEYS));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.TreeSet<>(a);

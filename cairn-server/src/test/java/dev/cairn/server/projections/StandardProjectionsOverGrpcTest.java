@@ -1,0 +1,104 @@
+package dev.cairn.server.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.server.TestNode;
+import io.kurrent.dbclient.DeleteStreamOptions;
+import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.ReadStreamOptions;
+import io.kurrent.dbclient.ResolvedEvent;
+import io.kurrent.dbclient.StreamState;
+import io.kurrent.dbclient.SubscribeToStreamOptions;
+import io.kurrent.dbclient.Subscription;
+import io.kurrent.dbclient.SubscriptionListener;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standard projections as a KurrentDB user meets them through the official client: a
+ * subscription to {@code $ce-<category>} with links resolved receives the category's events, and
+ * a link into a deleted stream arrives unresolved.
+ */
+class StandardProjectionsOverGrpcTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCategorySubscriptionReceivesTheCategorysEventsResolved() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
+            String category = "cat" + UUID.randomUUID().toString().replace("-", "");
+            BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
+            Subscription subscription = node.client.subscribeToStream("$ce-" + category, new SubscriptionListener() {
+                @Override
+                public void onEvent(Subscription s, ResolvedEvent event) {
+                    received.add(event);
+                }
+            }, SubscribeToStreamOptions.get().resolveLinkTos()).get(10, TimeUnit.SECONDS);
+            try {
+                EventData first = EventData.builderAsJson("Opened", "{\"n\":1}".getBytes(StandardCharsets.UTF_8))
+                        .eventId(UUID.randomUUID()).build();
+                EventData second = EventData.builderAsJson("Credited", "{\"n\":2}".getBytes(StandardCharsets.UTF_8))
+                        .eventId(UUID.randomUUID()).build();
+                node.client.appendToStream(category + "-1", first).get(10, TimeUnit.SECONDS);
+                node.client.appendToStream(category + "-2", second).get(10, TimeUnit.SECONDS);
+
+                ResolvedEvent a = received.poll(20, TimeUnit.SECONDS);
+                ResolvedEvent b = received.poll(20, TimeUnit.SECONDS);
+                assertThat(a).isNotNull();
+                assertThat(b).isNotNull();
+                assertThat(a.getEvent().getEventId()).isEqualTo(first.getEventId());
+                assertThat(a.getEvent().getStreamId()).isEqualTo(category + "-1");
+                assertThat(a.getLink().getStreamId()).isEqualTo("$ce-" + category);
+                assertThat(a.getLink().getEventType()).isEqualTo("$>");
+                assertThat(b.getEvent().getEventId()).isEqualTo(second.getEventId());
+                assertThat(b.getLink().getRevision()).isEqualTo(1);
+            } finally {
+                subscription.stop();
+            }
+
+            List<ResolvedEvent> byType = node.client.readStream("$et-Credited", ReadStreamOptions.get().resolveLinkTos())
+                    .get(10, TimeUnit.SECONDS).getEvents();
+            assertThat(byType).extracting(e -> e.getEvent().getStreamId()).containsExactly(category + "-2");
+        }
+    }
+
+    @Test
+    void aLinkIntoADeletedStreamArrivesUnresolved() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
+            String category = "del" + UUID.randomUUID().toString().replace("-", "");
+            node.client.appendToStream(category + "-test", EventData.builderAsJson("TestEvent",
+                    "{}".getBytes(StandardCharsets.UTF_8)).build()).get(10, TimeUnit.SECONDS);
+            node.client.deleteStream(category + "-test", DeleteStreamOptions.get().streamState(StreamState.streamExists()))
+                    .get(10, TimeUnit.SECONDS);
+
+            BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
+            Subscription subscription = node.client.subscribeToStream("$ce-" + category, new SubscriptionListener() {
+                @Override
+                public void onEvent(Subscription s, ResolvedEvent event) {
+                    received.add(event);
+                }
+            }, SubscribeToStreamOptions.get().resolveLinkTos()).get(10, TimeUnit.SECONDS);
+            try {
+                ResolvedEvent link = received.poll(20, TimeUnit.SECONDS);
+                assertThat(link).isNotNull();
+                assertThat(link.getOriginalEvent().getEventType()).isEqualTo("$>");
+                assertThat(new String(link.getOriginalEvent().getEventData(), StandardCharsets.UTF_8))
+                        .isEqualTo("0@" + category + "-test");
+                ResolvedEvent deletion = received.poll(20, TimeUnit.SECONDS);
+                assertThat(deletion).as("the deletion's own link").isNotNull();
+                assertThat(new String(deletion.getOriginalEvent().getUserMetadata(), StandardCharsets.UTF_8))
+                        .contains("\"$deleted\":-1");
+            } finally {
+                subscription.stop();
+            }
+        }
+    }
+}
