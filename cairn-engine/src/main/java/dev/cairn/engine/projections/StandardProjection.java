@@ -1,5 +1,6 @@
 package dev.cairn.engine.projections;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
@@ -158,22 +159,7 @@ public enum StandardProjection {
 
     /** A JSON string literal. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 
     /** A link to write: its stream and the event. */

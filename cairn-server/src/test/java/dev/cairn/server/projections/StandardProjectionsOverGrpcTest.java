@@ -36,12 +36,7 @@ class StandardProjectionsOverGrpcTest {
         try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
             String category = "cat" + UUID.randomUUID().toString().replace("-", "");
             BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
-            Subscription subscription = node.client.subscribeToStream("$ce-" + category, new SubscriptionListener() {
-                @Override
-                public void onEvent(Subscription s, ResolvedEvent event) {
-                    received.add(event);
-                }
-            }, SubscribeToStreamOptions.get().resolveLinkTos()).get(10, TimeUnit.SECONDS);
+            Subscription subscription = subscribeResolving(node, "$ce-" + category, received);
             try {
                 EventData first = EventData.builderAsJson("Opened", "{\"n\":1}".getBytes(StandardCharsets.UTF_8))
                         .eventId(UUID.randomUUID()).build();
@@ -80,12 +75,7 @@ class StandardProjectionsOverGrpcTest {
                     .get(10, TimeUnit.SECONDS);
 
             BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
-            Subscription subscription = node.client.subscribeToStream("$ce-" + category, new SubscriptionListener() {
-                @Override
-                public void onEvent(Subscription s, ResolvedEvent event) {
-                    received.add(event);
-                }
-            }, SubscribeToStreamOptions.get().resolveLinkTos()).get(10, TimeUnit.SECONDS);
+            Subscription subscription = subscribeResolving(node, "$ce-" + category, received);
             try {
                 ResolvedEvent link = received.poll(20, TimeUnit.SECONDS);
                 assertThat(link).isNotNull();
@@ -100,5 +90,16 @@ class StandardProjectionsOverGrpcTest {
                 subscription.stop();
             }
         }
+    }
+
+    /** Subscribes to {@code stream} from its start, links resolved, putting what arrives in {@code received}. */
+    private static Subscription subscribeResolving(TestNode node, String stream, BlockingQueue<ResolvedEvent> received)
+            throws Exception {
+        return node.client.subscribeToStream(stream, new SubscriptionListener() {
+            @Override
+            public void onEvent(Subscription s, ResolvedEvent event) {
+                received.add(event);
+            }
+        }, SubscribeToStreamOptions.get().resolveLinkTos()).get(10, TimeUnit.SECONDS);
     }
 }
