@@ -27,8 +27,9 @@ import java.util.Objects;
  * @param clock the time source for event timestamps and {@code $maxAge}
  * @param channels opens the log's files (tests inject faults here)
  * @param standardProjections run KurrentDB's standard projections ({@code $by_category},
- *     {@code $by_event_type}, {@code $streams}, {@code $stream_by_category}), which write links
- *     to {@code $ce-}, {@code $et-}, {@code $streams} and {@code $category-} streams (default off,
+ *     {@code $by_event_type}, {@code $streams}, {@code $stream_by_category}, {@code
+ *     $by_correlation_id}), which write links to {@code $ce-}, {@code $et-}, {@code $streams},
+ *     {@code $category-} and {@code $bc-} streams (default off,
  *     as in KurrentDB)
  */
 public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,

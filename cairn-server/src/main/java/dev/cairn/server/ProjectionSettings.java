@@ -15,7 +15,8 @@ import java.util.Set;
  *     {@code system} does and user projections stay unavailable (the Projections service answers
  *     {@code UNIMPLEMENTED})
  * @param startStandard KurrentDB's {@code --start-standard-projections} (default false): start
- *     {@code $by_category}, {@code $by_event_type}, {@code $streams} and {@code $stream_by_category}
+ *     {@code $by_category}, {@code $by_event_type}, {@code $streams}, {@code $stream_by_category} and
+ *     {@code $by_correlation_id}
  */
 public record ProjectionSettings(Run run, boolean startStandard) {
 

@@ -63,7 +63,8 @@ final class ProjectionRunner {
     /** KurrentDB keeps a projection's last checkpoints only; older ones are hidden. */
     private static final long CHECKPOINTS_KEPT = 10;
     private static final Pattern TAG = Pattern.compile("\"\\$c\"\\s*:\\s*(-?\\d+)\\s*,\\s*\"\\$p\"\\s*:\\s*(-?\\d+)");
-    private static final Source STOPPED = new Source("", -1, new UUID(0, 0), "", null, Position.START);
+    private static final Source STOPPED = new Source("", -1, new UUID(0, 0), "", null, Position.START,
+            java.time.Instant.EPOCH, null);
 
     private final StandardProjection projection;
     private final EventStore store;
@@ -250,7 +251,7 @@ final class ProjectionRunner {
 
         @Override
         public void onEvent(Subscription subscription, ResolvedEvent event) {
-            put(Source.of(event.originalEvent()));
+            put(Source.of(event.originalEvent(), projection));
         }
 
         /** The processing thread meets the end after every event before it, then starts over. */

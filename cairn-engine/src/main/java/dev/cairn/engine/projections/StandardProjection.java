@@ -1,14 +1,21 @@
 package dev.cairn.engine.projections;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
 import dev.cairn.api.Position;
+import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamName;
 import dev.cairn.engine.streams.MetadataCodec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,6 +38,9 @@ import java.util.UUID;
  *   <li>{@code $streams}: the first event of every stream gets a link in {@code $streams}.
  *   <li>{@code $stream_by_category}: the first event of every stream with a category puts the
  *       stream's name ({@code $@}, a stream reference) in {@code $category-<category>}.
+ *   <li>{@code $by_correlation_id}: every event that is not a link and whose metadata is a JSON
+ *       object with a {@code $correlationId} (a string, or a number taken as its text) gets a link in
+ *       {@code $bc-<correlation id>}, with the event's time as {@code $eventTimestamp}.
  * </ul>
  *
  * <p>Each link's metadata is KurrentDB's: the projection's version ({@code $v}), the source
@@ -88,7 +98,28 @@ public enum StandardProjection {
                 out.add(link("$category-" + category, STREAM_REFERENCE, e.stream(), e, null));
             }
         }
+    },
+
+    BY_CORRELATION_ID("$by_correlation_id", false) {
+        @Override
+        void emit(Source e, List<AppendedLink> out) {
+            if (e.correlationId() != null) {
+                out.add(link("$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e,
+                        new StringBuilder(",\"$eventTimestamp\":\"").append(TIMESTAMP.format(e.created())).append('"')));
+            }
+        }
+
+        @Override
+        boolean readsCorrelationIds() {
+            return true;
+        }
     };
+
+    /** KurrentDB's {@code $eventTimestamp}: UTC, to the microsecond. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final byte[] CORRELATION_ID = "\"$correlationId\"".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The event type of a stream reference, whose data is a stream's name. */
     static final EventType STREAM_REFERENCE = EventType.of("$@");
@@ -119,6 +150,11 @@ public enum StandardProjection {
     }
 
     abstract void emit(Source e, List<AppendedLink> out);
+
+    /** Whether its {@link Source}s must carry the correlation id from the event's metadata. */
+    boolean readsCorrelationIds() {
+        return false;
+    }
 
     private boolean passes(Source e) {
         if (!includeLinks && e.isLink()) {
@@ -174,14 +210,44 @@ public enum StandardProjection {
      * link's target, a metadata event's {@code $tb}), so a queue of these stays small whatever the
      * events carry.
      */
-    record Source(String stream, long revision, UUID id, String type, byte[] data, Position position) {
+    record Source(String stream, long revision, UUID id, String type, byte[] data, Position position,
+            Instant created, String correlationId) {
 
-        static Source of(dev.cairn.api.RecordedEvent e) {
+        /** What {@code projection} needs of {@code e}. */
+        static Source of(RecordedEvent e, StandardProjection projection) {
             String stream = e.stream().value();
             String type = e.type().value();
             boolean needsData = type.equals(EventType.LINK.value())
                     || type.equals(EventType.METADATA.value()) && isMetadataStream(stream);
-            return new Source(stream, e.revision(), e.id(), type, needsData ? e.data() : null, e.position());
+            String correlationId = projection.readsCorrelationIds() ? correlationId(e.metadata()) : null;
+            return new Source(stream, e.revision(), e.id(), type, needsData ? e.data() : null, e.position(),
+                    e.created(), correlationId);
+        }
+
+        /** The metadata's {@code $correlationId}, a string or a number, else null (not JSON, absent, other). */
+        private static String correlationId(byte[] metadata) {
+            if (metadata.length == 0 || indexOf(metadata, CORRELATION_ID) < 0) {
+                return null; // most events have none: no parse
+            }
+            try {
+                JsonNode value = JSON.readTree(metadata).get("$correlationId");
+                return value != null && (value.isTextual() || value.isNumber()) ? value.asText() : null;
+            } catch (IOException | RuntimeException notJson) {
+                return null;
+            }
+        }
+
+        private static int indexOf(byte[] haystack, byte[] needle) {
+            outer:
+            for (int i = 0; i <= haystack.length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (haystack[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
         }
 
         boolean isLink() {

@@ -82,6 +82,33 @@ class StandardProjectionsTest {
     }
 
     @Test
+    void eventsAreIndexedByCorrelationId() {
+        open(true);
+        EventData first = EventData.json("Placed", "{}").withMetadata(bytes("{\"$correlationId\":\"c-1\",\"x\":1}"));
+        EventData second = EventData.json("Paid", "{}").withMetadata(bytes("{\"$correlationId\":\"c-1\"}"));
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(first));
+        store.append(StreamName.of("payment-1"), StreamState.noStream(), List.of(second,
+                EventData.json("Other", "{}").withMetadata(bytes("{\"$correlationId\":42}")),
+                EventData.json("Other", "{}").withMetadata(bytes("{\"$correlationId\":{\"nested\":1}}")),
+                EventData.json("Other", "{}").withMetadata(bytes("$correlationId but not JSON"))));
+
+        List<RecordedEvent> links = awaitEvents("$bc-c-1", 2);
+        assertThat(links).extracting(RecordedEvent::dataAsString).containsExactly("0@order-1", "0@payment-1");
+        RecordedEvent source = store.readStreamToList(StreamName.of("order-1"), ReadStreamOptions.forwards()).get(0).event();
+        assertThat(new String(links.get(0).metadata(), StandardCharsets.UTF_8)).contains("\"$eventTimestamp\":\""
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                        .withZone(java.time.ZoneOffset.UTC).format(source.created()) + "\"",
+                "\"$causedBy\":\"" + first.id() + "\"");
+        assertThat(awaitEvents("$bc-42", 1)).extracting(RecordedEvent::dataAsString).containsExactly("1@payment-1");
+        awaitEvents("$ce-payment", 4);
+        assertThat(events("$bc-{\"nested\":1}")).isEmpty();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void linksAreCopiedAndDeletionsAreMarked() {
         open(true);
         store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
