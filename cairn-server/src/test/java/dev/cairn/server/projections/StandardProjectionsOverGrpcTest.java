@@ -3,8 +3,12 @@ package dev.cairn.server.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.TestNode;
+import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventData;
+import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.PersistentSubscription;
+import io.kurrent.dbclient.PersistentSubscriptionListener;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamState;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The standard projections as a KurrentDB user meets them through the official client: a
  * subscription to {@code $ce-<category>} with links resolved receives the category's events, and
- * a link into a deleted stream arrives unresolved.
+ * a link into a deleted stream arrives unresolved, and a persistent subscription group on a
+ * category stream hands out the category's events.
  */
 class StandardProjectionsOverGrpcTest {
 
@@ -86,6 +91,40 @@ class StandardProjectionsOverGrpcTest {
                 assertThat(deletion).as("the deletion's own link").isNotNull();
                 assertThat(new String(deletion.getOriginalEvent().getUserMetadata(), StandardCharsets.UTF_8))
                         .contains("\"$deleted\":-1");
+            } finally {
+                subscription.stop();
+            }
+        }
+    }
+
+    @Test
+    void aPersistentSubscriptionToACategoryDeliversItsEventsResolvedAndTakesAcks() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
+            KurrentDBPersistentSubscriptionsClient persistent = KurrentDBPersistentSubscriptionsClient.from(node.client);
+            String category = "ps" + UUID.randomUUID().toString().replace("-", "");
+            for (int i = 0; i < 3; i++) {
+                node.client.appendToStream(category + "-" + i, EventData.builderAsJson("Happened",
+                        ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)).build()).get(10, TimeUnit.SECONDS);
+            }
+            persistent.createToStream("$ce-" + category, "workers", CreatePersistentSubscriptionToStreamOptions.get()
+                    .fromStart().resolveLinkTos()).get(10, TimeUnit.SECONDS);
+            BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
+            PersistentSubscription subscription = persistent.subscribeToStream("$ce-" + category, "workers",
+                    new PersistentSubscriptionListener() {
+                        @Override
+                        public void onEvent(PersistentSubscription s, int retryCount, ResolvedEvent event) {
+                            received.add(event);
+                            s.ack(event);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            try {
+                for (int i = 0; i < 3; i++) {
+                    ResolvedEvent e = received.poll(20, TimeUnit.SECONDS);
+                    assertThat(e).as("event %d", i).isNotNull();
+                    assertThat(e.getEvent().getStreamId()).isEqualTo(category + "-" + i);
+                    assertThat(e.getLink().getStreamId()).isEqualTo("$ce-" + category);
+                }
+                assertThat(received.poll(300, TimeUnit.MILLISECONDS)).as("nothing more").isNull();
             } finally {
                 subscription.stop();
             }
