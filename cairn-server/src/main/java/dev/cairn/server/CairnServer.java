@@ -14,6 +14,7 @@ import dev.cairn.server.grpc.CallLimits;
 import dev.cairn.server.grpc.ConnectionLimit;
 import dev.cairn.server.grpc.GossipService;
 import dev.cairn.server.grpc.OperationsService;
+import dev.cairn.server.grpc.ProjectionsService;
 import dev.cairn.server.grpc.PersistentSubscriptionsService;
 import dev.cairn.server.grpc.ServerFeaturesService;
 import dev.cairn.server.grpc.StreamsService;
@@ -153,12 +154,17 @@ public final class CairnServer implements AutoCloseable {
                     .addService(streams, StreamsService::definition)
                     .addService(persistent, PersistentSubscriptionsService::definition)
                     .addService(new V2StreamsService(served))
-                    .addService(new ServerFeaturesService(security != null))
+                    .addService(new ServerFeaturesService(security != null, store instanceof EmbeddedEventStore e
+                            && e.standardProjections() != null))
                     .addService(new GossipService(Clock.systemUTC()))
                     .addService(new OperationsService(served, security, () -> Thread.ofPlatform().name("cairn-stop")
                             .start(() -> node.join().stop())));
             if (security != null) {
                 services.addService(new UsersService(security));
+            }
+            if (store instanceof EmbeddedEventStore embedded && embedded.standardProjections() != null) {
+                services.addService(new ProjectionsService(embedded.standardProjections(), embedded::headPosition,
+                        security));
             }
             services
                     // Appends, deletes and the small calls only hand work to the store's writer and

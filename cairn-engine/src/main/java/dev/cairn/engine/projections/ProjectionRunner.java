@@ -72,6 +72,10 @@ final class ProjectionRunner {
     private volatile boolean stopping;
     private volatile Subscription subscription;
     private volatile Position processed;
+    private volatile Position lastCheckpoint;
+    private volatile long eventsProcessed;
+    private volatile String faultReason;
+    private volatile Feed currentFeed;
     private Thread thread;
 
     /** The revision of the last checkpoint event, -1 when there is none. */
@@ -90,6 +94,13 @@ final class ProjectionRunner {
     /** The position of the last source event handled (written, or producing nothing); null before any. */
     Position processed() {
         return processed;
+    }
+
+    /** What {@code Projections.Statistics} reports of this projection. */
+    StandardProjections.Statistics statistics() {
+        Feed feed = currentFeed;
+        return new StandardProjections.Statistics(projection.projectionName(), faultReason, processed, lastCheckpoint,
+                eventsProcessed, feed == null ? 0 : feed.queue.size());
     }
 
     void stop() {
@@ -123,6 +134,7 @@ final class ProjectionRunner {
                 }
                 LOG.warn("projection {} stopped ({}); it starts again from its checkpoint in {} ms",
                         projection.projectionName(), e.toString(), pauseMillis);
+                faultReason = e.toString();
                 try {
                     Thread.sleep(pauseMillis);
                 } catch (InterruptedException interrupted) {
@@ -136,8 +148,10 @@ final class ProjectionRunner {
     private void runFromCheckpoint() throws InterruptedException {
         Position after = loadCheckpoint();
         processed = after;
+        lastCheckpoint = after;
         // a queue per run, so that nothing the last run's subscription still delivers reaches this one
         Feed feed = new Feed();
+        currentFeed = feed;
         Subscription s = store.subscribeToAll(new SubscribeToAllOptions(after, false, null,
                 SubscribeToAllOptions.DEFAULT_CHECKPOINT_INTERVAL), feed);
         subscription = s;
@@ -145,6 +159,7 @@ final class ProjectionRunner {
             if (stopping) {
                 return;
             }
+            faultReason = null;
             process(feed);
         } finally {
             feed.abandoned = true;
@@ -203,8 +218,10 @@ final class ProjectionRunner {
             if (!links.isEmpty() || skipped >= SKIPPED_BEFORE_CHECKPOINT) {
                 write(links, last);
                 skipped = 0;
+                lastCheckpoint = last;
             }
             processed = last;
+            eventsProcessed += batch.size(); // only this thread writes it
         }
     }
 

@@ -39,6 +39,25 @@ public final class StandardProjections implements AutoCloseable {
         return progress;
     }
 
+    /** Each projection's figures, in KurrentDB's order of the standard projections. */
+    public List<Statistics> statistics() {
+        return runners.stream().map(ProjectionRunner::statistics).toList();
+    }
+
+    /**
+     * One projection's figures, as {@code Projections.Statistics} reports them.
+     *
+     * @param name KurrentDB's name, such as {@code $by_category}
+     * @param faultReason why it stopped, while it waits to start again; null while it runs
+     * @param position the last event of {@code $all} it has handled; null before any
+     * @param lastCheckpoint the position of its last stored checkpoint; null before any
+     * @param eventsProcessed events of {@code $all} handled since the store opened
+     * @param bufferedEvents events read ahead, waiting to be handled
+     */
+    public record Statistics(String name, String faultReason, Position position, Position lastCheckpoint,
+            long eventsProcessed, int bufferedEvents) {
+    }
+
     @Override
     public void close() {
         for (ProjectionRunner runner : runners) {

@@ -88,6 +88,8 @@ public final class Authorizer {
          * {@link #checkStream}.
          */
         PERSISTENT_SUBSCRIPTIONS_CONSUME(Rule.AUTHENTICATED),
+        /** Listing projections and their statistics. */
+        PROJECTIONS_STATISTICS(Rule.AUTHENTICATED),
         /** Node operations: scavenge, shutdown, merge indexes, resign, set priority. */
         NODE_OPERATIONS(Rule.OPS_OR_ADMIN);
 

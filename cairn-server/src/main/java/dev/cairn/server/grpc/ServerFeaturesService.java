@@ -62,16 +62,25 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(USERS, "changepassword"),
             method(USERS, "resetpassword"));
 
+    /** Projection statistics, served by nodes that run the standard projections. */
+    static final List<SupportedMethod> PROJECTIONS_METHODS = List.of(
+            method("event_store.client.projections.projections", "statistics"));
+
     private final boolean users;
+    private final boolean projections;
 
     /** The features of an insecure node. */
     public ServerFeaturesService() {
-        this(false);
+        this(false, false);
     }
 
-    /** @param users whether the node serves user management (secure nodes do) */
-    public ServerFeaturesService(boolean users) {
+    /**
+     * @param users whether the node serves user management (secure nodes do)
+     * @param projections whether it runs the standard projections and reports their statistics
+     */
+    public ServerFeaturesService(boolean users, boolean projections) {
         this.users = users;
+        this.projections = projections;
     }
 
     @Override
@@ -79,6 +88,7 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
         responses.onNext(SupportedMethods.newBuilder()
                 .addAllMethods(METHODS)
                 .addAllMethods(users ? USERS_METHODS : List.of())
+                .addAllMethods(projections ? PROJECTIONS_METHODS : List.of())
                 .setEventStoreServerVersion(REPORTED_VERSION)
                 .build());
         responses.onCompleted();

@@ -1,14 +1,19 @@
 package dev.cairn.server.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.server.TestNode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.CreatePersistentSubscriptionToStreamOptions;
 import io.kurrent.dbclient.DeleteStreamOptions;
 import io.kurrent.dbclient.EventData;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
+import io.kurrent.dbclient.KurrentDBProjectionManagementClient;
 import io.kurrent.dbclient.PersistentSubscription;
 import io.kurrent.dbclient.PersistentSubscriptionListener;
+import io.kurrent.dbclient.ProjectionDetails;
 import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.ResolvedEvent;
 import io.kurrent.dbclient.StreamState;
@@ -128,6 +133,62 @@ class StandardProjectionsOverGrpcTest {
             } finally {
                 subscription.stop();
             }
+        }
+    }
+
+    @Test
+    void projectionManagementListsTheStandardProjectionsAndRefusesWhatIsNotBuilt() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
+            KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
+            node.client.appendToStream("stats-1", EventData.builderAsJson("Happened",
+                    "{}".getBytes(StandardCharsets.UTF_8)).build()).get(10, TimeUnit.SECONDS);
+            node.client.readStream("$ce-stats", ReadStreamOptions.get()).get(10, TimeUnit.SECONDS); // exists
+            awaitCaughtUp(projections);
+
+            List<ProjectionDetails> all = projections.list().get(10, TimeUnit.SECONDS);
+            assertThat(all).extracting(ProjectionDetails::getName).containsExactly("$by_category", "$by_event_type",
+                    "$streams", "$stream_by_category", "$by_correlation_id");
+            assertThat(all).allSatisfy(d -> {
+                assertThat(d.getStatus()).isEqualTo("Running");
+                assertThat(d.getMode()).isEqualTo("Continuous");
+                assertThat(d.getEventsProcessedAfterRestart()).isPositive();
+                assertThat(d.getPosition()).startsWith("C:");
+            });
+            ProjectionDetails byCategory = projections.getStatus("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(byCategory.getName()).isEqualTo("$by_category");
+            assertThat(byCategory.getLastCheckpoint()).startsWith("C:");
+
+            assertThatThrownBy(() -> projections.getStatus("no such projection").get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                            .isEqualTo(Status.Code.NOT_FOUND));
+            assertThatThrownBy(() -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                            .isEqualTo(Status.Code.UNIMPLEMENTED));
+        }
+    }
+
+    @Test
+    void withoutProjectionsTheServiceIsNotServed() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
+            assertThatThrownBy(() -> projections.list().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                            .isEqualTo(Status.Code.UNIMPLEMENTED));
+        }
+    }
+
+    /** Waits until every standard projection has looked at the whole log. */
+    private static void awaitCaughtUp(KurrentDBProjectionManagementClient projections) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<ProjectionDetails> all = projections.list().get(10, TimeUnit.SECONDS);
+            if (all.stream().allMatch(d -> d.getEventsProcessedAfterRestart() > 0 && d.getProgress() > 0)) {
+                return;
+            }
+            Thread.sleep(50);
         }
     }
 
