@@ -48,9 +48,18 @@ public final class SecureTestNode implements AutoCloseable {
     }
 
     public static SecureTestNode start(Path dir, LoginThrottle throttle) {
+        return start(dir, throttle, false);
+    }
+
+    /** A secure node that runs the standard projections. */
+    public static SecureTestNode startWithProjections(Path dir) {
+        return start(dir, null, true);
+    }
+
+    private static SecureTestNode start(Path dir, LoginThrottle throttle, boolean projections) {
         TestCerts certs = TestCerts.create(dir.resolve("certs"));
         CairnOptions options = CairnOptions.builder(dir.resolve("db")).segmentSize(8L << 20).maxEventSize(1L << 20)
-                .maxAppendSize(TestNode.MAX_APPEND_SIZE).build();
+                .maxAppendSize(TestNode.MAX_APPEND_SIZE).standardProjections(projections).build();
         var store = Cairn.open(options);
         Security security = Security.open(store, SecurityOptions.builder()
                 .passwordIterations(SecurityOptions.MIN_PASSWORD_ITERATIONS).build());

@@ -76,7 +76,7 @@ final class ProjectionRunner {
     private volatile long eventsProcessed;
     private volatile String faultReason;
     private volatile Feed currentFeed;
-    private Thread thread;
+    private volatile Thread thread;
 
     /** The revision of the last checkpoint event, -1 when there is none. */
     private long checkpointRevision;
@@ -99,8 +99,15 @@ final class ProjectionRunner {
     /** What {@code Projections.Statistics} reports of this projection. */
     StandardProjections.Statistics statistics() {
         Feed feed = currentFeed;
-        return new StandardProjections.Statistics(projection.projectionName(), faultReason, processed, lastCheckpoint,
-                eventsProcessed, feed == null ? 0 : feed.queue.size());
+        String reason = faultReason;
+        String status = !isRunning() ? "Stopped" : reason != null ? "Faulted" : "Running";
+        return new StandardProjections.Statistics(projection.projectionName(), status, reason, processed,
+                lastCheckpoint, eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size());
+    }
+
+    /** Started and not stopped. */
+    boolean isRunning() {
+        return thread != null && !stopping;
     }
 
     void stop() {

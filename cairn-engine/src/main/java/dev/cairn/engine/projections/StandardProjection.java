@@ -104,8 +104,9 @@ public enum StandardProjection {
         @Override
         void emit(Source e, List<AppendedLink> out) {
             if (e.correlationId() != null) {
-                out.add(link("$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e,
-                        new StringBuilder(",\"$eventTimestamp\":\"").append(TIMESTAMP.format(e.created())).append('"')));
+                StringBuilder timestamp = new StringBuilder(",\"$eventTimestamp\":\"")
+                        .append(TIMESTAMP.format(e.created())).append('"');
+                out.add(link("$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e, timestamp));
             }
         }
 

@@ -90,6 +90,8 @@ public final class Authorizer {
         PERSISTENT_SUBSCRIPTIONS_CONSUME(Rule.AUTHENTICATED),
         /** Listing projections and their statistics. */
         PROJECTIONS_STATISTICS(Rule.AUTHENTICATED),
+        /** Enabling and disabling projections; the standard ones run as the system, so admins only. */
+        PROJECTIONS_MANAGE(Rule.ADMIN),
         /** Node operations: scavenge, shutdown, merge indexes, resign, set priority. */
         NODE_OPERATIONS(Rule.OPS_OR_ADMIN);
 

@@ -172,6 +172,41 @@ class StandardProjectionsTest {
         assertThat(events("$category-account")).hasSize(50);
     }
 
+    @Test
+    void aDisabledProjectionStaysDisabledAcrossARestartAndResumesWhenEnabled() {
+        open(true);
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        awaitEvents("$ce-order", 1);
+        StandardProjections projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections();
+        assertThat(projections.setEnabled("$by_category", false)).isTrue();
+        assertThat(projections.setEnabled("$no_such", false)).isFalse();
+        assertThat(status("$by_category")).isEqualTo("Stopped");
+        assertThat(status("$by_event_type")).isEqualTo("Running");
+
+        store.append(StreamName.of("order-2"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        awaitEvents("$et-Placed", 2);
+        assertThat(events("$ce-order")).as("disabled").hasSize(1);
+        store.close();
+
+        open(true);
+        store.append(StreamName.of("order-3"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        awaitEvents("$et-Placed", 3);
+        assertThat(status("$by_category")).as("still disabled after a restart").isEqualTo("Stopped");
+        assertThat(events("$ce-order")).hasSize(1);
+
+        projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections();
+        assertThat(projections.setEnabled("$by_category", true)).isTrue();
+        assertThat(projections.setEnabled("$by_category", true)).as("enabling a running one changes nothing").isTrue();
+        assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@order-3");
+        assertThat(status("$by_category")).isEqualTo("Running");
+    }
+
+    private String status(String projection) {
+        return ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections().statistics().stream()
+                .filter(s -> s.name().equals(projection)).findFirst().orElseThrow().status();
+    }
+
     /** Waits until the stream holds {@code count} events, then for a moment more to see no extra one. */
     private List<RecordedEvent> awaitEvents(String stream, int count) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();

@@ -1,9 +1,14 @@
 package dev.cairn.server.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.Position;
 import dev.cairn.engine.projections.StandardProjections;
 import dev.cairn.engine.security.Authorizer;
 import dev.cairn.engine.security.Security;
+import dev.cairn.protocol.projections.DisableReq;
+import dev.cairn.protocol.projections.DisableResp;
+import dev.cairn.protocol.projections.EnableReq;
+import dev.cairn.protocol.projections.EnableResp;
 import dev.cairn.protocol.projections.ProjectionsGrpc;
 import dev.cairn.protocol.projections.StatisticsReq;
 import dev.cairn.protocol.projections.StatisticsResp;
@@ -16,16 +21,21 @@ import java.util.function.Supplier;
 /**
  * {@code event_store.client.projections.Projections}, as far as Cairn has projections: served only
  * on a node that runs the standard projections ({@code --run-projections} and {@code
- * --start-standard-projections}), where {@code Statistics} reports the five of them, all
- * continuous, each running (or faulted, with the reason, while it waits to start again from its
- * checkpoint). By name it answers {@code NOT_FOUND} for any other name; the transient and one-time
- * lists are empty. On a secure node any authenticated user may ask (KurrentDB's rule).
- *
- * <p>The other methods (creating, updating, deleting, enabling, disabling and resetting
- * projections, their state and result, restarting the subsystem) answer {@code UNIMPLEMENTED},
- * the generated default: Cairn has no user projections yet, and the standard ones run for as long
- * as the node is started with them. Thread-safe (stateless).
+ * --start-standard-projections}).
+ * <ul>
+ *   <li>{@code Statistics} reports the five, all continuous, each running, stopped (disabled) or
+ *       faulted (with the reason, while it waits to start again from its checkpoint). By name it
+ *       answers {@code NOT_FOUND} for any other name; the transient and one-time lists are empty.
+ *       On a secure node any authenticated user may ask (KurrentDB's rule).
+ *   <li>{@code Enable} and {@code Disable} (which the clients' abort calls too) start and stop one,
+ *       and the choice outlives a restart; {@code $admins} only on a secure node, since the
+ *       standard projections run as the system.
+ * </ul>
+ * The other methods (creating, updating, deleting and resetting projections, their state and
+ * result, restarting the subsystem) answer {@code UNIMPLEMENTED}, the generated default: Cairn has
+ * no user projections yet. Runs on the blocking executor: disabling waits for a projection to stop.
  */
+@Blocking
 public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBase {
 
     private final StandardProjections projections;
@@ -57,8 +67,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                     List<StandardProjections.Statistics> named = all.stream()
                             .filter(s -> s.name().equals(options.getName())).toList();
                     if (named.isEmpty()) {
-                        throw Status.NOT_FOUND.withDescription("Projection '" + options.getName() + "' not found.")
-                                .asRuntimeException();
+                        throw notFound(options.getName());
                     }
                     yield details(named);
                 }
@@ -74,6 +83,36 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
         responses.onCompleted();
     }
 
+    @Override
+    public void enable(EnableReq request, StreamObserver<EnableResp> responses) {
+        GrpcErrors.answer(responses, () -> {
+            setEnabled(request.getOptions().getName(), true);
+            return EnableResp.getDefaultInstance();
+        });
+    }
+
+    /** Disables; with or without {@code write_checkpoint} (the clients' abort), since every write is one. */
+    @Override
+    public void disable(DisableReq request, StreamObserver<DisableResp> responses) {
+        GrpcErrors.answer(responses, () -> {
+            setEnabled(request.getOptions().getName(), false);
+            return DisableResp.getDefaultInstance();
+        });
+    }
+
+    private void setEnabled(String name, boolean enabled) {
+        if (security != null) {
+            security.authorizer().check(CallPrincipal.current(), Authorizer.Operation.PROJECTIONS_MANAGE);
+        }
+        if (!projections.setEnabled(name, enabled)) {
+            throw notFound(name);
+        }
+    }
+
+    private static RuntimeException notFound(String name) {
+        return Status.NOT_FOUND.withDescription("Projection '" + name + "' not found.").asRuntimeException();
+    }
+
     private List<StatisticsResp> details(List<StandardProjections.Statistics> statistics) {
         long end = head.get().commit();
         return statistics.stream().map(s -> StatisticsResp.newBuilder().setDetails(details(s, end)).build()).toList();
@@ -87,7 +126,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                 .setName(s.name())
                 .setEffectiveName(s.name())
                 .setMode("Continuous")
-                .setStatus(s.faultReason() == null ? "Running" : "Faulted")
+                .setStatus(s.status())
                 .setStateReason(s.faultReason() == null ? "" : s.faultReason())
                 .setVersion(1)
                 .setEpoch(-1)

@@ -62,9 +62,11 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(USERS, "changepassword"),
             method(USERS, "resetpassword"));
 
-    /** Projection statistics, served by nodes that run the standard projections. */
+    /** Projection statistics, enable and disable, served by nodes that run the standard projections. */
     static final List<SupportedMethod> PROJECTIONS_METHODS = List.of(
-            method("event_store.client.projections.projections", "statistics"));
+            method("event_store.client.projections.projections", "statistics"),
+            method("event_store.client.projections.projections", "enable"),
+            method("event_store.client.projections.projections", "disable"));
 
     private final boolean users;
     private final boolean projections;

@@ -3,6 +3,8 @@ package dev.cairn.server.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.api.Principal;
+import dev.cairn.server.SecureTestNode;
 import dev.cairn.server.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,10 +25,12 @@ import io.kurrent.dbclient.SubscriptionListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,14 +161,37 @@ class StandardProjectionsOverGrpcTest {
             assertThat(byCategory.getName()).isEqualTo("$by_category");
             assertThat(byCategory.getLastCheckpoint()).startsWith("C:");
 
-            assertThatThrownBy(() -> projections.getStatus("no such projection").get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(StatusRuntimeException.class)
-                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
-                            .isEqualTo(Status.Code.NOT_FOUND));
-            assertThatThrownBy(() -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(StatusRuntimeException.class)
-                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
-                            .isEqualTo(Status.Code.UNIMPLEMENTED));
+            assertFailsWith(Status.Code.NOT_FOUND,
+                    () -> projections.getStatus("no such projection").get(10, TimeUnit.SECONDS));
+            projections.disable("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "$by_category")).isEqualTo("Stopped");
+            projections.enable("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "$by_category")).isEqualTo("Running");
+            projections.abort("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "$by_category")).isEqualTo("Stopped");
+            projections.enable("$by_category").get(10, TimeUnit.SECONDS);
+            assertFailsWith(Status.Code.NOT_FOUND,
+                    () -> projections.disable("no such projection").get(10, TimeUnit.SECONDS));
+            assertFailsWith(Status.Code.UNIMPLEMENTED,
+                    () -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void onASecureNodeUsersReadStatisticsAndOnlyAdminsEnableOrDisable() throws Exception {
+        try (SecureTestNode node = SecureTestNode.startWithProjections(dir)) {
+            node.security.users(Principal.user("admin", Set.of(Principal.ADMINS)))
+                    .createUser("reader", "Reader", List.of(), "secret");
+            KurrentDBProjectionManagementClient user = KurrentDBProjectionManagementClient.from(
+                    node.client("reader", "secret"));
+            KurrentDBProjectionManagementClient admin = KurrentDBProjectionManagementClient.from(
+                    node.client("admin", "changeit"));
+            assertThat(user.list().get(10, TimeUnit.SECONDS)).hasSize(5);
+            assertFailsWith(Status.Code.PERMISSION_DENIED,
+                    () -> user.disable("$by_category").get(10, TimeUnit.SECONDS));
+            assertThat(admin.getStatus("$by_category").get(10, TimeUnit.SECONDS).getStatus()).isEqualTo("Running");
+            admin.disable("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(user.getStatus("$by_category").get(10, TimeUnit.SECONDS).getStatus()).isEqualTo("Stopped");
         }
     }
 
@@ -172,11 +199,20 @@ class StandardProjectionsOverGrpcTest {
     void withoutProjectionsTheServiceIsNotServed() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
             KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
-            assertThatThrownBy(() -> projections.list().get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(StatusRuntimeException.class)
-                    .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
-                            .isEqualTo(Status.Code.UNIMPLEMENTED));
+            assertFailsWith(Status.Code.UNIMPLEMENTED,
+                    () -> projections.list().get(10, TimeUnit.SECONDS));
         }
+    }
+
+    private static String status(KurrentDBProjectionManagementClient projections, String name) throws Exception {
+        return projections.getStatus(name).get(10, TimeUnit.SECONDS).getStatus();
+    }
+
+    /** Asserts that {@code call} fails with a gRPC status of {@code code}. */
+    private static void assertFailsWith(Status.Code code, ThrowingCallable call) {
+        assertThatThrownBy(call).hasCauseInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                        .isEqualTo(code));
     }
 
     /** Waits until every standard projection has handled an event and {@code $by_category} has written. */
@@ -185,7 +221,8 @@ class StandardProjectionsOverGrpcTest {
         while (System.nanoTime() < deadline) {
             List<ProjectionDetails> all = projections.list().get(10, TimeUnit.SECONDS);
             if (all.stream().allMatch(d -> d.getEventsProcessedAfterRestart() > 0 && d.getProgress() > 0)
-                    && all.stream().anyMatch(d -> d.getName().equals("$by_category") && !d.getLastCheckpoint().isEmpty())) {
+                    && all.stream().anyMatch(d -> d.getName().equals("$by_category")
+                            && !d.getLastCheckpoint().isEmpty())) {
                 return;
             }
             Thread.sleep(50);
