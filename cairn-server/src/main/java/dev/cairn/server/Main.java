@@ -164,8 +164,9 @@ public final class Main implements Callable<Integer> {
         String runProjections;
 
         @Option(names = "--start-standard-projections", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-                description = "Start $by_category, $by_event_type, $streams, $stream_by_category and $by_correlation_id, unless "
-                        + "--run-projections is none (env CAIRN_START_STANDARD_PROJECTIONS).")
+                description = "Start $by_category, $by_event_type, $streams, $stream_by_category and "
+                        + "$by_correlation_id, unless --run-projections is none (env "
+                        + "CAIRN_START_STANDARD_PROJECTIONS).")
         Boolean startStandardProjections;
 
         @Override

@@ -12,8 +12,8 @@ import java.util.Set;
  *
  * @param run KurrentDB's {@code --run-projections}: {@code none} (the default), {@code system} or
  *     {@code all}. Cairn has the standard (system) projections only, so {@code all} runs what
- *     {@code system} does and user projections stay unavailable (the Projections service answers
- *     {@code UNIMPLEMENTED})
+ *     {@code system} does; user projections are unavailable (the Projections service answers
+ *     {@code UNIMPLEMENTED} to creating one)
  * @param startStandard KurrentDB's {@code --start-standard-projections} (default false): start
  *     {@code $by_category}, {@code $by_event_type}, {@code $streams}, {@code $stream_by_category} and
  *     {@code $by_correlation_id}
