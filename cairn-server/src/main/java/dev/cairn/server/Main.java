@@ -197,8 +197,15 @@ public final class Main implements Callable<Integer> {
                     started.join().stop();
                 }
             });
-            Signal.handle(new Signal("TERM"), s -> stop.run());
-            Signal.handle(new Signal("INT"), s -> stop.run());
+            // logged, so that a stop always says what asked for it
+            Signal.handle(new Signal("TERM"), s -> {
+                LoggerFactory.getLogger(Main.class).info("SIGTERM received: stopping");
+                stop.run();
+            });
+            Signal.handle(new Signal("INT"), s -> {
+                LoggerFactory.getLogger(Main.class).info("SIGINT received: stopping");
+                stop.run();
+            });
             handleReloadSignal(started);
             CairnServer node;
             try {

@@ -1,5 +1,6 @@
 package dev.cairn.server.grpc;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.EventStore;
 import dev.cairn.engine.security.Authorizer;
@@ -8,6 +9,7 @@ import dev.cairn.protocol.operations.OperationsGrpc;
 import dev.cairn.protocol.shared.Empty;
 import dev.cairn.server.security.CallPrincipal;
 import io.grpc.stub.StreamObserver;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code event_store.client.operations.Operations}, KurrentDB's node operations, as far as a single
@@ -51,6 +53,10 @@ public final class OperationsService extends OperationsGrpc.OperationsImplBase {
             return Wire.EMPTY;
         });
         if (allowed) {
+            ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+            LoggerFactory.getLogger(OperationsService.class).info("Operations.Shutdown called by {} from {}: stopping",
+                    CallPrincipal.current().name().isEmpty() ? "an anonymous caller" : CallPrincipal.current().name(),
+                    ctx == null ? "?" : ctx.remoteAddress());
             shutdown.run();
         }
     }
