@@ -18,6 +18,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * KurrentDB's standard (system) projections: each reads {@code $all} and writes links that index
@@ -63,7 +65,7 @@ public enum StandardProjection {
             if (deleted) {
                 extra.append(",\"$deleted\":-1");
             }
-            out.add(link("$ce-" + category, EventType.LINK, target, e, extra));
+            link(out, "$ce-" + category, EventType.LINK, target, e, extra);
         }
     },
 
@@ -71,12 +73,12 @@ public enum StandardProjection {
         @Override
         void emit(Source e, List<AppendedLink> out) {
             if (e.isDeletion()) {
-                out.add(link("$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
-                        new StringBuilder(",\"$deleted\":-1")));
+                link(out, "$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
+                        new StringBuilder(",\"$deleted\":-1"));
             } else {
                 // KurrentDB names a metadata event's stream without its "$$" here, so its link points
                 // at another stream's event; Cairn's points at the metadata event itself
-                out.add(link("$et-" + e.type(), EventType.LINK, e.revision() + "@" + e.stream(), e, null));
+                link(out, "$et-" + e.type(), EventType.LINK, e.revision() + "@" + e.stream(), e, null);
             }
         }
     },
@@ -85,7 +87,7 @@ public enum StandardProjection {
         @Override
         void emit(Source e, List<AppendedLink> out) {
             if (e.revision() == 0) {
-                out.add(link("$streams", EventType.LINK, "0@" + e.stream(), e, null));
+                link(out, "$streams", EventType.LINK, "0@" + e.stream(), e, null);
             }
         }
     },
@@ -95,7 +97,7 @@ public enum StandardProjection {
         void emit(Source e, List<AppendedLink> out) {
             String category = e.revision() == 0 ? categoryOf(e.stream()) : null;
             if (category != null) {
-                out.add(link("$category-" + category, STREAM_REFERENCE, e.stream(), e, null));
+                link(out, "$category-" + category, STREAM_REFERENCE, e.stream(), e, null);
             }
         }
     },
@@ -106,7 +108,8 @@ public enum StandardProjection {
             if (e.correlationId() != null) {
                 StringBuilder timestamp = new StringBuilder(",\"$eventTimestamp\":\"")
                         .append(TIMESTAMP.format(e.created())).append('"');
-                out.add(link("$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e, timestamp));
+                link(out, "$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e,
+                        timestamp);
             }
         }
 
@@ -121,6 +124,7 @@ public enum StandardProjection {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final byte[] CORRELATION_ID = "\"$correlationId\"".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(StandardProjection.class);
 
     /** The event type of a stream reference, whose data is a stream's name. */
     static final EventType STREAM_REFERENCE = EventType.of("$@");
@@ -182,7 +186,20 @@ public enum StandardProjection {
         return dash > 0 ? stream.substring(0, dash) : null;
     }
 
-    AppendedLink link(String stream, EventType type, String data, Source cause, StringBuilder extra) {
+    /**
+     * Adds a link to {@code stream}, unless that name is longer than a stream name may be (an event
+     * type or correlation id can be): such an event is logged and not indexed, rather than stopping
+     * the projection for good.
+     */
+    void link(List<AppendedLink> out, String stream, EventType type, String data, Source cause,
+            StringBuilder extra) {
+        // a char is at most 3 bytes of UTF-8, so only a long name needs encoding to tell
+        if (stream.length() > StreamName.MAX_BYTES / 3
+                && stream.getBytes(StandardCharsets.UTF_8).length > StreamName.MAX_BYTES) {
+            LOG.warn("{} skips the event {}@{}: the stream it would link it to has a name longer than {} bytes",
+                    projectionName, cause.revision(), cause.stream(), StreamName.MAX_BYTES);
+            return;
+        }
         StringBuilder metadata = new StringBuilder(160).append("{\"$v\":\"").append(ordinal() + 1)
                 .append(":-1:1:4\",\"$c\":").append(cause.position().commit())
                 .append(",\"$p\":").append(cause.position().prepare());
@@ -190,8 +207,8 @@ public enum StandardProjection {
             metadata.append(extra);
         }
         metadata.append(",\"$causedBy\":\"").append(cause.id()).append("\"}");
-        return new AppendedLink(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
-                data.getBytes(StandardCharsets.UTF_8), metadata.toString().getBytes(StandardCharsets.UTF_8)));
+        out.add(new AppendedLink(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
+                data.getBytes(StandardCharsets.UTF_8), metadata.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A JSON string literal. */

@@ -104,6 +104,23 @@ class StandardProjectionsTest {
         assertThat(events("$bc-{\"nested\":1}")).isEmpty();
     }
 
+    @Test
+    void anEventWhoseIndexStreamWouldHaveTooLongANameIsSkippedAndTheProjectionGoesOn() {
+        open(true);
+        String longType = "T".repeat(StreamName.MAX_BYTES);
+        String longId = "c".repeat(StreamName.MAX_BYTES);
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json(longType, "{}")
+                .withMetadata(bytes("{\"$correlationId\":\"" + longId + "\"}"))));
+        store.append(StreamName.of("order-2"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")
+                .withMetadata(bytes("{\"$correlationId\":\"short\"}"))));
+
+        assertThat(awaitEvents("$et-Placed", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@order-2");
+        assertThat(awaitEvents("$bc-short", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@order-2");
+        assertThat(awaitEvents("$ce-order", 2)).hasSize(2);
+        assertThat(status("$by_event_type")).isEqualTo("Running");
+        assertThat(status("$by_correlation_id")).isEqualTo("Running");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
