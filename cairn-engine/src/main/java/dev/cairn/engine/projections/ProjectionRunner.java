@@ -91,11 +91,6 @@ final class ProjectionRunner {
         thread = Thread.ofVirtual().name("cairn-projection-" + projection.projectionName()).start(this::run);
     }
 
-    /** The position of the last source event handled (written, or producing nothing); null before any. */
-    Position processed() {
-        return processed;
-    }
-
     /** What {@code Projections.Statistics} reports of this projection. */
     StandardProjections.Statistics statistics() {
         Feed feed = currentFeed;
@@ -245,8 +240,7 @@ final class ProjectionRunner {
             await(store.setStreamMetadataAsync(checkpointStream, StreamState.any(),
                     StreamMetadata.EMPTY.withMaxCount(CHECKPOINTS_KEPT)));
         }
-        byte[] tag = ("{\"$v\":\"" + (projection.ordinal() + 1) + ":-1:1:4\",\"$c\":" + position.commit()
-                + ",\"$p\":" + position.prepare() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] tag = projection.openTag(position).append('}').toString().getBytes(StandardCharsets.UTF_8);
         EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, new byte[0], tag);
         requests.add(new AppendRequest(checkpointStream,
                 checkpointRevision < 0 ? StreamState.noStream() : StreamState.at(checkpointRevision),

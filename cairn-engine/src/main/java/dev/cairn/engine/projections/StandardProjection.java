@@ -200,15 +200,23 @@ public enum StandardProjection {
                     projectionName, cause.revision(), cause.stream(), StreamName.MAX_BYTES);
             return;
         }
-        StringBuilder metadata = new StringBuilder(160).append("{\"$v\":\"").append(ordinal() + 1)
-                .append(":-1:1:4\",\"$c\":").append(cause.position().commit())
-                .append(",\"$p\":").append(cause.position().prepare());
+        StringBuilder metadata = openTag(cause.position());
         if (extra != null) {
             metadata.append(extra);
         }
         metadata.append(",\"$causedBy\":\"").append(cause.id()).append("\"}");
         out.add(new AppendedLink(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
                 data.getBytes(StandardCharsets.UTF_8), metadata.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * KurrentDB's checkpoint tag for {@code position}, still open for more members: the
+     * projection's version ({@code $v}) and the position ({@code $c}, {@code $p}). Links and
+     * checkpoints carry it in their metadata.
+     */
+    StringBuilder openTag(Position position) {
+        return new StringBuilder(160).append("{\"$v\":\"").append(ordinal() + 1).append(":-1:1:4\",\"$c\":")
+                .append(position.commit()).append(",\"$p\":").append(position.prepare());
     }
 
     /** A JSON string literal. */

@@ -17,9 +17,7 @@ import dev.cairn.api.StreamState;
 import dev.cairn.engine.streams.SystemAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -59,15 +57,6 @@ public final class StandardProjections implements AutoCloseable {
             }
         }
         return projections;
-    }
-
-    /** Each projection's name and the position of the last event it has handled (null before any). */
-    public synchronized Map<String, Position> progress() {
-        Map<String, Position> progress = new LinkedHashMap<>();
-        for (ProjectionRunner runner : runners) {
-            progress.put(runner.statistics().name(), runner.processed());
-        }
-        return progress;
     }
 
     /** Each projection's figures, in KurrentDB's order of the standard projections. */
