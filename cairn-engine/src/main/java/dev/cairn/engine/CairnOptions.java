@@ -31,10 +31,12 @@ import java.util.Objects;
  *     $by_correlation_id}), which write links to {@code $ce-}, {@code $et-}, {@code $streams},
  *     {@code $category-} and {@code $bc-} streams (default off,
  *     as in KurrentDB)
+ * @param userProjections allow user projections: queries in JavaScript that fold events into state,
+ *     emit events and link them (KurrentDB's {@code --run-projections=all}; default off)
  */
 public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,
         int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, int idempotencyWindow,
-        Clock clock, ChannelFactory channels, boolean standardProjections) {
+        Clock clock, ChannelFactory channels, boolean standardProjections, boolean userProjections) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
     /**
@@ -76,6 +78,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         private Clock clock = Clock.systemUTC();
         private ChannelFactory channels = ChannelFactory.DEFAULT;
         private boolean standardProjections;
+        private boolean userProjections;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -136,6 +139,11 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             return this;
         }
 
+        public Builder userProjections(boolean allow) {
+            this.userProjections = allow;
+            return this;
+        }
+
         public CairnOptions build() {
             if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE || segmentSize % 4096 != 0) {
                 throw new InvalidArgumentException("segment size must be a multiple of 4096 between 256 KiB and 1 GiB, was "
@@ -159,7 +167,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             }
             return new CairnOptions(directory, segmentSize, maxAppendSize, maxEventSize, writeQueueCapacity,
                     maxGroupSize, streamCacheSize, indexFlushEvents, idempotencyWindow, clock, channels,
-                    standardProjections);
+                    standardProjections, userProjections);
         }
     }
 }

@@ -155,15 +155,15 @@ public final class CairnServer implements AutoCloseable {
                     .addService(persistent, PersistentSubscriptionsService::definition)
                     .addService(new V2StreamsService(served))
                     .addService(new ServerFeaturesService(security != null, store instanceof EmbeddedEventStore e
-                            && e.standardProjections() != null))
+                            && e.projections() != null))
                     .addService(new GossipService(Clock.systemUTC()))
                     .addService(new OperationsService(served, security, () -> Thread.ofPlatform().name("cairn-stop")
                             .start(() -> node.join().stop())));
             if (security != null) {
                 services.addService(new UsersService(security));
             }
-            if (store instanceof EmbeddedEventStore embedded && embedded.standardProjections() != null) {
-                services.addService(new ProjectionsService(embedded.standardProjections(), embedded::headPosition,
+            if (store instanceof EmbeddedEventStore embedded && embedded.projections() != null) {
+                services.addService(new ProjectionsService(embedded.projections(), embedded::headPosition,
                         security));
             }
             services

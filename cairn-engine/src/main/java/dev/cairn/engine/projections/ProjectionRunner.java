@@ -18,15 +18,16 @@ import dev.cairn.api.StreamState;
 import dev.cairn.api.SubscribeToAllOptions;
 import dev.cairn.api.Subscription;
 import dev.cairn.api.SubscriptionListener;
-import dev.cairn.engine.projections.StandardProjection.AppendedLink;
-import dev.cairn.engine.projections.StandardProjection.Source;
+import dev.cairn.engine.projections.StandardProjection.Emitted;
 import dev.cairn.engine.streams.SystemAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -38,20 +39,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one standard projection: a catch-up subscription to {@code $all} from its checkpoint feeds
- * a queue, and one thread turns what has queued into links and writes them.
+ * Runs one projection, standard or a user's: a catch-up subscription to {@code $all} from its
+ * checkpoint feeds a queue, and one thread hands what has queued to the projection's {@link
+ * ProjectionWork} and writes what it produced.
  *
- * <p>Exactly once: the links a batch of source events produces and the checkpoint after that
- * batch are one atomic multi-stream append, and the checkpoint is appended at the revision the
- * runner last read or wrote. After a crash the projection resumes after the last checkpoint, so
- * a link is never written twice nor left out. Whatever fails (the append, the subscription) the
- * runner starts over from the stored checkpoint, after a pause that grows to a minute.
+ * <p>Exactly once: what a batch of source events produces (links, emitted events, states,
+ * results) and the checkpoint after that batch are one atomic multi-stream append, and the
+ * checkpoint is appended at the revision the runner last read or wrote. After a crash the
+ * projection resumes after the last checkpoint, so nothing is written twice nor left out. Whatever
+ * fails (the append, the subscription) the runner starts over from the stored checkpoint, after a
+ * pause that grows to a minute; a {@link ProjectionFaultedException} (a user's handler threw) stops
+ * it, faulted, until it is enabled again.
  *
  * <p>Batches form on their own: while one append waits for its fdatasync the next events queue.
- * Events that produce no links (system streams, this projection's own output among them) move the
+ * Events that change nothing (system streams, this projection's own output among them) move the
  * position without a write; a checkpoint alone is written after {@value #SKIPPED_BEFORE_CHECKPOINT}
  * of them, so a restart does not re-read a long run of them, and since each such checkpoint is one
  * event, the projections' checkpoints cannot keep each other going.
+ *
+ * <p>After a reset the projection runs again from the start in a new epoch. The first time it
+ * writes to a stream in the new epoch, it hides what it wrote there in earlier epochs by moving the
+ * stream's {@code $tb} past them (KurrentDB does the same), so a reset does not leave every link
+ * twice. It hides only its own output: a stream whose last event it did not write is left alone.
  */
 final class ProjectionRunner {
 
@@ -61,12 +70,15 @@ final class ProjectionRunner {
     private static final int MAX_BATCH = 2048;
     static final int SKIPPED_BEFORE_CHECKPOINT = 4096;
     /** KurrentDB keeps a projection's last checkpoints only; older ones are hidden. */
-    private static final long CHECKPOINTS_KEPT = 10;
+    static final long CHECKPOINTS_KEPT = 10;
+    /** Streams known to hold nothing of an earlier epoch, remembered per run up to this many. */
+    private static final int TRUNCATED_REMEMBERED = 100_000;
     private static final Pattern TAG = Pattern.compile("\"\\$c\"\\s*:\\s*(-?\\d+)\\s*,\\s*\"\\$p\"\\s*:\\s*(-?\\d+)");
-    private static final Source STOPPED = new Source("", -1, new UUID(0, 0), "", null, Position.START,
-            java.time.Instant.EPOCH, null);
+    private static final RecordedEvent STOPPED = new RecordedEvent(StreamName.of("$stopped"), -1, new UUID(0, 0),
+            EventType.of("$stopped"), ContentType.BINARY, new byte[0], new byte[0], java.time.Instant.EPOCH,
+            Position.START);
 
-    private final StandardProjection projection;
+    private final ProjectionWork work;
     private final EventStore store;
     private final SystemAccess system;
     private volatile boolean stopping;
@@ -75,34 +87,45 @@ final class ProjectionRunner {
     private volatile Position lastCheckpoint;
     private volatile long eventsProcessed;
     private volatile String faultReason;
+    private volatile boolean faulted;
     private volatile Feed currentFeed;
     private volatile Thread thread;
 
     /** The revision of the last checkpoint event, -1 when there is none. */
     private long checkpointRevision;
+    private final Set<StreamName> truncated = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<StreamName, Boolean> eldest) {
+            return size() > TRUNCATED_REMEMBERED;
+        }
+    });
 
-    ProjectionRunner(StandardProjection projection, EventStore store, SystemAccess system) {
-        this.projection = projection;
+    ProjectionRunner(ProjectionWork work, EventStore store, SystemAccess system) {
+        this.work = work;
         this.store = store;
         this.system = system;
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("cairn-projection-" + projection.projectionName()).start(this::run);
+        thread = Thread.ofVirtual().name("cairn-projection-" + work.name()).start(this::run);
+    }
+
+    ProjectionWork work() {
+        return work;
     }
 
     /** What {@code Projections.Statistics} reports of this projection. */
-    StandardProjections.Statistics statistics() {
+    Projections.Statistics statistics() {
         Feed feed = currentFeed;
         String reason = faultReason;
-        String status = !isRunning() ? "Stopped" : reason != null ? "Faulted" : "Running";
-        return new StandardProjections.Statistics(projection.projectionName(), status, reason, processed,
-                lastCheckpoint, eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size());
+        String status = faulted ? "Faulted" : !isRunning() ? "Stopped" : reason != null ? "Faulted" : "Running";
+        return new Projections.Statistics(work.name(), work.mode(), status, reason, processed, lastCheckpoint,
+                eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(), work.version(), work.epoch());
     }
 
-    /** Started and not stopped. */
+    /** Started, not stopped and not faulted for good. */
     boolean isRunning() {
-        return thread != null && !stopping;
+        return thread != null && !stopping && !faulted;
     }
 
     void stop() {
@@ -119,6 +142,7 @@ final class ProjectionRunner {
                 Thread.currentThread().interrupt();
             }
         }
+        work.close();
     }
 
     private void run() {
@@ -130,12 +154,18 @@ final class ProjectionRunner {
                 if (stopping) {
                     return;
                 }
+            } catch (ProjectionFaultedException e) {
+                LOG.warn("projection {} faulted: {}; it stays stopped until it is enabled again", work.name(),
+                        e.getMessage());
+                faultReason = e.getMessage();
+                faulted = true;
+                return;
             } catch (RuntimeException e) {
                 if (stopping) {
                     return;
                 }
                 LOG.warn("projection {} stopped ({}); it starts again from its checkpoint in {} ms",
-                        projection.projectionName(), e.toString(), pauseMillis);
+                        work.name(), e.toString(), pauseMillis);
                 faultReason = e.toString();
                 try {
                     Thread.sleep(pauseMillis);
@@ -148,6 +178,7 @@ final class ProjectionRunner {
     }
 
     private void runFromCheckpoint() throws InterruptedException {
+        truncated.clear();
         Position after = loadCheckpoint();
         processed = after;
         lastCheckpoint = after;
@@ -169,9 +200,12 @@ final class ProjectionRunner {
         }
     }
 
-    /** Reads the last checkpoint: the position to resume after (null: from the start) and its revision. */
+    /**
+     * Reads the last checkpoint, restores the projection's state from it and answers the position to
+     * resume after (null: from the start). A checkpoint of an earlier epoch counts as none.
+     */
     private Position loadCheckpoint() {
-        StreamName stream = projection.checkpointStream();
+        StreamName stream = work.checkpointStream();
         RecordedEvent last = null;
         try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
             if (it.hasNext()) {
@@ -180,45 +214,47 @@ final class ProjectionRunner {
         } catch (StreamNotFoundException absent) {
             // no checkpoint yet
         }
-        if (last == null) {
-            checkpointRevision = -1;
+        checkpointRevision = last == null ? -1 : last.revision();
+        if (last == null || ProjectionTag.epochOf(last.metadata()) < work.epoch()) {
+            work.restore(null);
             return null;
         }
-        checkpointRevision = last.revision();
         Matcher m = TAG.matcher(new String(last.metadata(), StandardCharsets.UTF_8));
         if (!m.find()) {
             throw new IllegalStateException("the checkpoint " + last.revision() + "@" + stream + " has no position");
         }
+        work.restore(last);
         return Position.of(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
     }
 
     private void process(Feed feed) throws InterruptedException {
-        BlockingQueue<Source> queue = feed.queue;
-        List<Source> batch = new ArrayList<>(MAX_BATCH);
-        List<AppendedLink> links = new ArrayList<>();
+        BlockingQueue<RecordedEvent> queue = feed.queue;
+        List<RecordedEvent> batch = new ArrayList<>(MAX_BATCH);
+        List<Emitted> out = new ArrayList<>();
         int skipped = 0;
         while (!stopping) {
-            Source first = queue.poll(200, TimeUnit.MILLISECONDS);
+            RecordedEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
             if (first == null) {
                 continue;
             }
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
-            links.clear();
+            out.clear();
             Position last = null;
-            for (Source e : batch) {
+            boolean changed = false;
+            for (RecordedEvent e : batch) {
                 if (e == STOPPED) {
                     Throwable failure = feed.failure;
                     throw new IllegalStateException("its subscription to $all ended: " + failure, failure);
                 }
-                int before = links.size();
-                projection.process(e, links);
-                skipped = links.size() == before ? skipped + 1 : 0;
+                boolean handled = work.handle(e, out);
+                changed |= handled;
+                skipped = handled ? 0 : skipped + 1;
                 last = e.position();
             }
-            if (!links.isEmpty() || skipped >= SKIPPED_BEFORE_CHECKPOINT) {
-                write(links, last);
+            if (changed || skipped >= SKIPPED_BEFORE_CHECKPOINT) {
+                write(out, last);
                 skipped = 0;
                 lastCheckpoint = last;
             }
@@ -227,26 +263,57 @@ final class ProjectionRunner {
         }
     }
 
-    /** Appends the links and the checkpoint after {@code position} as one atomic write. */
-    private void write(List<AppendedLink> links, Position position) throws InterruptedException {
+    /** Appends what the batch produced and the checkpoint after {@code position} as one atomic write. */
+    private void write(List<Emitted> out, Position position) throws InterruptedException {
+        byte[] state = work.checkpoint(position, out);
         Map<StreamName, List<EventData>> byStream = new LinkedHashMap<>();
-        for (AppendedLink link : links) {
-            byStream.computeIfAbsent(link.stream(), s -> new ArrayList<>()).add(link.event());
+        for (Emitted emitted : out) {
+            byStream.computeIfAbsent(emitted.stream(), s -> new ArrayList<>()).add(emitted.event());
+        }
+        if (work.epoch() > 0) {
+            for (StreamName stream : byStream.keySet()) {
+                if (truncated.add(stream)) {
+                    hideEarlierEpochs(stream);
+                }
+            }
         }
         List<AppendRequest> requests = new ArrayList<>(byStream.size() + 1);
         byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, StreamState.any(), events)));
-        StreamName checkpointStream = projection.checkpointStream();
+        StreamName checkpointStream = work.checkpointStream();
         if (checkpointRevision < 0) {
             await(store.setStreamMetadataAsync(checkpointStream, StreamState.any(),
                     StreamMetadata.EMPTY.withMaxCount(CHECKPOINTS_KEPT)));
         }
-        byte[] tag = projection.openTag(position).append('}').toString().getBytes(StandardCharsets.UTF_8);
-        EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, new byte[0], tag);
+        byte[] tag = work.openTag(position).append('}').toString().getBytes(StandardCharsets.UTF_8);
+        EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, state, tag);
         requests.add(new AppendRequest(checkpointStream,
                 checkpointRevision < 0 ? StreamState.noStream() : StreamState.at(checkpointRevision),
                 List.of(checkpoint)));
         await(system.appendAsync(requests));
         checkpointRevision++;
+    }
+
+    /**
+     * Moves {@code stream}'s {@code $tb} past what this projection wrote there in an earlier epoch,
+     * when its last event is such output. Done again after a crash, it sets the same value.
+     */
+    private void hideEarlierEpochs(StreamName stream) throws InterruptedException {
+        RecordedEvent last;
+        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
+            if (!it.hasNext()) {
+                return;
+            }
+            last = it.next().originalEvent();
+        } catch (StreamNotFoundException | dev.cairn.api.StreamDeletedException absent) {
+            return;
+        }
+        if (!ProjectionTag.writtenBy(last.metadata(), work.projectionId())
+                || ProjectionTag.epochOf(last.metadata()) >= work.epoch()) {
+            return;
+        }
+        StreamMetadata metadata = await(store.getStreamMetadataAsync(stream)).metadata();
+        StreamMetadata hidden = (metadata == null ? StreamMetadata.EMPTY : metadata).withTruncateBefore(last.revision() + 1);
+        await(store.setStreamMetadataAsync(stream, StreamState.any(), hidden));
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws InterruptedException {
@@ -262,14 +329,14 @@ final class ProjectionRunner {
 
     /** Puts each event of {@code $all} on its queue, blocking the subscription while the queue is full. */
     private final class Feed implements SubscriptionListener {
-        final BlockingQueue<Source> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        final BlockingQueue<RecordedEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         volatile Throwable failure;
         /** Set when the processing thread has left this run: nothing will drain the queue again. */
         volatile boolean abandoned;
 
         @Override
         public void onEvent(Subscription subscription, ResolvedEvent event) {
-            put(Source.of(event.originalEvent(), projection));
+            put(event.originalEvent());
         }
 
         /** The processing thread meets the end after every event before it, then starts over. */
@@ -280,7 +347,7 @@ final class ProjectionRunner {
         }
 
         /** Waits while the queue is full (the processing thread is writing), unless the run is over. */
-        private void put(Source e) {
+        private void put(RecordedEvent e) {
             try {
                 while (!stopping && !abandoned && !queue.offer(e, 100, TimeUnit.MILLISECONDS)) {
                     // full: the subscription waits, reading nothing more

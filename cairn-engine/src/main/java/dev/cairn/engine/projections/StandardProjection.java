@@ -53,7 +53,7 @@ public enum StandardProjection {
 
     BY_CATEGORY("$by_category", true) {
         @Override
-        void emit(Source e, List<AppendedLink> out) {
+        void emit(Source e, ProjectionWork work, List<Emitted> out) {
             boolean deleted = e.isDeletion();
             String stream = deleted ? e.deletedStream() : e.stream();
             String category = categoryOf(stream);
@@ -65,50 +65,50 @@ public enum StandardProjection {
             if (deleted) {
                 extra.append(",\"$deleted\":-1");
             }
-            link(out, "$ce-" + category, EventType.LINK, target, e, extra);
+            link(work, out, "$ce-" + category, EventType.LINK, target, e, extra);
         }
     },
 
     BY_EVENT_TYPE("$by_event_type", false) {
         @Override
-        void emit(Source e, List<AppendedLink> out) {
+        void emit(Source e, ProjectionWork work, List<Emitted> out) {
             if (e.isDeletion()) {
-                link(out, "$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
+                link(work, out, "$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
                         new StringBuilder(",\"$deleted\":-1"));
             } else {
                 // KurrentDB names a metadata event's stream without its "$$" here, so its link points
                 // at another stream's event; Cairn's points at the metadata event itself
-                link(out, "$et-" + e.type(), EventType.LINK, e.revision() + "@" + e.stream(), e, null);
+                link(work, out, "$et-" + e.type(), EventType.LINK, e.revision() + "@" + e.stream(), e, null);
             }
         }
     },
 
     STREAMS("$streams", true) {
         @Override
-        void emit(Source e, List<AppendedLink> out) {
+        void emit(Source e, ProjectionWork work, List<Emitted> out) {
             if (e.revision() == 0) {
-                link(out, "$streams", EventType.LINK, "0@" + e.stream(), e, null);
+                link(work, out, "$streams", EventType.LINK, "0@" + e.stream(), e, null);
             }
         }
     },
 
     STREAM_BY_CATEGORY("$stream_by_category", true) {
         @Override
-        void emit(Source e, List<AppendedLink> out) {
+        void emit(Source e, ProjectionWork work, List<Emitted> out) {
             String category = e.revision() == 0 ? categoryOf(e.stream()) : null;
             if (category != null) {
-                link(out, "$category-" + category, STREAM_REFERENCE, e.stream(), e, null);
+                link(work, out, "$category-" + category, STREAM_REFERENCE, e.stream(), e, null);
             }
         }
     },
 
     BY_CORRELATION_ID("$by_correlation_id", false) {
         @Override
-        void emit(Source e, List<AppendedLink> out) {
+        void emit(Source e, ProjectionWork work, List<Emitted> out) {
             if (e.correlationId() != null) {
                 StringBuilder timestamp = new StringBuilder(",\"$eventTimestamp\":\"")
                         .append(TIMESTAMP.format(e.created())).append('"');
-                link(out, "$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e,
+                link(work, out, "$bc-" + e.correlationId(), EventType.LINK, e.revision() + "@" + e.stream(), e,
                         timestamp);
             }
         }
@@ -148,13 +148,13 @@ public enum StandardProjection {
     }
 
     /** Adds to {@code out} the links this event produces, if it passes the projection's source filter. */
-    void process(Source e, List<AppendedLink> out) {
+    void process(Source e, ProjectionWork work, List<Emitted> out) {
         if (passes(e)) {
-            emit(e, out);
+            emit(e, work, out);
         }
     }
 
-    abstract void emit(Source e, List<AppendedLink> out);
+    abstract void emit(Source e, ProjectionWork work, List<Emitted> out);
 
     /** Whether its {@link Source}s must carry the correlation id from the event's metadata. */
     boolean readsCorrelationIds() {
@@ -191,7 +191,7 @@ public enum StandardProjection {
      * type or correlation id can be): such an event is logged and not indexed, rather than stopping
      * the projection for good.
      */
-    void link(List<AppendedLink> out, String stream, EventType type, String data, Source cause,
+    void link(ProjectionWork work, List<Emitted> out, String stream, EventType type, String data, Source cause,
             StringBuilder extra) {
         // a char is at most 3 bytes of UTF-8, so only a long name needs encoding to tell
         if (stream.length() > StreamName.MAX_BYTES / 3
@@ -200,23 +200,13 @@ public enum StandardProjection {
                     projectionName, cause.revision(), cause.stream(), StreamName.MAX_BYTES);
             return;
         }
-        StringBuilder metadata = openTag(cause.position());
+        StringBuilder metadata = work.openTag(cause.position());
         if (extra != null) {
             metadata.append(extra);
         }
         metadata.append(",\"$causedBy\":\"").append(cause.id()).append("\"}");
-        out.add(new AppendedLink(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
+        out.add(new Emitted(StreamName.of(stream), new EventData(UUID.randomUUID(), type, ContentType.BINARY,
                 data.getBytes(StandardCharsets.UTF_8), metadata.toString().getBytes(StandardCharsets.UTF_8))));
-    }
-
-    /**
-     * KurrentDB's checkpoint tag for {@code position}, still open for more members: the
-     * projection's version ({@code $v}) and the position ({@code $c}, {@code $p}). Links and
-     * checkpoints carry it in their metadata.
-     */
-    StringBuilder openTag(Position position) {
-        return new StringBuilder(160).append("{\"$v\":\"").append(ordinal() + 1).append(":-1:1:4\",\"$c\":")
-                .append(position.commit()).append(",\"$p\":").append(position.prepare());
     }
 
     /** A JSON string literal. */
@@ -224,8 +214,8 @@ public enum StandardProjection {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 
-    /** A link to write: its stream and the event. */
-    record AppendedLink(StreamName stream, EventData event) {
+    /** An event a projection writes (a link, an emitted event, a state, a result): its stream and the event. */
+    record Emitted(StreamName stream, EventData event) {
         long size() {
             return event.size() + stream.value().length();
         }

@@ -37,7 +37,7 @@ import dev.cairn.engine.log.Log;
 import dev.cairn.engine.log.LogWriter;
 import dev.cairn.engine.log.RecordCodec;
 import dev.cairn.engine.persistent.PersistentSubscriptionService;
-import dev.cairn.engine.projections.StandardProjections;
+import dev.cairn.engine.projections.Projections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -71,7 +71,7 @@ public final class EmbeddedEventStore implements EventStore {
     private final Subscriptions subscriptions;
     private final PersistentSubscriptionService persistent;
     private final SystemAccess system;
-    private volatile StandardProjections projections;
+    private volatile Projections projections;
     private volatile boolean closed;
 
     private EmbeddedEventStore(CairnOptions options, DirectoryLock lock, Log log, Checkpoint checkpoint,
@@ -120,8 +120,9 @@ public final class EmbeddedEventStore implements EventStore {
         // groups resume once the store is whole: they read and write through it
         try {
             store.persistent.start();
-            if (options.standardProjections()) {
-                store.projections = StandardProjections.start(store, store.system);
+            if (options.standardProjections() || options.userProjections()) {
+                store.projections = Projections.start(store, store.system, options.standardProjections(),
+                        options.userProjections());
             }
         } catch (RuntimeException e) {
             store.close();
@@ -147,7 +148,7 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     /** The standard projections this store runs, or null when it runs none. */
-    public StandardProjections standardProjections() {
+    public Projections projections() {
         return projections;
     }
 
@@ -492,7 +493,7 @@ public final class EmbeddedEventStore implements EventStore {
             return;
         }
         // projections and persistent subscriptions write as they stop, so they stop while writes still work
-        StandardProjections running = projections;
+        Projections running = projections;
         if (running != null) {
             running.close();
         }

@@ -194,7 +194,7 @@ class StandardProjectionsTest {
         open(true);
         store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
         awaitEvents("$ce-order", 1);
-        StandardProjections projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections();
+        Projections projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections();
         assertThat(projections.setEnabled("$by_category", false)).isTrue();
         assertThat(projections.setEnabled("$no_such", false)).isFalse();
         assertThat(status("$by_category")).isEqualTo("Stopped");
@@ -211,7 +211,7 @@ class StandardProjectionsTest {
         assertThat(status("$by_category")).as("still disabled after a restart").isEqualTo("Stopped");
         assertThat(events("$ce-order")).hasSize(1);
 
-        projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections();
+        projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections();
         assertThat(projections.setEnabled("$by_category", true)).isTrue();
         assertThat(projections.setEnabled("$by_category", true)).as("enabling a running one changes nothing").isTrue();
         assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
@@ -220,7 +220,7 @@ class StandardProjectionsTest {
     }
 
     private String status(String projection) {
-        return ((dev.cairn.engine.streams.EmbeddedEventStore) store).standardProjections().statistics().stream()
+        return ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections().statistics().stream()
                 .filter(s -> s.name().equals(projection)).findFirst().orElseThrow().status();
     }
 

@@ -2,7 +2,7 @@ package dev.cairn.server.grpc;
 
 import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.Position;
-import dev.cairn.engine.projections.StandardProjections;
+import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.security.Authorizer;
 import dev.cairn.engine.security.Security;
 import dev.cairn.protocol.projections.DisableReq;
@@ -38,7 +38,7 @@ import java.util.function.Supplier;
 @Blocking
 public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBase {
 
-    private final StandardProjections projections;
+    private final Projections projections;
     private final Supplier<Position> head;
     private final Security security;
 
@@ -47,7 +47,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
      * @param head the end of the log, for each projection's progress
      * @param security users and access control, or null on an insecure node
      */
-    public ProjectionsService(StandardProjections projections, Supplier<Position> head, Security security) {
+    public ProjectionsService(Projections projections, Supplier<Position> head, Security security) {
         this.projections = projections;
         this.head = head;
         this.security = security;
@@ -61,10 +61,10 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                 security.authorizer().check(CallPrincipal.current(), Authorizer.Operation.PROJECTIONS_STATISTICS);
             }
             StatisticsReq.Options options = request.getOptions();
-            List<StandardProjections.Statistics> all = projections.statistics();
+            List<Projections.Statistics> all = projections.statistics();
             answers = switch (options.getModeCase()) {
                 case NAME -> {
-                    List<StandardProjections.Statistics> named = all.stream()
+                    List<Projections.Statistics> named = all.stream()
                             .filter(s -> s.name().equals(options.getName())).toList();
                     if (named.isEmpty()) {
                         throw notFound(options.getName());
@@ -113,13 +113,13 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
         return Status.NOT_FOUND.withDescription("Projection '" + name + "' not found.").asRuntimeException();
     }
 
-    private List<StatisticsResp> details(List<StandardProjections.Statistics> statistics) {
+    private List<StatisticsResp> details(List<Projections.Statistics> statistics) {
         long end = head.get().commit();
         return statistics.stream().map(s -> StatisticsResp.newBuilder().setDetails(details(s, end)).build()).toList();
     }
 
     /** KurrentDB's figures for a standard projection, where Cairn has them. */
-    private static StatisticsResp.Details details(StandardProjections.Statistics s, long end) {
+    private static StatisticsResp.Details details(Projections.Statistics s, long end) {
         long at = s.position() == null ? 0 : s.position().commit();
         float progress = end <= 0 ? 100f : Math.min(100f, 100f * at / end);
         return StatisticsResp.Details.newBuilder()

@@ -1,0 +1,477 @@
+package dev.cairn.engine.projections;
+
+import dev.cairn.api.AppendRequest;
+import dev.cairn.api.CairnException;
+import dev.cairn.api.ContentType;
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventIterator;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.EventType;
+import dev.cairn.api.InvalidArgumentException;
+import dev.cairn.api.Position;
+import dev.cairn.api.ReadStreamOptions;
+import dev.cairn.api.RecordedEvent;
+import dev.cairn.api.StoreUnavailableException;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamNotFoundException;
+import dev.cairn.api.StreamState;
+import dev.cairn.engine.projections.ProjectionManagementException.Reason;
+import dev.cairn.engine.streams.SystemAccess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The projections of one store: KurrentDB's standard projections, each running on its own ({@link
+ * StandardWork}), and, when allowed, user projections in JavaScript ({@link JsProjectionWork}).
+ * Started by the store when {@code CairnOptions.standardProjections} or {@code userProjections} is
+ * set, stopped before it closes.
+ *
+ * <p>KurrentDB's streams hold what is known of them: a projection's definition (its query, whether
+ * it is enabled, may emit, its version and epoch) is the last {@code $ProjectionUpdated} event of
+ * {@code $projections-<name>}, and user projections are registered by {@code $ProjectionCreated}
+ * and {@code $ProjectionDeleted} events in {@code $projections-$all}. So everything done here
+ * outlives a restart: a disabled projection stays disabled, a reset one does not start over again.
+ * Disabling stops a projection after its last atomic write, so enabling it resumes from its
+ * checkpoint with nothing missed and nothing twice. Thread-safe.
+ */
+public final class Projections implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Projections.class);
+    static final EventType UPDATED = EventType.of("$ProjectionUpdated");
+    static final EventType CREATED = EventType.of("$ProjectionCreated");
+    static final EventType DELETED = EventType.of("$ProjectionDeleted");
+    static final StreamName REGISTRATION = StreamName.of("$projections-$all");
+    /** User projections' ids follow the standard projections' (1 to 5). */
+    private static final long FIRST_USER_ID = StandardProjection.values().length + 1;
+
+    private final EventStore store;
+    private final SystemAccess system;
+    private final boolean userProjections;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** The revision of the last event of {@link #REGISTRATION}, -1 when it has none. */
+    private long registrationRevision = -1;
+    private boolean closed;
+
+    /** A projection: what is stored of it and what runs it. */
+    private static final class Entry {
+        final String name;
+        final StandardProjection standard;
+        ProjectionDefinition definition;
+        ProjectionRunner runner;
+
+        Entry(String name, StandardProjection standard, ProjectionDefinition definition) {
+            this.name = name;
+            this.standard = standard;
+            this.definition = definition;
+        }
+    }
+
+    private Projections(EventStore store, SystemAccess system, boolean userProjections) {
+        this.store = store;
+        this.system = system;
+        this.userProjections = userProjections;
+    }
+
+    /** Starts the standard projections only (every one not stored as disabled). */
+    public static Projections start(EventStore store, SystemAccess system) {
+        return start(store, system, true, false);
+    }
+
+    /**
+     * Starts the projections: the standard ones when {@code standard}, the user projections stored
+     * in the store when {@code user}; each enabled one resumes after its own checkpoint.
+     */
+    public static Projections start(EventStore store, SystemAccess system, boolean standard, boolean user) {
+        Projections projections = new Projections(store, system, user);
+        synchronized (projections) {
+            if (standard) {
+                for (StandardProjection p : StandardProjection.values()) {
+                    ProjectionDefinition stored = projections.storedDefinition(p.projectionName(),
+                            ProjectionDefinition.standard(p));
+                    projections.entries.put(p.projectionName(), new Entry(p.projectionName(), p, stored));
+                }
+            }
+            if (user) {
+                projections.loadUserProjections();
+            }
+            for (Entry entry : projections.entries.values()) {
+                projections.launch(entry);
+            }
+        }
+        return projections;
+    }
+
+    /** Whether user projections may be created. */
+    public boolean allowsUserProjections() {
+        return userProjections;
+    }
+
+    /** Each projection's figures: the standard ones in KurrentDB's order, then the user projections in creation order. */
+    public synchronized List<Statistics> statistics() {
+        return entries.values().stream().map(e -> e.runner.statistics()).toList();
+    }
+
+    /**
+     * Enables or disables the projection named {@code name}, stores the choice and starts or stops
+     * it. Waits for a running projection to stop. Enabling a faulted projection starts it again.
+     *
+     * @return false when no projection has that name
+     * @throws CairnException when the choice could not be stored (nothing changed then)
+     */
+    public synchronized boolean setEnabled(String name, boolean enabled) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            return false;
+        }
+        checkOpen();
+        if (entry.definition.enabled() != enabled) {
+            storeDefinition(entry, entry.definition.withEnabled(enabled));
+        }
+        if (!enabled) {
+            entry.runner.stop();
+        } else if (!entry.runner.isRunning()) {
+            entry.runner.stop();
+            launch(entry);
+        }
+        return true;
+    }
+
+    /**
+     * Creates a continuous user projection and starts it. A query that does not compile is accepted,
+     * as KurrentDB accepts it: the projection faults with the reason, which its statistics show.
+     *
+     * @throws ProjectionManagementException CONFLICT when the name is taken, INVALID_ARGUMENT when
+     *     it cannot name streams, FAILED_PRECONDITION when user projections are not allowed
+     */
+    public synchronized void create(String name, String query, boolean emitEnabled, boolean trackEmittedStreams) {
+        checkOpen();
+        if (!userProjections) {
+            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
+                    "user projections are not enabled on this node (run projections 'all')");
+        }
+        if (trackEmittedStreams && !emitEnabled) {
+            throw new ProjectionManagementException(Reason.INVALID_ARGUMENT,
+                    "EmitEnabled must be set to true to track emitted streams.");
+        }
+        checkName(name);
+        if (entries.containsKey(name)) {
+            throw new ProjectionManagementException(Reason.CONFLICT, "Duplicate projection names : " + name);
+        }
+        ProjectionDefinition definition = ProjectionDefinition.user(query == null ? "" : query, emitEnabled,
+                trackEmittedStreams, FIRST_USER_ID + registrationRevision + 1);
+        Entry entry = new Entry(name, null, definition);
+        append(List.of(
+                new AppendRequest(REGISTRATION, registrationRevision < 0 ? StreamState.noStream()
+                        : StreamState.at(registrationRevision), List.of(event(CREATED, name, false))),
+                new AppendRequest(definitionStream(name), StreamState.any(),
+                        List.of(event(UPDATED, definition.toJson())))));
+        registrationRevision++;
+        entries.put(name, entry);
+        launch(entry);
+    }
+
+    /**
+     * Replaces a user projection's query (and, when {@code emitEnabled} is not null, whether it may
+     * emit). It goes on from its checkpoint, with its state, under the new query.
+     */
+    public synchronized void update(String name, String query, Boolean emitEnabled) {
+        Entry entry = user(name, "update");
+        entry.runner.stop();
+        storeDefinition(entry, entry.definition.withQuery(query == null ? "" : query, emitEnabled));
+        launch(entry);
+    }
+
+    /**
+     * Deletes a stopped (or faulted) user projection, and, as asked, its checkpoint stream, its
+     * state (result) stream and the streams it emitted to (those it tracked).
+     */
+    public synchronized void delete(String name, boolean deleteCheckpointStream, boolean deleteStateStream,
+            boolean deleteEmittedStreams) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        if (entry.standard != null) {
+            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
+                    "We currently don't allow for the deletion of System Projections.");
+        }
+        checkOpen();
+        if (entry.runner.isRunning()) {
+            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
+                    "Cannot delete a projection that hasn't been stopped or faulted.");
+        }
+        JsProjectionWork work = (JsProjectionWork) entry.runner.work();
+        List<StreamName> emitted = deleteEmittedStreams && entry.definition.trackEmittedStreams()
+                ? readAll(work.emittedStreamsStream()).stream().map(e -> StreamName.of(e.dataAsString())).toList()
+                : List.of();
+        append(List.of(new AppendRequest(REGISTRATION, StreamState.at(registrationRevision),
+                List.of(event(DELETED, name, false)))));
+        registrationRevision++;
+        entries.remove(name);
+        entry.runner.stop();
+        List<StreamName> doomed = new ArrayList<>();
+        doomed.add(definitionStream(name));
+        if (deleteCheckpointStream) {
+            doomed.add(work.checkpointStream());
+        }
+        if (deleteStateStream) {
+            doomed.add(work.resultStream(""));
+        }
+        if (!emitted.isEmpty()) {
+            doomed.addAll(emitted);
+            doomed.add(work.emittedStreamsStream());
+        }
+        for (StreamName stream : doomed) {
+            try {
+                await(store.deleteAsync(stream, StreamState.any()));
+            } catch (StreamDeletedException | StreamNotFoundException gone) {
+                // nothing to delete
+            }
+        }
+    }
+
+    /**
+     * Resets a projection: it starts again from the start of {@code $all} with its initial state,
+     * in a new epoch. What it wrote before is hidden as it writes to each stream again.
+     */
+    public synchronized void reset(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        checkOpen();
+        entry.runner.stop();
+        storeDefinition(entry, entry.definition.reset());
+        launch(entry);
+    }
+
+    /** Stops every projection and starts the enabled ones again, each from its checkpoint. */
+    public synchronized void restart() {
+        checkOpen();
+        for (Entry entry : entries.values()) {
+            entry.runner.stop();
+        }
+        for (Entry entry : entries.values()) {
+            launch(entry);
+        }
+    }
+
+    /**
+     * The state of a projection's partition ("" its own) as of its last checkpoint, as JSON; null
+     * when it has none (a standard projection, a partition never seen, a projection not yet run).
+     */
+    public String state(String name, String partition) {
+        JsProjectionWork work = userWork(name);
+        return work == null ? null : lastData(work.stateStream(partition == null ? "" : partition), work.epoch());
+    }
+
+    /**
+     * The result of a projection's partition: its state after {@code transformBy} and {@code
+     * filterBy}, as last written to its result stream; the state when it writes no results.
+     */
+    public String result(String name, String partition) {
+        JsProjectionWork work = userWork(name);
+        if (work == null) {
+            return null;
+        }
+        String p = partition == null ? "" : partition;
+        return work.outputsState() ? lastData(work.resultStream(p), work.epoch()) : state(name, p);
+    }
+
+    /** The query of a user projection, or null for a standard one. */
+    public synchronized String query(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        return entry.definition.query();
+    }
+
+    private synchronized JsProjectionWork userWork(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        return entry.standard == null ? (JsProjectionWork) entry.runner.work() : null;
+    }
+
+    private String lastData(StreamName stream, long epoch) {
+        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
+            if (it.hasNext()) {
+                RecordedEvent last = it.next().originalEvent();
+                if (last.data().length > 0 && ProjectionTag.epochOf(last.metadata()) >= epoch) {
+                    return last.dataAsString();
+                }
+            }
+        } catch (StreamNotFoundException | StreamDeletedException none) {
+            // nothing written yet
+        }
+        return null;
+    }
+
+    private Entry user(String name, String what) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        if (entry.standard != null) {
+            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
+                    "cannot " + what + " the standard projection " + name);
+        }
+        checkOpen();
+        return entry;
+    }
+
+    /** Starts a fresh runner for the entry's current definition, when it is enabled. */
+    private void launch(Entry entry) {
+        ProjectionWork work = entry.standard != null
+                ? new StandardWork(entry.standard, entry.definition.epoch())
+                : new JsProjectionWork(entry.name, entry.definition, store);
+        entry.runner = new ProjectionRunner(work, store, system);
+        if (entry.definition.enabled()) {
+            entry.runner.start();
+        }
+    }
+
+    private void loadUserProjections() {
+        List<String> names = new ArrayList<>();
+        for (RecordedEvent e : readAll(REGISTRATION)) {
+            registrationRevision = e.revision();
+            String name = e.dataAsString();
+            if (e.type().equals(CREATED)) {
+                names.add(name);
+            } else if (e.type().equals(DELETED)) {
+                names.remove(name);
+            }
+        }
+        for (String name : names) {
+            ProjectionDefinition stored = storedDefinition(name, null);
+            if (stored == null || !stored.isUser()) {
+                LOG.warn("projection {} is registered but has no definition in {}; it is left out", name,
+                        definitionStream(name));
+                continue;
+            }
+            entries.put(name, new Entry(name, null, stored));
+        }
+    }
+
+    private List<RecordedEvent> readAll(StreamName stream) {
+        List<RecordedEvent> events = new ArrayList<>();
+        try (EventIterator it = store.readStream(stream, ReadStreamOptions.forwards())) {
+            it.forEachRemaining(e -> events.add(e.originalEvent()));
+        } catch (StreamNotFoundException | StreamDeletedException none) {
+            // none
+        }
+        return events;
+    }
+
+    /** The last stored definition, or {@code otherwise} when there is none or it is unreadable. */
+    private ProjectionDefinition storedDefinition(String name, ProjectionDefinition otherwise) {
+        try (EventIterator it = store.readStream(definitionStream(name), ReadStreamOptions.backwards().maxCount(1))) {
+            if (!it.hasNext()) {
+                return otherwise;
+            }
+            RecordedEvent last = it.next().originalEvent();
+            ProjectionDefinition defaults = otherwise != null ? otherwise
+                    : ProjectionDefinition.user("", false, false, FIRST_USER_ID);
+            return ProjectionDefinition.fromJson(last.data(), defaults);
+        } catch (StreamNotFoundException | StreamDeletedException | IOException unreadable) {
+            return otherwise;
+        }
+    }
+
+    private void storeDefinition(Entry entry, ProjectionDefinition definition) {
+        append(List.of(new AppendRequest(definitionStream(entry.name), StreamState.any(),
+                List.of(event(UPDATED, definition.toJson())))));
+        entry.definition = definition;
+    }
+
+    private void append(List<AppendRequest> requests) {
+        await(system.appendAsync(requests));
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while storing a projection's state", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CairnException ce) {
+                throw ce;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static EventData event(EventType type, byte[] json) {
+        return new EventData(UUID.randomUUID(), type, ContentType.JSON, json, new byte[0]);
+    }
+
+    private static EventData event(EventType type, String text, boolean json) {
+        return new EventData(UUID.randomUUID(), type, json ? ContentType.JSON : ContentType.BINARY,
+                text.getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new ProjectionManagementException(Reason.INVALID_ARGUMENT, "a projection needs a name");
+        }
+        try {
+            // its longest stream: a partition's checkpoint stream adds the partition to this
+            StreamName.of("$projections-" + name + "-emittedstreams");
+        } catch (InvalidArgumentException e) {
+            throw new ProjectionManagementException(Reason.INVALID_ARGUMENT,
+                    "the projection name '" + name + "' cannot name its streams: " + e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("the store is closed");
+        }
+    }
+
+    /** KurrentDB's stream of a projection's definition, {@code $projections-<name>}. */
+    static StreamName definitionStream(String name) {
+        return StreamName.of("$projections-" + name);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (Entry entry : entries.values()) {
+            entry.runner.stop();
+        }
+    }
+
+    /**
+     * One projection's figures, as {@code Projections.Statistics} reports them.
+     *
+     * @param name KurrentDB's name, such as {@code $by_category}
+     * @param mode {@code Continuous}
+     * @param status {@code Running}, {@code Stopped} (disabled) or {@code Faulted} (a user
+     *     projection whose query failed, stopped until enabled again; or any projection waiting to
+     *     start again from its checkpoint after {@code faultReason})
+     * @param faultReason why it faulted, while faulted; null otherwise
+     * @param position the last event of {@code $all} it has handled since the store opened; null
+     *     before any
+     * @param lastCheckpoint the position of its last stored checkpoint; null before any
+     * @param eventsProcessed events of {@code $all} handled since it started
+     * @param bufferedEvents events read ahead, waiting to be handled
+     * @param version raised by each change of its definition
+     * @param epoch raised by each reset
+     */
+    public record Statistics(String name, String mode, String status, String faultReason, Position position,
+            Position lastCheckpoint, long eventsProcessed, int bufferedEvents, long version, long epoch) {
+    }
+}

@@ -1,0 +1,290 @@
+package dev.cairn.engine.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.api.EventData;
+import dev.cairn.api.EventStore;
+import dev.cairn.api.ReadStreamOptions;
+import dev.cairn.api.RecordedEvent;
+import dev.cairn.api.StreamDeletedException;
+import dev.cairn.api.StreamName;
+import dev.cairn.api.StreamNotFoundException;
+import dev.cairn.api.StreamState;
+import dev.cairn.engine.Cairn;
+import dev.cairn.engine.CairnOptions;
+import dev.cairn.engine.streams.EmbeddedEventStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * User projections in JavaScript: KurrentDB's query language (sources, handlers, partitions,
+ * transforms, emits), where their states and results go, exactly once across restarts, and their
+ * management (update, reset, delete, faults).
+ */
+class UserProjectionsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String COUNT_ALL = """
+            fromAll().when({
+                $init: function () { return { count: 0 }; },
+                $any: function (s, e) { s.count += 1; }
+            }).outputState();
+            """;
+
+    @TempDir
+    Path dir;
+
+    private EventStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private Projections open(boolean standard) {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16)
+                .standardProjections(standard).userProjections(true).build());
+        return ((EmbeddedEventStore) store).projections();
+    }
+
+    private void append(String stream, String type, String json) {
+        store.append(StreamName.of(stream), StreamState.any(), List.of(EventData.json(type, json)));
+    }
+
+    @Test
+    void countsEveryEventOfOrdinaryStreamsAndWritesItsStateAndResult() {
+        Projections projections = open(false);
+        append("order-1", "Placed", "{}");
+        append("order-1", "Paid", "{}");
+        append("$system", "Hidden", "{}");
+        projections.create("counter", COUNT_ALL, false, false);
+        await(() -> projections.state("counter", ""), "{\"count\":2}");
+        append("user-7", "Registered", "{}");
+        await(() -> projections.state("counter", ""), "{\"count\":3}");
+        assertThat(projections.result("counter", "")).isEqualTo("{\"count\":3}");
+        assertThat(last("$projections-counter-result").type().value()).isEqualTo("Result");
+        assertThat(status(projections, "counter")).isEqualTo("Running");
+    }
+
+    @Test
+    void categoriesPartitionedByStreamWithNamedHandlersAndATransform() {
+        Projections projections = open(false);
+        append("account-1", "Deposited", "{\"amount\":10}");
+        append("account-2", "Deposited", "{\"amount\":5}");
+        append("account-1", "Withdrawn", "{\"amount\":3}");
+        append("account-1", "Renamed", "{}");
+        append("other-1", "Deposited", "{\"amount\":100}");
+        projections.create("balances", """
+                fromCategory('account').foreachStream().when({
+                    $init() { return { balance: 0 }; },
+                    Deposited(s, e) { s.balance += e.data.amount; },
+                    Withdrawn(s, e) { return { balance: s.balance - e.body.amount }; }
+                }).transformBy(s => ({ cents: s.balance * 100 }));
+                """, false, false);
+        await(() -> projections.state("balances", "account-1"), "{\"balance\":7}");
+        assertThat(projections.state("balances", "account-2")).isEqualTo("{\"balance\":5}");
+        assertThat(projections.state("balances", "other-1")).isNull();
+        await(() -> projections.result("balances", "account-1"), "{\"cents\":700}");
+        assertThat(last("$projections-balances-account-1-result").dataAsString()).isEqualTo("{\"cents\":700}");
+    }
+
+    @Test
+    void emitsAndLinksOnlyWhenEmitIsEnabled() {
+        Projections projections = open(false);
+        append("order-1", "Placed", "{\"total\":3}");
+        String query = """
+                fromStream('order-1').when({
+                    Placed(s, e) {
+                        emit('invoices', 'InvoiceDue', { total: e.data.total }, { source: e.streamId });
+                        linkTo('placed-orders', e);
+                    }
+                });
+                """;
+        projections.create("invoicing", query, true, false);
+        List<RecordedEvent> invoices = awaitEvents("invoices", 1);
+        assertThat(invoices.get(0).dataAsString()).isEqualTo("{\"total\":3}");
+        assertThat(invoices.get(0).type().value()).isEqualTo("InvoiceDue");
+        assertThat(new String(invoices.get(0).metadata())).contains("\"source\":\"order-1\"", "\"$causedBy\"");
+        assertThat(awaitEvents("placed-orders", 1).get(0).dataAsString()).isEqualTo("0@order-1");
+
+        projections.create("not-allowed", query, false, false);
+        await(() -> status(projections, "not-allowed"), "Faulted");
+        assertThat(reason(projections, "not-allowed")).contains("'emit' is not allowed");
+    }
+
+    @Test
+    void resumesFromItsCheckpointAfterARestartWithoutCountingTwice() {
+        Projections projections = open(false);
+        projections.create("counter", COUNT_ALL, false, false);
+        for (int i = 0; i < 50; i++) {
+            append("order-" + i, "Placed", "{}");
+        }
+        await(() -> projections.state("counter", ""), "{\"count\":50}");
+        store.close();
+
+        Projections reopened = open(false);
+        append("order-x", "Placed", "{}");
+        await(() -> reopened.state("counter", ""), "{\"count\":51}");
+        sleep(300);
+        assertThat(reopened.state("counter", "")).isEqualTo("{\"count\":51}");
+    }
+
+    @Test
+    void updateKeepsTheStateAndResetStartsOverHidingWhatWasEmitted() {
+        Projections projections = open(false);
+        append("order-1", "Placed", "{}");
+        append("order-2", "Placed", "{}");
+        projections.create("links", """
+                fromAll().when({ $init() { return { n: 0 }; }, Placed(s, e) { s.n++; linkTo('all-placed', e); } });
+                """, true, false);
+        awaitEvents("all-placed", 2);
+        await(() -> projections.state("links", ""), "{\"n\":2}");
+
+        projections.update("links", """
+                fromAll().when({ $init() { return { n: 0 }; }, Placed(s, e) { s.n += 10; linkTo('all-placed', e); } });
+                """, null);
+        append("order-3", "Placed", "{}");
+        await(() -> projections.state("links", ""), "{\"n\":12}");
+        assertThat(projections.query("links")).contains("s.n += 10");
+
+        projections.reset("links");
+        await(() -> projections.state("links", ""), "{\"n\":30}");
+        assertThat(awaitEvents("all-placed", 3)).extracting(RecordedEvent::dataAsString)
+                .as("the links of the first epoch are hidden").containsExactly("0@order-1", "0@order-2", "0@order-3");
+    }
+
+    @Test
+    void resettingAStandardProjectionRebuildsItsStreamsOnce() {
+        Projections projections = open(true);
+        append("order-1", "Placed", "{}");
+        append("order-2", "Placed", "{}");
+        awaitEvents("$ce-order", 2);
+        projections.reset("$by_category");
+        append("order-3", "Placed", "{}");
+        assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@order-3");
+    }
+
+    @Test
+    void deleteNeedsAStoppedProjectionAndFreesItsName() {
+        Projections projections = open(true);
+        projections.create("gone", COUNT_ALL, false, false);
+        append("order-1", "Placed", "{}");
+        await(() -> projections.state("gone", ""), "{\"count\":1}");
+        assertThatThrownBy(() -> projections.create("gone", COUNT_ALL, false, false))
+                .isInstanceOfSatisfying(ProjectionManagementException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ProjectionManagementException.Reason.CONFLICT));
+        assertThatThrownBy(() -> projections.delete("gone", true, true, false))
+                .hasMessageContaining("hasn't been stopped");
+        assertThatThrownBy(() -> projections.delete("$by_category", false, false, false))
+                .hasMessageContaining("System Projections");
+        projections.setEnabled("gone", false);
+        projections.delete("gone", true, true, false);
+        assertThat(projections.statistics()).extracting(Projections.Statistics::name).doesNotContain("gone");
+        assertThatThrownBy(() -> projections.state("gone", ""))
+                .isInstanceOfSatisfying(ProjectionManagementException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ProjectionManagementException.Reason.NOT_FOUND));
+        assertThatThrownBy(() -> store.readStreamToList(StreamName.of("$projections-gone-checkpoint"),
+                ReadStreamOptions.forwards())).isInstanceOfAny(StreamNotFoundException.class, StreamDeletedException.class);
+        store.close();
+
+        Projections reopened = open(true);
+        assertThat(reopened.statistics()).extracting(Projections.Statistics::name).doesNotContain("gone");
+        reopened.create("gone", COUNT_ALL, false, false);
+        await(() -> reopened.state("gone", ""), "{\"count\":1}");
+    }
+
+    @Test
+    void aBrokenQueryOrAThrowingHandlerFaultsTheProjectionWithTheReason() {
+        Projections projections = open(false);
+        projections.create("syntax", "fromAll().when({ $any: function (s, e) { ", false, false);
+        projections.create("nosource", "{}", false, false);
+        projections.create("throws", "fromAll().when({ $any(s, e) { throw new Error('boom'); } });", false, false);
+        projections.create("endless", "fromAll().when({ $any(s, e) { while (true) {} } });", false, false);
+        append("order-1", "Placed", "{}");
+        for (String name : List.of("syntax", "nosource", "throws", "endless")) {
+            await(() -> status(projections, name), "Faulted");
+        }
+        assertThat(reason(projections, "nosource")).contains("reads no source");
+        assertThat(reason(projections, "throws")).contains("boom");
+        assertThat(reason(projections, "endless")).contains("statements");
+
+        projections.update("throws", COUNT_ALL, null);
+        await(() -> projections.state("throws", ""), "{\"count\":1}");
+        assertThat(status(projections, "throws")).isEqualTo("Running");
+    }
+
+    @Test
+    void userProjectionsAreRefusedUnlessAllowed() {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16)
+                .standardProjections(true).build());
+        Projections projections = ((EmbeddedEventStore) store).projections();
+        assertThatThrownBy(() -> projections.create("x", COUNT_ALL, false, false))
+                .isInstanceOfSatisfying(ProjectionManagementException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ProjectionManagementException.Reason.FAILED_PRECONDITION));
+    }
+
+    private static String status(Projections projections, String name) {
+        return statistics(projections, name).status();
+    }
+
+    private static String reason(Projections projections, String name) {
+        return statistics(projections, name).faultReason();
+    }
+
+    private static Projections.Statistics statistics(Projections projections, String name) {
+        return projections.statistics().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private RecordedEvent last(String stream) {
+        return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.backwards().maxCount(1)).get(0).event();
+    }
+
+    private static void await(Supplier<String> actual, String expected) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        String value = actual.get();
+        while (!expected.equals(value) && System.nanoTime() < deadline) {
+            sleep(20);
+            value = actual.get();
+        }
+        assertThat(value).isEqualTo(expected);
+    }
+
+    private List<RecordedEvent> awaitEvents(String stream, int count) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        List<RecordedEvent> events = events(stream);
+        while (events.size() < count && System.nanoTime() < deadline) {
+            sleep(20);
+            events = events(stream);
+        }
+        sleep(200);
+        events = events(stream);
+        assertThat(events).as(stream).hasSize(count);
+        return events;
+    }
+
+    private List<RecordedEvent> events(String stream) {
+        try {
+            return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards()).stream()
+                    .map(e -> e.originalEvent()).toList();
+        } catch (StreamNotFoundException none) {
+            return List.of();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
