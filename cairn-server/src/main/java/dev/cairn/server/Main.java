@@ -159,8 +159,8 @@ public final class Main implements Callable<Integer> {
         Integer maxSubscriptionsPerConnection;
 
         @Option(names = "--run-projections", paramLabel = "MODE",
-                description = "none, system or all, as in KurrentDB (env CAIRN_RUN_PROJECTIONS; default none). Cairn "
-                        + "has the standard projections only: all runs what system does.")
+                description = "none, system or all, as in KurrentDB (env CAIRN_RUN_PROJECTIONS; default none): system "
+                        + "serves the standard projections, all also user projections in JavaScript.")
         String runProjections;
 
         @Option(names = "--start-standard-projections", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
@@ -209,10 +209,6 @@ public final class Main implements Callable<Integer> {
             handleReloadSignal(started);
             CairnServer node;
             try {
-                if (projections.run() == ProjectionSettings.Run.ALL) {
-                    LoggerFactory.getLogger(Main.class).warn("--run-projections all: Cairn has no user projections "
-                            + "yet; the standard projections run as with system");
-                }
                 CairnOptions storeOptions = storeOptions(options, projections);
                 EventStore store = Cairn.open(storeOptions);
                 Security security = null;
@@ -278,12 +274,13 @@ public final class Main implements Callable<Integer> {
         return storeOptions(options, ProjectionSettings.DEFAULTS);
     }
 
-    /** The store's options, running the standard projections if {@code projections} asks for them. */
+    /** The store's options, running the standard and user projections as {@code projections} asks. */
     static CairnOptions storeOptions(ServerConfig options, ProjectionSettings projections) {
         return CairnOptions.builder(options.db()).segmentSize(options.segmentSize())
                 .maxEventSize(Math.min(CairnOptions.DEFAULT_MAX_EVENT_SIZE,
                         CairnOptions.largestEventFitting(options.segmentSize())))
                 .standardProjections(projections.runsStandardProjections())
+                .userProjections(projections.run() == ProjectionSettings.Run.ALL)
                 .build();
     }
 

@@ -10,10 +10,9 @@ import java.util.Set;
  * Which projections a node runs, with KurrentDB's two options, resolved like the other options
  * (flag, then {@code CAIRN_*} environment variable, then the YAML file).
  *
- * @param run KurrentDB's {@code --run-projections}: {@code none} (the default), {@code system} or
- *     {@code all}. Cairn has the standard (system) projections only, so {@code all} runs what
- *     {@code system} does; user projections are unavailable (the Projections service answers
- *     {@code UNIMPLEMENTED} to creating one)
+ * @param run KurrentDB's {@code --run-projections}: {@code none} (the default), {@code system}
+ *     (the standard projections, when {@code startStandard}) or {@code all} (user projections in
+ *     JavaScript as well)
  * @param startStandard KurrentDB's {@code --start-standard-projections} (default false): start
  *     {@code $by_category}, {@code $by_event_type}, {@code $streams}, {@code $stream_by_category} and
  *     {@code $by_correlation_id}

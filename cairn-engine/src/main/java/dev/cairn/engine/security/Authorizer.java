@@ -90,7 +90,12 @@ public final class Authorizer {
         PERSISTENT_SUBSCRIPTIONS_CONSUME(Rule.AUTHENTICATED),
         /** Listing projections and their statistics. */
         PROJECTIONS_STATISTICS(Rule.AUTHENTICATED),
-        /** Enabling and disabling projections; the standard ones run as the system, so admins only. */
+        /** Reading a projection's state and result. */
+        PROJECTIONS_READ(Rule.AUTHENTICATED),
+        /**
+         * Creating, updating, enabling, disabling, resetting and deleting projections, restarting
+         * them all: projections read everything and write as the system, so admins only.
+         */
         PROJECTIONS_MANAGE(Rule.ADMIN),
         /** Node operations: scavenge, shutdown, merge indexes, resign, set priority. */
         NODE_OPERATIONS(Rule.OPS_OR_ADMIN);

@@ -1,49 +1,76 @@
 package dev.cairn.server.grpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.Position;
+import dev.cairn.engine.projections.ProjectionManagementException;
 import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.security.Authorizer;
 import dev.cairn.engine.security.Security;
+import dev.cairn.protocol.shared.Empty;
+import dev.cairn.protocol.projections.CreateReq;
+import dev.cairn.protocol.projections.CreateResp;
+import dev.cairn.protocol.projections.DeleteReq;
+import dev.cairn.protocol.projections.DeleteResp;
 import dev.cairn.protocol.projections.DisableReq;
 import dev.cairn.protocol.projections.DisableResp;
 import dev.cairn.protocol.projections.EnableReq;
 import dev.cairn.protocol.projections.EnableResp;
 import dev.cairn.protocol.projections.ProjectionsGrpc;
+import dev.cairn.protocol.projections.ResetReq;
+import dev.cairn.protocol.projections.ResetResp;
+import dev.cairn.protocol.projections.ResultReq;
+import dev.cairn.protocol.projections.ResultResp;
+import dev.cairn.protocol.projections.StateReq;
+import dev.cairn.protocol.projections.StateResp;
 import dev.cairn.protocol.projections.StatisticsReq;
 import dev.cairn.protocol.projections.StatisticsResp;
+import dev.cairn.protocol.projections.UpdateReq;
+import dev.cairn.protocol.projections.UpdateResp;
 import dev.cairn.server.security.CallPrincipal;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code event_store.client.projections.Projections}, as far as Cairn has projections: served only
- * on a node that runs the standard projections ({@code --run-projections} and {@code
- * --start-standard-projections}).
+ * {@code event_store.client.projections.Projections}: served on a node that runs projections
+ * ({@code --run-projections system|all}).
  * <ul>
- *   <li>{@code Statistics} reports the five, all continuous, each running, stopped (disabled) or
- *       faulted (with the reason, while it waits to start again from its checkpoint). By name it
- *       answers {@code NOT_FOUND} for any other name; the transient and one-time lists are empty.
- *       On a secure node any authenticated user may ask (KurrentDB's rule).
- *   <li>{@code Enable} and {@code Disable} (which the clients' abort calls too) start and stop one,
- *       and the choice outlives a restart; {@code $admins} only on a secure node, since the
- *       standard projections run as the system.
+ *   <li>{@code Statistics} reports the standard projections and the user projections, all
+ *       continuous: running, stopped (disabled) or faulted (with the reason). By name it answers
+ *       {@code NOT_FOUND} for an unknown name; the transient and one-time lists are empty. Any
+ *       authenticated user may ask (KurrentDB's rule).
+ *   <li>{@code Create} makes a continuous user projection (on a node with {@code
+ *       --run-projections=all}; {@code ALREADY_EXISTS} for a name taken); one-time and transient
+ *       projections answer {@code UNIMPLEMENTED}. {@code Update} replaces a query, {@code Delete}
+ *       removes a stopped one (and, as asked, its streams), {@code Reset} starts one over in a new
+ *       epoch, {@code Enable} and {@code Disable} (which the clients' abort calls too) start and
+ *       stop one, {@code RestartSubsystem} restarts them all. KurrentDB lets only {@code $admins}
+ *       and {@code $ops} change continuous projections; Cairn lets {@code $admins}.
+ *   <li>{@code State} and {@code Result} answer a partition's state, and its result after {@code
+ *       transformBy}/{@code filterBy}, as of the projection's last checkpoint; an empty object when
+ *       it has none. Any authenticated user may ask.
  * </ul>
- * The other methods (creating, updating, deleting and resetting projections, their state and
- * result, restarting the subsystem) answer {@code UNIMPLEMENTED}, the generated default: Cairn has
- * no user projections yet. Runs on the blocking executor: disabling waits for a projection to stop.
+ * Runs on the blocking executor: disabling waits for a projection to stop.
  */
 @Blocking
 public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Projections projections;
     private final Supplier<Position> head;
     private final Security security;
 
     /**
-     * @param projections the store's standard projections
+     * @param projections the store's projections
      * @param head the end of the log, for each projection's progress
      * @param security users and access control, or null on an insecure node
      */
@@ -57,9 +84,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
     public void statistics(StatisticsReq request, StreamObserver<StatisticsResp> responses) {
         List<StatisticsResp> answers;
         try {
-            if (security != null) {
-                security.authorizer().check(CallPrincipal.current(), Authorizer.Operation.PROJECTIONS_STATISTICS);
-            }
+            check(Authorizer.Operation.PROJECTIONS_STATISTICS);
             StatisticsReq.Options options = request.getOptions();
             List<Projections.Statistics> all = projections.statistics();
             answers = switch (options.getModeCase()) {
@@ -76,7 +101,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                 default -> details(all);
             };
         } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
+            responses.onError(status(e));
             return;
         }
         answers.forEach(responses::onNext);
@@ -84,8 +109,56 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
     }
 
     @Override
+    public void create(CreateReq request, StreamObserver<CreateResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_MANAGE);
+            CreateReq.Options options = request.getOptions();
+            if (options.getModeCase() != CreateReq.Options.ModeCase.CONTINUOUS) {
+                throw Status.UNIMPLEMENTED.withDescription("Cairn runs continuous projections only; "
+                        + "one-time and transient projections are not supported").asRuntimeException();
+            }
+            CreateReq.Options.Continuous continuous = options.getContinuous();
+            projections.create(continuous.getName(), options.getQuery(), continuous.getEmitEnabled(),
+                    continuous.getTrackEmittedStreams());
+            return CreateResp.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void update(UpdateReq request, StreamObserver<UpdateResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_MANAGE);
+            UpdateReq.Options options = request.getOptions();
+            Boolean emit = options.getEmitOptionCase() == UpdateReq.Options.EmitOptionCase.EMIT_ENABLED
+                    ? options.getEmitEnabled() : null;
+            projections.update(options.getName(), options.getQuery(), emit);
+            return UpdateResp.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_MANAGE);
+            DeleteReq.Options options = request.getOptions();
+            projections.delete(options.getName(), options.getDeleteCheckpointStream(), options.getDeleteStateStream(),
+                    options.getDeleteEmittedStreams());
+            return DeleteResp.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void reset(ResetReq request, StreamObserver<ResetResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_MANAGE);
+            projections.reset(request.getOptions().getName());
+            return ResetResp.getDefaultInstance();
+        });
+    }
+
+    @Override
     public void enable(EnableReq request, StreamObserver<EnableResp> responses) {
-        GrpcErrors.answer(responses, () -> {
+        answer(responses, () -> {
             setEnabled(request.getOptions().getName(), true);
             return EnableResp.getDefaultInstance();
         });
@@ -94,23 +167,114 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
     /** Disables; with or without {@code write_checkpoint} (the clients' abort), since every write is one. */
     @Override
     public void disable(DisableReq request, StreamObserver<DisableResp> responses) {
-        GrpcErrors.answer(responses, () -> {
+        answer(responses, () -> {
             setEnabled(request.getOptions().getName(), false);
             return DisableResp.getDefaultInstance();
         });
     }
 
+    @Override
+    public void restartSubsystem(Empty request, StreamObserver<Empty> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_MANAGE);
+            projections.restart();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void state(StateReq request, StreamObserver<StateResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_READ);
+            StateReq.Options options = request.getOptions();
+            String json = projections.state(options.getName(), options.getPartition());
+            return StateResp.newBuilder().setState(value(json)).build();
+        });
+    }
+
+    @Override
+    public void result(ResultReq request, StreamObserver<ResultResp> responses) {
+        answer(responses, () -> {
+            check(Authorizer.Operation.PROJECTIONS_READ);
+            ResultReq.Options options = request.getOptions();
+            String json = projections.result(options.getName(), options.getPartition());
+            return ResultResp.newBuilder().setResult(value(json)).build();
+        });
+    }
+
     private void setEnabled(String name, boolean enabled) {
-        if (security != null) {
-            security.authorizer().check(CallPrincipal.current(), Authorizer.Operation.PROJECTIONS_MANAGE);
-        }
+        check(Authorizer.Operation.PROJECTIONS_MANAGE);
         if (!projections.setEnabled(name, enabled)) {
             throw notFound(name);
         }
     }
 
+    private void check(Authorizer.Operation operation) {
+        if (security != null) {
+            security.authorizer().check(CallPrincipal.current(), operation);
+        }
+    }
+
+    private static <T> void answer(StreamObserver<T> responses, Supplier<T> call) {
+        try {
+            T response = call.get();
+            responses.onNext(response);
+            responses.onCompleted();
+        } catch (RuntimeException e) {
+            responses.onError(status(e));
+        }
+    }
+
+    /** KurrentDB's statuses for failed management requests; the rest as every service maps them. */
+    private static RuntimeException status(RuntimeException e) {
+        if (e instanceof ProjectionManagementException pe) {
+            Status status = switch (pe.reason()) {
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case CONFLICT -> Status.ALREADY_EXISTS;
+                case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+                case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            };
+            return status.withDescription(GrpcErrors.describe(pe.getMessage())).asRuntimeException();
+        }
+        return GrpcErrors.toStatus(e);
+    }
+
     private static RuntimeException notFound(String name) {
         return Status.NOT_FOUND.withDescription("Projection '" + name + "' not found.").asRuntimeException();
+    }
+
+    /** A stored state or result as a protobuf value; an empty object when there is none, as KurrentDB answers. */
+    static Value value(String json) {
+        if (json == null || json.isEmpty()) {
+            return Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build();
+        }
+        try {
+            return value(JSON.readTree(json));
+        } catch (IOException e) {
+            return Value.newBuilder().setStringValue(json).build();
+        }
+    }
+
+    private static Value value(JsonNode node) {
+        Value.Builder v = Value.newBuilder();
+        if (node.isObject()) {
+            Struct.Builder struct = Struct.newBuilder();
+            node.properties().forEach(field -> struct.putFields(field.getKey(), value(field.getValue())));
+            v.setStructValue(struct);
+        } else if (node.isArray()) {
+            ListValue.Builder list = ListValue.newBuilder();
+            node.forEach(item -> list.addValues(value(item)));
+            v.setListValue(list);
+        } else if (node.isNumber()) {
+            v.setNumberValue(node.asDouble());
+        } else if (node.isBoolean()) {
+            v.setBoolValue(node.booleanValue());
+        } else if (node.isTextual()) {
+            v.setStringValue(node.textValue());
+        } else {
+            v.setNullValue(NullValue.NULL_VALUE);
+        }
+        return v.build();
     }
 
     private List<StatisticsResp> details(List<Projections.Statistics> statistics) {
@@ -118,18 +282,18 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
         return statistics.stream().map(s -> StatisticsResp.newBuilder().setDetails(details(s, end)).build()).toList();
     }
 
-    /** KurrentDB's figures for a standard projection, where Cairn has them. */
+    /** KurrentDB's figures for a projection, where Cairn has them. */
     private static StatisticsResp.Details details(Projections.Statistics s, long end) {
         long at = s.position() == null ? 0 : s.position().commit();
         float progress = end <= 0 ? 100f : Math.min(100f, 100f * at / end);
         return StatisticsResp.Details.newBuilder()
                 .setName(s.name())
                 .setEffectiveName(s.name())
-                .setMode("Continuous")
+                .setMode(s.mode())
                 .setStatus(s.status())
                 .setStateReason(s.faultReason() == null ? "" : s.faultReason())
-                .setVersion(1)
-                .setEpoch(-1)
+                .setVersion(s.version())
+                .setEpoch(s.epoch() == 0 ? -1 : s.epoch())
                 .setPosition(s.position() == null ? "" : s.position().toString())
                 .setLastCheckpoint(s.lastCheckpoint() == null ? "" : s.lastCheckpoint().toString())
                 .setProgress(progress)

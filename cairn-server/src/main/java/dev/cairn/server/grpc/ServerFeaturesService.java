@@ -62,11 +62,18 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method(USERS, "changepassword"),
             method(USERS, "resetpassword"));
 
-    /** Projection statistics, enable and disable, served by nodes that run the standard projections. */
+    /** The projections service, served by nodes that run projections. */
     static final List<SupportedMethod> PROJECTIONS_METHODS = List.of(
             method("event_store.client.projections.projections", "statistics"),
             method("event_store.client.projections.projections", "enable"),
-            method("event_store.client.projections.projections", "disable"));
+            method("event_store.client.projections.projections", "disable"),
+            method("event_store.client.projections.projections", "create"),
+            method("event_store.client.projections.projections", "update"),
+            method("event_store.client.projections.projections", "delete"),
+            method("event_store.client.projections.projections", "reset"),
+            method("event_store.client.projections.projections", "state"),
+            method("event_store.client.projections.projections", "result"),
+            method("event_store.client.projections.projections", "restartsubsystem"));
 
     private final boolean users;
     private final boolean projections;
@@ -78,7 +85,7 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
 
     /**
      * @param users whether the node serves user management (secure nodes do)
-     * @param projections whether it runs the standard projections and reports their statistics
+     * @param projections whether it runs projections and serves their service
      */
     public ServerFeaturesService(boolean users, boolean projections) {
         this.users = users;

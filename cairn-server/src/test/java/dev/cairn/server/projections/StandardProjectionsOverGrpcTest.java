@@ -141,7 +141,7 @@ class StandardProjectionsOverGrpcTest {
     }
 
     @Test
-    void projectionManagementListsTheStandardProjectionsAndRefusesWhatIsNotBuilt() throws Exception {
+    void projectionManagementListsTheStandardProjectionsAndRefusesUserProjectionsUnlessAllowed() throws Exception {
         try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
             KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
             node.client.appendToStream("stats-1", EventData.builderAsJson("Happened",
@@ -172,7 +172,7 @@ class StandardProjectionsOverGrpcTest {
             projections.enable("$by_category").get(10, TimeUnit.SECONDS);
             assertFailsWith(Status.Code.NOT_FOUND,
                     () -> projections.disable("no such projection").get(10, TimeUnit.SECONDS));
-            assertFailsWith(Status.Code.UNIMPLEMENTED,
+            assertFailsWith(Status.Code.FAILED_PRECONDITION,
                     () -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS));
         }
     }
