@@ -75,10 +75,11 @@ final class JsProjectionWork implements ProjectionWork {
     private boolean partitioned;
     private boolean byStream;
     private boolean handlesDeletions;
-    private boolean outputState;
     private boolean includeLinks;
-    private String resultStream;
-    private String partitionResultPattern;
+    // read by State and Result calls on other threads
+    private volatile boolean outputState;
+    private volatile String resultStream;
+    private volatile String partitionResultPattern;
     private final Set<String> trackedStreams = new HashSet<>();
 
     private enum Kind {
@@ -386,6 +387,14 @@ final class JsProjectionWork implements ProjectionWork {
 
     @Override
     public byte[] checkpoint(Position position, List<Emitted> out) {
+        try {
+            return writeStates(position, out);
+        } catch (dev.cairn.api.InvalidArgumentException e) {
+            throw new ProjectionFaultedException("cannot write its state or result: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] writeStates(Position position, List<Emitted> out) {
         byte[] tag = openTag(position).append('}').toString().getBytes(StandardCharsets.UTF_8);
         String rootState = null;
         Value dirty = api.invokeMember("dirtyPartitions");

@@ -13,6 +13,8 @@ import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
+import dev.cairn.engine.projections.Projections;
+import dev.cairn.engine.streams.EmbeddedEventStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGKILLs a process whose standard projections are writing links while it appends, several times
  * on the same directory, then lets the projections catch up: {@code $ce-} and {@code $et-} hold
- * exactly one link per source event, in log order, none twice and none missing. The links and
+ * exactly one link per source event, in log order, none twice and none missing. A user projection
+ * running beside them counts every event (in all and per stream) and links each {@code Placed}
+ * one: its counts equal the events and its links are exactly once too. What a batch produces and
  * each checkpoint are one atomic append, so a kill can land anywhere.
  */
 class ProjectionKillTest {
@@ -75,11 +79,30 @@ class ProjectionKillTest {
             assertThat(sources).hasSizeGreaterThan(ROUNDS);
             assertThat(awaitTargets(store, "$ce-acct", sources.size())).containsExactlyElementsOf(sources);
             assertThat(awaitTargets(store, "$et-Placed", placed.size())).containsExactlyElementsOf(placed);
+            assertThat(awaitTargets(store, "placed-copy", placed.size())).containsExactlyElementsOf(placed);
+            Projections projections = ((EmbeddedEventStore) store).projections();
+            assertThat(awaitState(projections, "", "{\"count\":" + sources.size() + "}"))
+                    .isEqualTo("{\"count\":" + sources.size() + "}");
+            String someStream = sources.get(sources.size() - 1).split("@")[1];
+            long inStream = sources.stream().filter(s -> s.endsWith("@" + someStream)).count();
+            assertThat(projections.state("per-stream", someStream)).isEqualTo("{\"count\":" + inStream + "}");
         }
     }
 
+    private static String awaitState(Projections projections, String partition, String expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String state = projections.state("counter", partition);
+        while (!expected.equals(state) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            state = projections.state("counter", partition);
+        }
+        return state;
+    }
+
     private static CairnOptions options(Path dir) {
-        return CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).standardProjections(true).build();
+        return CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).standardProjections(true)
+                .userProjections(true).build();
     }
 
     private static List<String> awaitTargets(EventStore store, String stream, int count) throws InterruptedException {
@@ -108,6 +131,18 @@ class ProjectionKillTest {
             EventStore store = Cairn.open(options(Path.of(args[0])));
             Random random = new Random();
             String round = args[1];
+            if (round.equals("0")) {
+                Projections projections = ((EmbeddedEventStore) store).projections();
+                projections.create("counter", """
+                        fromCategory('acct').when({
+                            $init() { return { count: 0 }; },
+                            $any(s, e) { s.count++; if (e.eventType === 'Placed') { linkTo('placed-copy', e); } }
+                        });
+                        """, true, false);
+                projections.create("per-stream", """
+                        fromCategory('acct').foreachStream().when({ $init() { return { count: 0 }; }, $any(s, e) { s.count++; } });
+                        """, false, false);
+            }
             boolean said = false;
             for (long n = 0; ; n++) {
                 StreamName stream = StreamName.of("acct-" + round + "-" + random.nextInt(20));

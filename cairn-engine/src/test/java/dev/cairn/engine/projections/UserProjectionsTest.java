@@ -103,6 +103,7 @@ class UserProjectionsTest {
         String query = """
                 fromStream('order-1').when({
                     Placed(s, e) {
+                        log('invoicing ' + e.streamId);
                         emit('invoices', 'InvoiceDue', { total: e.data.total }, { source: e.streamId });
                         linkTo('placed-orders', e);
                     }

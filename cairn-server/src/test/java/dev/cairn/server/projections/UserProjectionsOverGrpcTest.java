@@ -88,11 +88,16 @@ class UserProjectionsOverGrpcTest {
                     """, CreateProjectionOptions.get().trackEmittedStreams(true)).get(10, TimeUnit.SECONDS);
             List<ResolvedEvent> invoices = eventually(() -> read(node, "invoices"), 3);
             assertThat(invoices).extracting(e -> e.getOriginalEvent().getEventType()).containsOnly("InvoiceDue");
+            // emitEnabled makes the client create, then update with emit enabled
+            projections.create("linker", "fromCategory('order').when({ Placed(s, e) { linkTo('linked-orders', e); } });",
+                    CreateProjectionOptions.get().emitEnabled(true)).get(10, TimeUnit.SECONDS);
+            assertThat(eventually(() -> read(node, "linked-orders"), 3))
+                    .extracting(e -> e.getEvent().getStreamId()).containsExactly("order-0", "order-1", "order-2");
 
             List<ProjectionDetails> all = projections.list().get(10, TimeUnit.SECONDS);
             assertThat(all).extracting(ProjectionDetails::getName)
                     .containsExactly("$by_category", "$by_event_type", "$streams", "$stream_by_category",
-                            "$by_correlation_id", "counter", "totals", "invoicer");
+                            "$by_correlation_id", "counter", "totals", "invoicer", "linker");
 
             projections.update("counter", COUNT.replace("s.count += 1", "s.count += 100")).get(10, TimeUnit.SECONDS);
             append(node, "order-9", "Placed", "{\"total\":1}");
