@@ -193,7 +193,8 @@ final class JsProjectionWork implements ProjectionWork {
         api.invokeMember("clear");
         if (!partitioned) {
             if (checkpoint != null && checkpoint.data().length > 0) {
-                api.invokeMember("load", "", new String(checkpoint.data(), StandardCharsets.UTF_8));
+                String json = new String(checkpoint.data(), StandardCharsets.UTF_8);
+                call(() -> api.invokeMember("load", "", json));
             } else {
                 call(() -> api.invokeMember("init", "", null));
             }
@@ -357,11 +358,15 @@ final class JsProjectionWork implements ProjectionWork {
         for (long i = 0; i < count; i++) {
             Value item = emitted.getArrayElement(i);
             String streamName = item.getMember("stream").asString();
+            String type = item.getMember("type").asString();
             StreamName target;
+            EventType eventType;
             try {
                 target = StreamName.of(streamName);
+                eventType = EventType.of(type);
             } catch (dev.cairn.api.InvalidArgumentException e) {
-                throw new ProjectionFaultedException("cannot emit to '" + streamName + "': " + e.getMessage(), e);
+                throw new ProjectionFaultedException("cannot emit '" + type + "' to '" + streamName + "': "
+                        + e.getMessage(), e);
             }
             StringBuilder metadata = openTag(cause.position());
             metadata.append(",\"$causedBy\":\"").append(cause.id()).append('"');
@@ -374,7 +379,7 @@ final class JsProjectionWork implements ProjectionWork {
             }
             metadata.append('}');
             boolean json = item.getMember("json").asBoolean();
-            out.add(new Emitted(target, new EventData(UUID.randomUUID(), EventType.of(item.getMember("type").asString()),
+            out.add(new Emitted(target, new EventData(UUID.randomUUID(), eventType,
                     json ? ContentType.JSON : ContentType.BINARY,
                     item.getMember("data").asString().getBytes(StandardCharsets.UTF_8),
                     metadata.toString().getBytes(StandardCharsets.UTF_8))));

@@ -118,7 +118,8 @@ final class ProjectionRunner {
     Projections.Statistics statistics() {
         Feed feed = currentFeed;
         String reason = faultReason;
-        String status = faulted ? "Faulted" : !isRunning() ? "Stopped" : reason != null ? "Faulted" : "Running";
+        // stopped wins over faulted: disabling a faulted projection stops it
+        String status = stopping || thread == null ? "Stopped" : faulted || reason != null ? "Faulted" : "Running";
         return new Projections.Statistics(work.name(), work.mode(), status, reason, processed, lastCheckpoint,
                 eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(), work.version(), work.epoch());
     }

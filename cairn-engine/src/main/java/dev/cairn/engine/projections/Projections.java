@@ -57,8 +57,6 @@ public final class Projections implements AutoCloseable {
     private final SystemAccess system;
     private final boolean userProjections;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    /** The revision of the last event of {@link #REGISTRATION}, -1 when it has none. */
-    private long registrationRevision = -1;
     private boolean closed;
 
     /** A projection: what is stored of it and what runs it. */
@@ -79,11 +77,6 @@ public final class Projections implements AutoCloseable {
         this.store = store;
         this.system = system;
         this.userProjections = userProjections;
-    }
-
-    /** Starts the standard projections only (every one not stored as disabled). */
-    public static Projections start(EventStore store, SystemAccess system) {
-        return start(store, system, true, false);
     }
 
     /**
@@ -166,15 +159,16 @@ public final class Projections implements AutoCloseable {
         if (entries.containsKey(name)) {
             throw new ProjectionManagementException(Reason.CONFLICT, "Duplicate projection names : " + name);
         }
+        // the registration's revision makes the id: unique, even across deletions
+        long registered = registrationRevision();
         ProjectionDefinition definition = ProjectionDefinition.user(query == null ? "" : query, emitEnabled,
-                trackEmittedStreams, FIRST_USER_ID + registrationRevision + 1);
+                trackEmittedStreams, FIRST_USER_ID + registered + 1);
         Entry entry = new Entry(name, null, definition);
         append(List.of(
-                new AppendRequest(REGISTRATION, registrationRevision < 0 ? StreamState.noStream()
-                        : StreamState.at(registrationRevision), List.of(event(CREATED, name, false))),
+                new AppendRequest(REGISTRATION, registered < 0 ? StreamState.noStream() : StreamState.at(registered),
+                        List.of(event(CREATED, name, false))),
                 new AppendRequest(definitionStream(name), StreamState.any(),
                         List.of(event(UPDATED, definition.toJson())))));
-        registrationRevision++;
         entries.put(name, entry);
         launch(entry);
     }
@@ -213,9 +207,7 @@ public final class Projections implements AutoCloseable {
         List<StreamName> emitted = deleteEmittedStreams && entry.definition.trackEmittedStreams()
                 ? readAll(work.emittedStreamsStream()).stream().map(e -> StreamName.of(e.dataAsString())).toList()
                 : List.of();
-        append(List.of(new AppendRequest(REGISTRATION, StreamState.at(registrationRevision),
-                List.of(event(DELETED, name, false)))));
-        registrationRevision++;
+        append(List.of(new AppendRequest(REGISTRATION, StreamState.any(), List.of(event(DELETED, name, false)))));
         entries.remove(name);
         entry.runner.stop();
         List<StreamName> doomed = new ArrayList<>();
@@ -345,7 +337,6 @@ public final class Projections implements AutoCloseable {
     private void loadUserProjections() {
         List<String> names = new ArrayList<>();
         for (RecordedEvent e : readAll(REGISTRATION)) {
-            registrationRevision = e.revision();
             String name = e.dataAsString();
             if (e.type().equals(CREATED)) {
                 names.add(name);
@@ -361,6 +352,15 @@ public final class Projections implements AutoCloseable {
                 continue;
             }
             entries.put(name, new Entry(name, null, stored));
+        }
+    }
+
+    /** The revision of the last event of {@link #REGISTRATION}, -1 when it has none. */
+    private long registrationRevision() {
+        try (EventIterator it = store.readStream(REGISTRATION, ReadStreamOptions.backwards().maxCount(1))) {
+            return it.hasNext() ? it.next().originalEvent().revision() : -1;
+        } catch (StreamNotFoundException none) {
+            return -1;
         }
     }
 

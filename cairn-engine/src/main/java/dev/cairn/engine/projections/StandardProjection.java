@@ -216,9 +216,6 @@ public enum StandardProjection {
 
     /** An event a projection writes (a link, an emitted event, a state, a result): its stream and the event. */
     record Emitted(StreamName stream, EventData event) {
-        long size() {
-            return event.size() + stream.value().length();
-        }
     }
 
     /**

@@ -147,7 +147,7 @@ public final class EmbeddedEventStore implements EventStore {
         return options;
     }
 
-    /** The standard projections this store runs, or null when it runs none. */
+    /** The projections this store runs (standard, user or both), or null when it runs none. */
     public Projections projections() {
         return projections;
     }

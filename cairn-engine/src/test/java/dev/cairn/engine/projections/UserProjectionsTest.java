@@ -204,6 +204,28 @@ class UserProjectionsTest {
     }
 
     @Test
+    void deletingATrackingProjectionDeletesTheStreamsItEmittedTo() {
+        Projections projections = open(false);
+        assertThatThrownBy(() -> projections.create("untracked", COUNT_ALL, false, true))
+                .isInstanceOfSatisfying(ProjectionManagementException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ProjectionManagementException.Reason.INVALID_ARGUMENT));
+        append("order-1", "Placed", "{}");
+        append("order-2", "Placed", "{}");
+        projections.create("tracker", "fromCategory('order').when({ Placed(s, e) { emit('out-' + e.streamId, 'Seen', {}); } });",
+                true, true);
+        awaitEvents("out-order-1", 1);
+        awaitEvents("out-order-2", 1);
+        assertThat(events("$projections-tracker-emittedstreams")).extracting(RecordedEvent::dataAsString)
+                .containsExactly("out-order-1", "out-order-2");
+        projections.setEnabled("tracker", false);
+        projections.delete("tracker", false, false, true);
+        assertThatThrownBy(() -> store.readStreamToList(StreamName.of("out-order-1"), ReadStreamOptions.forwards()))
+                .isInstanceOfAny(StreamNotFoundException.class, StreamDeletedException.class);
+        assertThatThrownBy(() -> store.readStreamToList(StreamName.of("out-order-2"), ReadStreamOptions.forwards()))
+                .isInstanceOfAny(StreamNotFoundException.class, StreamDeletedException.class);
+    }
+
+    @Test
     void aBrokenQueryOrAThrowingHandlerFaultsTheProjectionWithTheReason() {
         Projections projections = open(false);
         projections.create("syntax", "fromAll().when({ $any: function (s, e) { ", false, false);
@@ -217,6 +239,10 @@ class UserProjectionsTest {
         assertThat(reason(projections, "nosource")).contains("reads no source");
         assertThat(reason(projections, "throws")).contains("boom");
         assertThat(reason(projections, "endless")).contains("statements");
+        projections.setEnabled("syntax", false);
+        assertThat(status(projections, "syntax")).as("disabling a faulted projection stops it").isEqualTo("Stopped");
+        projections.setEnabled("syntax", true);
+        await(() -> status(projections, "syntax"), "Faulted");
 
         projections.update("throws", COUNT_ALL, null);
         await(() -> projections.state("throws", ""), "{\"count\":1}");

@@ -113,13 +113,17 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
         answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             CreateReq.Options options = request.getOptions();
+            if (options.getModeCase() == CreateReq.Options.ModeCase.MODE_NOT_SET) {
+                throw Status.INVALID_ARGUMENT.withDescription("a projection needs a mode").asRuntimeException();
+            }
             if (options.getModeCase() != CreateReq.Options.ModeCase.CONTINUOUS) {
                 throw Status.UNIMPLEMENTED.withDescription("Cairn runs continuous projections only; "
                         + "one-time and transient projections are not supported").asRuntimeException();
             }
             CreateReq.Options.Continuous continuous = options.getContinuous();
-            projections.create(continuous.getName(), options.getQuery(), continuous.getEmitEnabled(),
-                    continuous.getTrackEmittedStreams());
+            // field 2, which KurrentDB's server reads as emit enabled (see projections.proto)
+            boolean emitEnabled = continuous.getTrackEmittedStreams();
+            projections.create(continuous.getName(), options.getQuery(), emitEnabled, false);
             return CreateResp.getDefaultInstance();
         });
     }
