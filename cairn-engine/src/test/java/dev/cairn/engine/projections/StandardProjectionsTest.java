@@ -8,7 +8,6 @@ import dev.cairn.api.ReadStreamOptions;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
-import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.engine.Cairn;
 import dev.cairn.engine.CairnOptions;
@@ -219,45 +218,21 @@ class StandardProjectionsTest {
         assertThat(status("$by_category")).isEqualTo("Running");
     }
 
+    private List<RecordedEvent> awaitEvents(String stream, int count) {
+        return WrittenStreams.awaitEvents(store, stream, count, PATIENCE);
+    }
+
+    private List<RecordedEvent> events(String stream) {
+        return WrittenStreams.events(store, stream);
+    }
+
     private String status(String projection) {
         return ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections().statistics().stream()
                 .filter(s -> s.name().equals(projection)).findFirst().orElseThrow().status();
     }
 
-    /** Waits until the stream holds {@code count} events, then for a moment more to see no extra one. */
-    private List<RecordedEvent> awaitEvents(String stream, int count) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        List<RecordedEvent> events = events(stream);
-        while (events.size() < count && System.nanoTime() < deadline) {
-            sleep(20);
-            events = events(stream);
-        }
-        sleep(200);
-        events = events(stream);
-        assertThat(events).as(stream).hasSize(count);
-        return events;
-    }
-
-    private List<RecordedEvent> events(String stream) {
-        try {
-            return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards()).stream()
-                    .map(ResolvedEvent::originalEvent).toList();
-        } catch (StreamNotFoundException absent) {
-            return List.of();
-        }
-    }
-
     private List<RecordedEvent> resolved(String stream) {
         return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards().resolveLinks(true)).stream()
                 .map(ResolvedEvent::event).toList();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }
