@@ -10,9 +10,11 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.cairn.api.EventStore;
+import dev.cairn.api.Position;
 import dev.cairn.api.PersistentSubscriptionInfo;
 import dev.cairn.engine.FlushObserver;
 import dev.cairn.engine.persistent.PersistentSubscriptionService;
+import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.streams.EmbeddedEventStore;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -41,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The node's metrics in Prometheus' text format on {@code GET /metrics}, under KurrentDB's names
@@ -50,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The store tells it of each durable group ({@link FlushObserver}, on the sync thread: a few
  * counter and max updates); gRPC calls are counted by a decorator ({@link #grpcCalls()}) when they
- * end; the persistent subscription groups are looked at on each scrape. Thread-safe.
+ * end; the persistent subscription groups and the projections are looked at on each scrape.
+ * Thread-safe.
  */
 final class NodeMetrics implements AutoCloseable {
 
@@ -104,9 +108,19 @@ final class NodeMetrics implements AutoCloseable {
     private final MultiGauge groupCheckpointedNumber;
     private final MultiGauge groupCheckpointedPosition;
     /** Events each group sent, by the group's tags: counters come and go with the groups. */
-    private final Map<Tags, ItemsProcessed> itemsProcessed = new HashMap<>();
+    private final Map<Tags, LiveCounter> itemsProcessed = new HashMap<>();
 
-    private record ItemsProcessed(AtomicLong total, FunctionCounter counter) {
+    /** The store's projections, looked at on each scrape; null when it runs none. */
+    private final Projections projections;
+    private final Supplier<Position> head;
+    private final MultiGauge projectionProgress;
+    private final MultiGauge projectionRunning;
+    private final MultiGauge projectionStatus;
+    /** Events each projection handled since it started, by projection: counters come and go with them. */
+    private final Map<Tags, LiveCounter> projectionEvents = new HashMap<>();
+
+    /** A counter that comes and goes with what it counts (a group, a projection), and its value. */
+    private record LiveCounter(AtomicLong total, FunctionCounter counter) {
     }
 
     NodeMetrics(EventStore store) {
@@ -158,6 +172,54 @@ final class NodeMetrics implements AutoCloseable {
         groupLastKnownPosition = groupGauge("last.known.event.commit.position", "Last event read from $all");
         groupCheckpointedNumber = groupGauge("checkpointed.event.number", "Last checkpointed event of the stream");
         groupCheckpointedPosition = groupGauge("checkpointed.event.commit.position", "Last checkpointed event of $all");
+
+        projections = store instanceof EmbeddedEventStore embedded ? embedded.projections() : null;
+        head = store::headPosition;
+        projectionProgress = MultiGauge.builder("kurrentdb.projection.progress")
+                .description("How far through the log a projection is, 0 to 1").register(registry);
+        projectionRunning = MultiGauge.builder("kurrentdb.projection.running")
+                .description("1 while a projection runs, else 0").register(registry);
+        projectionStatus = MultiGauge.builder("kurrentdb.projection.status")
+                .description("1 for a projection's status (Running, Faulted or Stopped), 0 for the others")
+                .register(registry);
+    }
+
+    /**
+     * Sets the projection meters from the projections as they are now: KurrentDB's {@code
+     * kurrentdb_projection_*}, one time series per projection (per status for the status).
+     */
+    private synchronized void refreshProjections() {
+        List<Projections.Statistics> all;
+        try {
+            all = projections == null ? List.of() : projections.statistics();
+        } catch (RuntimeException e) {
+            all = List.of(); // the store is closing
+        }
+        Position end = head.get();
+        List<MultiGauge.Row<?>> progress = new ArrayList<>();
+        List<MultiGauge.Row<?>> running = new ArrayList<>();
+        List<MultiGauge.Row<?>> status = new ArrayList<>();
+        Set<Tags> present = new HashSet<>();
+        for (Projections.Statistics p : all) {
+            Tags tags = Tags.of("projection", p.name());
+            present.add(tags);
+            progress.add(MultiGauge.Row.of(tags, p.progress(end) / 100.0));
+            running.add(MultiGauge.Row.of(tags, p.status().equals("Running") ? 1 : 0));
+            for (String s : List.of("Running", "Faulted", "Stopped")) {
+                status.add(MultiGauge.Row.of(tags.and("status", s), p.status().equals(s) ? 1 : 0));
+            }
+            projectionEvents.computeIfAbsent(tags, t -> {
+                AtomicLong total = new AtomicLong();
+                return new LiveCounter(total, FunctionCounter.builder(
+                        "kurrentdb.projection.events.processed.after.restart", total, AtomicLong::get)
+                        .description("Events of $all a projection handled since it started").tags(t)
+                        .register(registry));
+            }).total().set(p.eventsProcessed());
+        }
+        removeGone(projectionEvents, present);
+        projectionProgress.register(progress, true);
+        projectionRunning.register(running, true);
+        projectionStatus.register(status, true);
     }
 
     private MultiGauge groupGauge(String name, String description) {
@@ -195,17 +257,11 @@ final class NodeMetrics implements AutoCloseable {
             addPosition(all ? checkpointedPosition : checkpointedNumber, tags, g.lastCheckpointedEventPosition());
             itemsProcessed.computeIfAbsent(tags, t -> {
                 AtomicLong total = new AtomicLong();
-                return new ItemsProcessed(total, FunctionCounter.builder("kurrentdb.persistent.sub.items.processed",
+                return new LiveCounter(total, FunctionCounter.builder("kurrentdb.persistent.sub.items.processed",
                         total, AtomicLong::get).description("Events sent to consumers").tags(t).register(registry));
             }).total().set(g.totalItems());
         }
-        for (var it = itemsProcessed.entrySet().iterator(); it.hasNext();) {
-            var e = it.next();
-            if (!present.contains(e.getKey())) {
-                registry.remove(e.getValue().counter());
-                it.remove();
-            }
-        }
+        removeGone(itemsProcessed, present);
         groupConnections.register(connections, true);
         groupParked.register(parked, true);
         groupInFlight.register(inFlight, true);
@@ -213,6 +269,17 @@ final class NodeMetrics implements AutoCloseable {
         groupLastKnownPosition.register(lastKnownPosition, true);
         groupCheckpointedNumber.register(checkpointedNumber, true);
         groupCheckpointedPosition.register(checkpointedPosition, true);
+    }
+
+    /** Removes the counters of what is no longer {@code present}. */
+    private void removeGone(Map<Tags, LiveCounter> counters, Set<Tags> present) {
+        for (var it = counters.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!present.contains(e.getKey())) {
+                registry.remove(e.getValue().counter());
+                it.remove();
+            }
+        }
     }
 
     /**
@@ -302,6 +369,7 @@ final class NodeMetrics implements AutoCloseable {
         // a scrape may read the parked-message streams' lengths: off the event loop
         return (ctx, req) -> HttpResponse.of(CompletableFuture.supplyAsync(() -> {
             refreshGroups();
+            refreshProjections();
             return HttpResponse.of(HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                     registry.scrape());
         }, ctx.blockingTaskExecutor()));

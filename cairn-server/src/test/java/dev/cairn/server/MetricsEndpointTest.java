@@ -10,6 +10,8 @@ import dev.cairn.api.PersistentSubscription;
 import dev.cairn.api.PersistentSubscriptionSettings;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamName;
+import dev.cairn.engine.projections.Projections;
+import dev.cairn.engine.streams.EmbeddedEventStore;
 import dev.cairn.protocol.operations.OperationsGrpc;
 import dev.cairn.protocol.operations.StartScavengeReq;
 import io.grpc.ManagedChannel;
@@ -120,6 +122,40 @@ class MetricsEndpointTest {
             }
             store.persistentSubscriptions().delete(stream, "billing");
             assertThat(scrape(node)).doesNotContain("group_name=\"billing\"");
+        }
+    }
+
+    @Test
+    void projectionsShowUpUnderKurrentDbsNames(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true)
+                .userProjections(true).build())) {
+            EventStore store = node.server.store();
+            store.append("metered-1", dev.cairn.api.StreamState.any(), EventData.json("Placed", "{}"),
+                    EventData.json("Placed", "{}"));
+            Projections projections = ((EmbeddedEventStore) store).projections();
+            projections.create("broken", "fromAll().when({ $any(s, e) { throw new Error('no'); } });", false, false);
+            projections.setEnabled("$streams", false);
+            String running = "kurrentdb_projection_running{projection=\"$by_category\"}";
+            String faulted = "kurrentdb_projection_status{projection=\"broken\",status=\"Faulted\"}";
+            String processed = "kurrentdb_projection_events_processed_after_restart_total{projection=\"$by_category\"}";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String metrics = scrape(node);
+            while (System.nanoTime() < deadline && !(metrics.contains(faulted + " 1.0")
+                    && metrics.contains("kurrentdb_projection_progress{projection=\"$by_category\"} 1.0"))) {
+                Thread.sleep(50);
+                metrics = scrape(node);
+            }
+            assertThat(value(metrics, running)).isEqualTo(1);
+            assertThat(value(metrics, processed)).isGreaterThanOrEqualTo(2);
+            assertThat(value(metrics, faulted)).isEqualTo(1);
+            assertThat(value(metrics, "kurrentdb_projection_status{projection=\"broken\",status=\"Running\"}")).isZero();
+            assertThat(value(metrics, "kurrentdb_projection_running{projection=\"broken\"}")).isZero();
+            assertThat(value(metrics, "kurrentdb_projection_status{projection=\"$streams\",status=\"Stopped\"}"))
+                    .isEqualTo(1);
+            assertThat(metrics).contains("kurrentdb_projection_progress{projection=\"$by_category\"} 1.0");
+
+            projections.delete("broken", true, true, false);
+            assertThat(scrape(node)).doesNotContain("projection=\"broken\"");
         }
     }
 

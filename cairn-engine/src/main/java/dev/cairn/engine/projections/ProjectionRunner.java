@@ -90,6 +90,8 @@ final class ProjectionRunner {
     private volatile boolean faulted;
     private volatile Feed currentFeed;
     private volatile Thread thread;
+    /** Set while the thread holds a batch it took from the queue, until it has written it. */
+    private volatile boolean handling;
 
     /** The revision of the last checkpoint event, -1 when there is none. */
     private long checkpointRevision;
@@ -120,8 +122,10 @@ final class ProjectionRunner {
         String reason = faultReason;
         // stopped wins over faulted: disabling a faulted projection stops it
         String status = stopping || thread == null ? "Stopped" : faulted || reason != null ? "Faulted" : "Running";
+        boolean caughtUp = isRunning() && feed != null && feed.live && feed.queue.isEmpty() && !handling;
         return new Projections.Statistics(work.name(), work.mode(), status, reason, processed, lastCheckpoint,
-                eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(), work.version(), work.epoch());
+                eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(), work.version(), work.epoch(),
+                caughtUp);
     }
 
     /** Started, not stopped and not faulted for good. */
@@ -238,6 +242,7 @@ final class ProjectionRunner {
             if (first == null) {
                 continue;
             }
+            handling = true;
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
@@ -261,6 +266,7 @@ final class ProjectionRunner {
             }
             processed = last;
             eventsProcessed += batch.size(); // only this thread writes it
+            handling = false;
         }
     }
 
@@ -334,10 +340,17 @@ final class ProjectionRunner {
         volatile Throwable failure;
         /** Set when the processing thread has left this run: nothing will drain the queue again. */
         volatile boolean abandoned;
+        /** Set once the subscription has read the whole log and follows new appends. */
+        volatile boolean live;
 
         @Override
         public void onEvent(Subscription subscription, ResolvedEvent event) {
             put(event.originalEvent());
+        }
+
+        @Override
+        public void onCaughtUp(Subscription subscription) {
+            live = true;
         }
 
         /** The processing thread meets the end after every event before it, then starts over. */

@@ -16,6 +16,7 @@ import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
+import dev.cairn.api.WrongExpectedVersionException;
 import dev.cairn.engine.projections.ProjectionManagementException.Reason;
 import dev.cairn.engine.streams.SystemAccess;
 import java.io.IOException;
@@ -101,11 +102,6 @@ public final class Projections implements AutoCloseable {
             }
         }
         return projections;
-    }
-
-    /** Whether user projections may be created. */
-    public boolean allowsUserProjections() {
-        return userProjections;
     }
 
     /** Each projection's figures: the standard ones in KurrentDB's order, then the user projections in creation order. */
@@ -225,8 +221,8 @@ public final class Projections implements AutoCloseable {
         for (StreamName stream : doomed) {
             try {
                 await(store.deleteAsync(stream, StreamState.any()));
-            } catch (StreamDeletedException | StreamNotFoundException gone) {
-                // nothing to delete
+            } catch (StreamDeletedException | StreamNotFoundException | WrongExpectedVersionException gone) {
+                // nothing to delete: never written (deleting no stream is a wrong expected version), or gone
             }
         }
     }
@@ -470,8 +466,21 @@ public final class Projections implements AutoCloseable {
      * @param bufferedEvents events read ahead, waiting to be handled
      * @param version raised by each change of its definition
      * @param epoch raised by each reset
+     * @param caughtUp running, and has handled every event its subscription has delivered, having
+     *     read the whole log
      */
     public record Statistics(String name, String mode, String status, String faultReason, Position position,
-            Position lastCheckpoint, long eventsProcessed, int bufferedEvents, long version, long epoch) {
+            Position lastCheckpoint, long eventsProcessed, int bufferedEvents, long version, long epoch,
+            boolean caughtUp) {
+
+        /**
+         * How far through the log it is, in percent of {@code head}: 100 once caught up (its
+         * position is the start of the last event, which is short of the end of the log).
+         */
+        public float progress(Position head) {
+            long end = head.commit();
+            long at = position == null ? 0 : position.commit();
+            return caughtUp || end <= 0 ? 100f : Math.min(100f, 100f * at / end);
+        }
     }
 }

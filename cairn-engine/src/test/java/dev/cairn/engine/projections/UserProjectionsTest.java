@@ -134,7 +134,7 @@ class UserProjectionsTest {
         Projections reopened = open(false);
         append("order-x", "Placed", "{}");
         await(() -> reopened.state("counter", ""), "{\"count\":51}");
-        sleep(300);
+        WrittenStreams.sleep(300);
         assertThat(reopened.state("counter", "")).isEqualTo("{\"count\":51}");
     }
 
@@ -259,6 +259,14 @@ class UserProjectionsTest {
                         .isEqualTo(ProjectionManagementException.Reason.FAILED_PRECONDITION));
     }
 
+    private List<RecordedEvent> awaitEvents(String stream, int count) {
+        return WrittenStreams.awaitEvents(store, stream, count, PATIENCE);
+    }
+
+    private List<RecordedEvent> events(String stream) {
+        return WrittenStreams.events(store, stream);
+    }
+
     private static String status(Projections projections, String name) {
         return statistics(projections, name).status();
     }
@@ -279,39 +287,9 @@ class UserProjectionsTest {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         String value = actual.get();
         while (!expected.equals(value) && System.nanoTime() < deadline) {
-            sleep(20);
+            WrittenStreams.sleep(20);
             value = actual.get();
         }
         assertThat(value).isEqualTo(expected);
-    }
-
-    private List<RecordedEvent> awaitEvents(String stream, int count) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        List<RecordedEvent> events = events(stream);
-        while (events.size() < count && System.nanoTime() < deadline) {
-            sleep(20);
-            events = events(stream);
-        }
-        sleep(200);
-        events = events(stream);
-        assertThat(events).as(stream).hasSize(count);
-        return events;
-    }
-
-    private List<RecordedEvent> events(String stream) {
-        try {
-            return store.readStreamToList(StreamName.of(stream), ReadStreamOptions.forwards()).stream()
-                    .map(e -> e.originalEvent()).toList();
-        } catch (StreamNotFoundException none) {
-            return List.of();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

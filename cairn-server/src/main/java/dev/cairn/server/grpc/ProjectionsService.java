@@ -282,14 +282,12 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
     }
 
     private List<StatisticsResp> details(List<Projections.Statistics> statistics) {
-        long end = head.get().commit();
+        Position end = head.get();
         return statistics.stream().map(s -> StatisticsResp.newBuilder().setDetails(details(s, end)).build()).toList();
     }
 
     /** KurrentDB's figures for a projection, where Cairn has them. */
-    private static StatisticsResp.Details details(Projections.Statistics s, long end) {
-        long at = s.position() == null ? 0 : s.position().commit();
-        float progress = end <= 0 ? 100f : Math.min(100f, 100f * at / end);
+    private static StatisticsResp.Details details(Projections.Statistics s, Position end) {
         return StatisticsResp.Details.newBuilder()
                 .setName(s.name())
                 .setEffectiveName(s.name())
@@ -300,7 +298,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                 .setEpoch(s.epoch() == 0 ? -1 : s.epoch())
                 .setPosition(s.position() == null ? "" : s.position().toString())
                 .setLastCheckpoint(s.lastCheckpoint() == null ? "" : s.lastCheckpoint().toString())
-                .setProgress(progress)
+                .setProgress(s.progress(end))
                 .setEventsProcessedAfterRestart(s.eventsProcessed())
                 .setBufferedEvents(s.bufferedEvents())
                 .build();
