@@ -85,15 +85,31 @@
     global.fromCategories = global.fromCategory;
     global.on_any = function (handler) { addHandler('$any', fn(handler, 'on_any')); };
     global.on_event = function (name, handler) { addHandler(nonEmptyString(name, 'eventName'), fn(handler, 'on_event')); };
+    // option names are not case-sensitive, as in KurrentDB
     global.options = function (options) {
         for (const name of Object.keys(options || {})) {
             const value = options[name];
-            switch (name) {
-                case 'resultStreamName': def.resultStream = nonEmptyString(value, 'resultStreamName'); break;
-                case '$includeLinks': def.includeLinks = value === true; break;
-                case 'biState': def.biState = value === true; break;
+            const invalid = () => new TypeError('Invalid value for option ' + name + ': ' + value);
+            switch (name.toLowerCase()) {
+                case 'resultstreamname':
+                    if (typeof value !== 'string') { throw invalid(); }
+                    def.resultStream = nonEmptyString(value, 'resultStreamName');
+                    break;
+                case '$includelinks':
+                    if (typeof value !== 'boolean') { throw invalid(); }
+                    def.includeLinks = value;
+                    break;
+                case 'bistate':
+                    if (typeof value !== 'boolean') { throw invalid(); }
+                    def.biState = value;
+                    break;
                 // Cairn reads $all in its order, so there is nothing to reorder or wait for
-                case 'reorderEvents': case 'processingLag': break;
+                case 'reorderevents':
+                    if (typeof value !== 'boolean') { throw invalid(); }
+                    break;
+                case 'processinglag':
+                    if (typeof value !== 'number') { throw invalid(); }
+                    break;
                 default: throw new Error('Unrecognized option: ' + name);
             }
         }

@@ -97,6 +97,25 @@ class UserProjectionsTest {
     }
 
     @Test
+    void optionsNameTheResultStreamAndRejectWhatIsUnknown() {
+        Projections projections = open(false);
+        append("order-1", "Placed", "{}");
+        projections.create("named", """
+                options({ ResultStreamName: 'counted_orders', $includeLinks: false, reorderEvents: false, processingLag: 0 });
+                fromCategory('order').when({ $init() { return { n: 0 }; }, $any(s, e) { s.n++; } }).outputState();
+                """, false, false);
+        await(() -> projections.result("named", ""), "{\"n\":1}");
+        assertThat(last("counted_orders").dataAsString()).isEqualTo("{\"n\":1}");
+
+        projections.create("unknown", "options({ colour: 'blue' }); fromAll().when({});", false, false);
+        projections.create("invalid", "options({ $includeLinks: 'yes' }); fromAll().when({});", false, false);
+        await(() -> status(projections, "unknown"), "Faulted");
+        await(() -> status(projections, "invalid"), "Faulted");
+        assertThat(reason(projections, "unknown")).contains("Unrecognized option: colour");
+        assertThat(reason(projections, "invalid")).contains("Invalid value for option $includeLinks");
+    }
+
+    @Test
     void emitsAndLinksOnlyWhenEmitIsEnabled() {
         Projections projections = open(false);
         append("order-1", "Placed", "{\"total\":3}");
