@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * it handles, and folds each event into the state of its partition (one state, one per stream with
  * {@code foreachStream()}, or one per {@code partitionBy} key).
  *
+ * <p>With {@code $initShared} (bi-state) and partitions, handlers see {@code [partition state,
+ * shared state]} and may return a new pair; the shared state is the checkpoint's data.
+ *
  * <p>KurrentDB's streams hold what it writes: the checkpoint, with the state as its data, in
  * {@code $projections-<name>-checkpoint}; a partition's state as {@code $Checkpoint} events in
  * {@code $projections-<name>-<partition>-checkpoint}; with {@code outputState()} (or a {@code
@@ -74,6 +77,8 @@ final class JsProjectionWork implements ProjectionWork {
     private Set<String> handledTypes;
     private boolean partitioned;
     private boolean byStream;
+    /** A state shared by all partitions besides their own, kept as the checkpoint's data. */
+    private boolean biState;
     private boolean handlesDeletions;
     private boolean includeLinks;
     // read by State and Result calls on other threads
@@ -160,9 +165,6 @@ final class JsProjectionWork implements ProjectionWork {
         if (source == null) {
             fail("the query reads no source: start it with fromAll(), fromStream(...), fromStreams(...) or fromCategory(...)");
         }
-        if (def.getMember("biState").asBoolean()) {
-            fail("$initShared and biState (a state shared by all partitions) are not supported by Cairn");
-        }
         kind = switch (source) {
             case "all" -> Kind.ALL;
             case "streams" -> Kind.STREAMS;
@@ -174,6 +176,13 @@ final class JsProjectionWork implements ProjectionWork {
                 ? new HashSet<>(handlers.getMemberKeys()) : null;
         byStream = def.getMember("byStream").asBoolean();
         partitioned = byStream || !def.getMember("partitionFn").isNull();
+        biState = def.getMember("biState").asBoolean();
+        if (biState && !partitioned) {
+            fail("a shared state ($initShared, biState) needs partitions: foreachStream() or partitionBy()");
+        }
+        if (biState && !def.getMember("deleted").isNull()) {
+            fail("Cannot handle deletes in bi-state projections");
+        }
         handlesDeletions = byStream && !def.getMember("deleted").isNull();
         outputState = def.getMember("outputState").asBoolean();
         includeLinks = def.getMember("includeLinks").asBoolean();
@@ -191,7 +200,14 @@ final class JsProjectionWork implements ProjectionWork {
     public void restore(RecordedEvent checkpoint) {
         compile();
         api.invokeMember("clear");
-        if (!partitioned) {
+        if (biState) {
+            if (checkpoint != null && checkpoint.data().length > 0) {
+                String json = new String(checkpoint.data(), StandardCharsets.UTF_8);
+                call(() -> api.invokeMember("loadShared", json));
+            } else {
+                call(() -> api.invokeMember("initShared"));
+            }
+        } else if (!partitioned) {
             if (checkpoint != null && checkpoint.data().length > 0) {
                 String json = new String(checkpoint.data(), StandardCharsets.UTF_8);
                 call(() -> api.invokeMember("load", "", json));
@@ -423,8 +439,8 @@ final class JsProjectionWork implements ProjectionWork {
         if (api.invokeMember("loadedCount").asLong() > PARTITIONS_KEPT) {
             api.invokeMember("evict");
         }
-        if (rootState == null && !partitioned) {
-            Value state = api.invokeMember("stateJson", "");
+        if (rootState == null && (biState || !partitioned)) {
+            Value state = api.invokeMember(biState ? "sharedJson" : "stateJson", "");
             rootState = state.isNull() ? null : state.asString();
         }
         return rootState == null ? new byte[0] : rootState.getBytes(StandardCharsets.UTF_8);

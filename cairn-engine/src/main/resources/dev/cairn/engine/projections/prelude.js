@@ -5,7 +5,8 @@
 (function (global, hostLog) {
     const def = {
         source: null, streams: [], categories: [],
-        handlers: Object.create(null), any: null, init: null, deleted: null, created: [], biState: false,
+        handlers: Object.create(null), any: null, init: null, initShared: null, deleted: null, created: [],
+        biState: false,
         byStream: false, partitionFn: null,
         outputState: false, transforms: [], resultStream: null, partitionResultPattern: null,
         includeLinks: false
@@ -13,6 +14,8 @@
     let emitted = [];
     const states = new Map();
     const dirty = new Set();
+    // bi-state projections: one state shared by all partitions besides each partition's own
+    let shared = undefined;
 
     function nonEmptyString(value, what) {
         if (typeof value !== 'string' || value.trim() === '') {
@@ -36,7 +39,7 @@
     function addHandler(name, handler) {
         switch (name) {
             case '$init': def.init = handler; break;
-            case '$initShared': def.biState = true; break;
+            case '$initShared': def.initShared = handler; def.biState = true; break;
             case '$any': def.any = handler; break;
             case '$created': def.created.push(handler); break;
             case '$deleted': def.deleted = handler; break;
@@ -219,13 +222,27 @@
         },
 
         handle(partition, event) {
-            const state = states.get(partition);
             const handler = def.handlers[event.eventType] || def.any;
+            if (def.biState) {
+                // handlers see [partition state, shared state] and may return a new pair
+                const pair = [states.get(partition), shared];
+                const next = handler ? handler(pair, event) : undefined;
+                const result = Array.isArray(next) ? next : pair;
+                states.set(partition, result[0]);
+                shared = result[1];
+                dirty.add(partition);
+                return;
+            }
+            const state = states.get(partition);
             const next = handler ? stateAfter(handler, state, [state, event])
                 : (event.isJson ? event.body : event.bodyRaw);
             states.set(partition, next === undefined ? state : next);
             dirty.add(partition);
         },
+
+        initShared() { shared = def.initShared ? def.initShared() : {}; },
+        loadShared(json) { shared = JSON.parse(json); },
+        sharedJson() { return shared === undefined || shared === null ? null : JSON.stringify(shared); },
 
         deleted(partition, isSoftDelete) {
             const state = states.get(partition);
@@ -239,7 +256,7 @@
             return state === undefined || state === null ? null : JSON.stringify(state);
         },
         resultJson(partition) {
-            let state = states.get(partition);
+            let state = def.biState ? [states.get(partition), shared] : states.get(partition);
             for (const step of def.transforms) {
                 if (step.transform) {
                     state = step.transform(state);
@@ -262,6 +279,6 @@
         },
         loadedCount() { return states.size; },
         takeEmitted() { const out = emitted; emitted = []; return out; },
-        clear() { states.clear(); dirty.clear(); emitted = []; }
+        clear() { states.clear(); dirty.clear(); emitted = []; shared = undefined; }
     };
 })

@@ -116,6 +116,34 @@ class UserProjectionsTest {
     }
 
     @Test
+    void aSharedStateBesideEachPartitionsOwnSurvivesARestart() {
+        Projections projections = open(false);
+        append("account-1", "Deposited", "{\"amount\":10}");
+        append("account-2", "Deposited", "{\"amount\":5}");
+        append("account-1", "Deposited", "{\"amount\":1}");
+        String query = """
+                fromCategory('account').foreachStream().when({
+                    $init() { return { deposits: 0 }; },
+                    $initShared() { return { total: 0 }; },
+                    Deposited(s, e) { s[0].deposits++; s[1].total += e.data.amount; }
+                });
+                """;
+        projections.create("bistate", query, false, false);
+        await(() -> projections.state("bistate", ""), "{\"total\":16}");
+        assertThat(projections.state("bistate", "account-1")).isEqualTo("{\"deposits\":2}");
+        store.close();
+
+        Projections reopened = open(false);
+        append("account-2", "Deposited", "{\"amount\":4}");
+        await(() -> reopened.state("bistate", ""), "{\"total\":20}");
+        assertThat(reopened.state("bistate", "account-2")).isEqualTo("{\"deposits\":2}");
+
+        reopened.create("bistate-unpartitioned", "fromAll().when({ $initShared() { return {}; } });", false, false);
+        await(() -> status(reopened, "bistate-unpartitioned"), "Faulted");
+        assertThat(reason(reopened, "bistate-unpartitioned")).contains("needs partitions");
+    }
+
+    @Test
     void emitsAndLinksOnlyWhenEmitIsEnabled() {
         Projections projections = open(false);
         append("order-1", "Placed", "{\"total\":3}");
