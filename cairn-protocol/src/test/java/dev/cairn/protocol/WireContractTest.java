@@ -72,6 +72,7 @@ class WireContractTest {
             io.kurrent.dbclient.proto.projections.Projectionmanagement.getDescriptor(),
             Set.of(
                 "event_store.client.projections.CreateReq.Options.engine_version",
+                "event_store.client.projections.CreateReq.Options.Continuous.emitted_streams_tracked",
                 "event_store.client.projections.CreateReq.Options.properties",
                 "event_store.client.projections.CreateReq.Options.PropertiesEntry",
                 "event_store.client.projections.UpdateReq.Options.properties",

@@ -121,9 +121,9 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                         + "one-time and transient projections are not supported").asRuntimeException();
             }
             CreateReq.Options.Continuous continuous = options.getContinuous();
-            // field 2, which KurrentDB's server reads as emit enabled (see projections.proto)
-            boolean emitEnabled = continuous.getTrackEmittedStreams();
-            projections.create(continuous.getName(), options.getQuery(), emitEnabled, false);
+            // field 2 is emit enabled to KurrentDB's server, field 3 tracking (see projections.proto)
+            projections.create(continuous.getName(), options.getQuery(), continuous.getTrackEmittedStreams(),
+                    continuous.getEmittedStreamsTracked());
             return CreateResp.getDefaultInstance();
         });
     }

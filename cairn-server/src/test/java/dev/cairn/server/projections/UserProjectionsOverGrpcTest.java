@@ -3,7 +3,11 @@ package dev.cairn.server.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.protocol.projections.CreateReq;
+import dev.cairn.protocol.projections.ProjectionsGrpc;
 import dev.cairn.server.TestNode;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.CreateProjectionOptions;
@@ -121,6 +125,35 @@ class UserProjectionsOverGrpcTest {
             assertFailsWith(Status.Code.NOT_FOUND,
                     () -> projections.getState("nope", CountResult.class).get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /** Field 3 of Create, which the Node and .NET clients send and Java 1.1.0 cannot. */
+    @Test
+    void createCanAskToTrackTheStreamsAProjectionEmitsTo() throws Exception {
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).userProjections(true).build())) {
+            append(node, "order-1", "Placed", "{}");
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+            try {
+                ProjectionsGrpc.ProjectionsBlockingStub stub = ProjectionsGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS);
+                String query = "fromCategory('order').when({ Placed(s, e) { emit('out-' + e.streamId, 'Seen', {}); } });";
+                assertThatThrownBy(() -> stub.create(create("untracked", query, false, true)))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                                .isEqualTo(Status.Code.INVALID_ARGUMENT));
+                stub.create(create("tracked", query, true, true));
+                assertThat(eventually(() -> read(node, "$projections-tracked-emittedstreams"), 1))
+                        .extracting(e -> new String(e.getOriginalEvent().getEventData(), StandardCharsets.UTF_8))
+                        .containsExactly("out-order-1");
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    private static CreateReq create(String name, String query, boolean emit, boolean track) {
+        return CreateReq.newBuilder().setOptions(CreateReq.Options.newBuilder().setQuery(query)
+                .setContinuous(CreateReq.Options.Continuous.newBuilder().setName(name)
+                        .setTrackEmittedStreams(emit).setEmittedStreamsTracked(track))).build();
     }
 
     @Test
