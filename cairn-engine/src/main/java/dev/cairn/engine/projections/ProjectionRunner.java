@@ -39,25 +39,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one projection, standard or a user's: a catch-up subscription to {@code $all} from its
- * checkpoint feeds a queue, and one thread hands what has queued to the projection's {@link
- * ProjectionWork} and writes what it produced.
+ * Runs projections, standard or a user's: a catch-up subscription to {@code $all} from the
+ * earliest of their checkpoints feeds a queue, and one thread hands what has queued to each
+ * projection's {@link ProjectionWork} and writes what they produced. The standard projections share
+ * one runner, so {@code $all} is read and decoded once for all five; each user projection has its
+ * own, so that a slow or faulted query holds up no other.
  *
  * <p>Exactly once: what a batch of source events produces (links, emitted events, states,
- * results) and the checkpoint after that batch are one atomic multi-stream append, and the
- * checkpoint is appended at the revision the runner last read or wrote. After a crash the
- * projection resumes after the last checkpoint, so nothing is written twice nor left out. Whatever
- * fails (the append, the subscription) the runner starts over from the stored checkpoint, after a
- * pause that grows to a minute; a {@link ProjectionFaultedException} (a user's handler threw) stops
- * it, faulted, until it is enabled again.
+ * results) and the checkpoint after that batch of each projection are one atomic multi-stream
+ * append, and each checkpoint is appended at the revision the runner last read or wrote. After a
+ * crash each projection resumes after its last checkpoint, so nothing is written twice nor left
+ * out. Whatever fails (the append, the subscription) the runner starts over from the stored
+ * checkpoints, after a pause that grows to a minute; a {@link ProjectionFaultedException} (a
+ * user's handler threw) stops it, faulted, until it is enabled again.
  *
  * <p>Batches form on their own: while one append waits for its fdatasync the next events queue.
- * Events that change nothing (system streams, this projection's own output among them) move the
+ * Events that change nothing (system streams, the projections' own output among them) move the
  * position without a write; a checkpoint alone is written after {@value #SKIPPED_BEFORE_CHECKPOINT}
  * of them, so a restart does not re-read a long run of them, and since each such checkpoint is one
  * event, the projections' checkpoints cannot keep each other going.
  *
- * <p>After a reset the projection runs again from the start in a new epoch. The first time it
+ * <p>After a reset a projection runs again from the start in a new epoch. The first time it
  * writes to a stream in the new epoch, it hides what it wrote there in earlier epochs by moving the
  * stream's {@code $tb} past them (KurrentDB does the same), so a reset does not leave every link
  * twice. It hides only its own output: a stream whose last event it did not write is left alone.
@@ -78,14 +80,12 @@ final class ProjectionRunner {
             EventType.of("$stopped"), ContentType.BINARY, new byte[0], new byte[0], java.time.Instant.EPOCH,
             Position.START);
 
-    private final ProjectionWork work;
+    private final List<Member> members;
+    private final String name;
     private final EventStore store;
     private final SystemAccess system;
     private volatile boolean stopping;
     private volatile Subscription subscription;
-    private volatile Position processed;
-    private volatile Position lastCheckpoint;
-    private volatile long eventsProcessed;
     private volatile String faultReason;
     private volatile boolean faulted;
     private volatile Feed currentFeed;
@@ -93,39 +93,70 @@ final class ProjectionRunner {
     /** Set while the thread holds a batch it took from the queue, until it has written it. */
     private volatile boolean handling;
 
-    /** The revision of the last checkpoint event, -1 when there is none. */
-    private long checkpointRevision;
-    private final Set<StreamName> truncated = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<StreamName, Boolean> eldest) {
-            return size() > TRUNCATED_REMEMBERED;
-        }
-    });
+    /** One projection of the runner and where it is. */
+    private static final class Member {
+        final ProjectionWork work;
+        /** The revision of its last checkpoint event, -1 when there is none. */
+        long checkpointRevision;
+        /** The position its last checkpoint names: events up to it are handled. Null: none. */
+        Position after;
+        final List<Emitted> out = new ArrayList<>();
+        boolean changed;
+        int skipped;
+        volatile Position processed;
+        volatile Position lastCheckpoint;
+        volatile long eventsProcessed;
+        final Set<StreamName> truncated = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<StreamName, Boolean> eldest) {
+                return size() > TRUNCATED_REMEMBERED;
+            }
+        });
 
+        Member(ProjectionWork work) {
+            this.work = work;
+        }
+    }
+
+    /** A runner for one projection. */
     ProjectionRunner(ProjectionWork work, EventStore store, SystemAccess system) {
-        this.work = work;
+        this(List.of(work), work.name(), store, system);
+    }
+
+    /** A runner for several, which read {@code $all} together; {@code name} names its thread. */
+    ProjectionRunner(List<ProjectionWork> works, String name, EventStore store, SystemAccess system) {
+        this.members = works.stream().map(Member::new).toList();
+        this.name = name;
         this.store = store;
         this.system = system;
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("cairn-projection-" + work.name()).start(this::run);
+        thread = Thread.ofVirtual().name("cairn-projection-" + name).start(this::run);
     }
 
+    /** The work of its first (for a user projection's runner, its only) projection. */
     ProjectionWork work() {
-        return work;
+        return members.get(0).work;
     }
 
-    /** What {@code Projections.Statistics} reports of this projection. */
-    Projections.Statistics statistics() {
+    /** Whether it runs the projection named {@code projection}. */
+    boolean runs(String projection) {
+        return members.stream().anyMatch(m -> m.work.name().equals(projection));
+    }
+
+    /** What {@code Projections.Statistics} reports of its projection named {@code projection}. */
+    Projections.Statistics statistics(String projection) {
+        Member member = members.stream().filter(m -> m.work.name().equals(projection)).findFirst().orElseThrow();
         Feed feed = currentFeed;
         String reason = faultReason;
         // stopped wins over faulted: disabling a faulted projection stops it
         String status = stopping || thread == null ? "Stopped" : faulted || reason != null ? "Faulted" : "Running";
         boolean caughtUp = isRunning() && feed != null && feed.live && feed.queue.isEmpty() && !handling;
-        return new Projections.Statistics(work.name(), work.mode(), status, reason, processed, lastCheckpoint,
-                eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(), work.version(), work.epoch(),
-                caughtUp);
+        ProjectionWork work = member.work;
+        return new Projections.Statistics(work.name(), work.mode(), status, reason, member.processed,
+                member.lastCheckpoint, member.eventsProcessed, feed == null || !isRunning() ? 0 : feed.queue.size(),
+                work.version(), work.epoch(), caughtUp);
     }
 
     /** Started, not stopped and not faulted for good. */
@@ -147,20 +178,22 @@ final class ProjectionRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        work.close();
+        for (Member member : members) {
+            member.work.close();
+        }
     }
 
     private void run() {
         long pauseMillis = 1000;
         while (!stopping) {
             try {
-                runFromCheckpoint();
+                runFromCheckpoints();
             } catch (InterruptedException e) {
                 if (stopping) {
                     return;
                 }
             } catch (ProjectionFaultedException e) {
-                LOG.warn("projection {} faulted: {}; it stays stopped until it is enabled again", work.name(),
+                LOG.warn("projection {} faulted: {}; it stays stopped until it is enabled again", name,
                         e.getMessage());
                 faultReason = e.getMessage();
                 faulted = true;
@@ -170,7 +203,7 @@ final class ProjectionRunner {
                     return;
                 }
                 LOG.warn("projection {} stopped ({}); it starts again from its checkpoint in {} ms",
-                        work.name(), e.toString(), pauseMillis);
+                        name, e.toString(), pauseMillis);
                 faultReason = e.toString();
                 try {
                     Thread.sleep(pauseMillis);
@@ -182,15 +215,27 @@ final class ProjectionRunner {
         }
     }
 
-    private void runFromCheckpoint() throws InterruptedException {
-        truncated.clear();
-        Position after = loadCheckpoint();
-        processed = after;
-        lastCheckpoint = after;
+    private void runFromCheckpoints() throws InterruptedException {
+        Position from = null;
+        boolean fromStart = false;
+        for (Member member : members) {
+            member.truncated.clear();
+            member.out.clear();
+            member.changed = false;
+            member.skipped = 0;
+            member.after = loadCheckpoint(member);
+            member.processed = member.after;
+            member.lastCheckpoint = member.after;
+            if (member.after == null) {
+                fromStart = true;
+            } else if (from == null || member.after.compareTo(from) < 0) {
+                from = member.after;
+            }
+        }
         // a queue per run, so that nothing the last run's subscription still delivers reaches this one
         Feed feed = new Feed();
         currentFeed = feed;
-        Subscription s = store.subscribeToAll(new SubscribeToAllOptions(after, false, null,
+        Subscription s = store.subscribeToAll(new SubscribeToAllOptions(fromStart ? null : from, false, null,
                 SubscribeToAllOptions.DEFAULT_CHECKPOINT_INTERVAL), feed);
         subscription = s;
         try {
@@ -206,10 +251,11 @@ final class ProjectionRunner {
     }
 
     /**
-     * Reads the last checkpoint, restores the projection's state from it and answers the position to
+     * Reads the member's last checkpoint, restores its state from it and answers the position to
      * resume after (null: from the start). A checkpoint of an earlier epoch counts as none.
      */
-    private Position loadCheckpoint() {
+    private Position loadCheckpoint(Member member) {
+        ProjectionWork work = member.work;
         StreamName stream = work.checkpointStream();
         RecordedEvent last = null;
         try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
@@ -219,7 +265,7 @@ final class ProjectionRunner {
         } catch (StreamNotFoundException absent) {
             // no checkpoint yet
         }
-        checkpointRevision = last == null ? -1 : last.revision();
+        member.checkpointRevision = last == null ? -1 : last.revision();
         if (last == null || ProjectionTag.epochOf(last.metadata()) < work.epoch()) {
             work.restore(null);
             return null;
@@ -235,8 +281,7 @@ final class ProjectionRunner {
     private void process(Feed feed) throws InterruptedException {
         BlockingQueue<RecordedEvent> queue = feed.queue;
         List<RecordedEvent> batch = new ArrayList<>(MAX_BATCH);
-        List<Emitted> out = new ArrayList<>();
-        int skipped = 0;
+        List<Member> writing = new ArrayList<>(members.size());
         while (!stopping) {
             RecordedEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
             if (first == null) {
@@ -246,65 +291,88 @@ final class ProjectionRunner {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
-            out.clear();
+            for (Member member : members) {
+                member.out.clear();
+                member.changed = false;
+            }
             Position last = null;
-            boolean changed = false;
             for (RecordedEvent e : batch) {
                 if (e == STOPPED) {
                     Throwable failure = feed.failure;
                     throw new IllegalStateException("its subscription to $all ended: " + failure, failure);
                 }
-                boolean handled = work.handle(e, out);
-                changed |= handled;
-                skipped = handled ? 0 : skipped + 1;
-                last = e.position();
+                Position position = e.position();
+                for (Member member : members) {
+                    if (member.after != null && position.compareTo(member.after) <= 0) {
+                        continue; // handled before its last checkpoint: the others are behind it
+                    }
+                    boolean handled = member.work.handle(e, member.out);
+                    member.changed |= handled;
+                    member.skipped = handled ? 0 : member.skipped + 1;
+                    member.processed = position;
+                    member.eventsProcessed++; // only this thread writes it
+                }
+                last = position;
             }
-            if (changed || skipped >= SKIPPED_BEFORE_CHECKPOINT) {
-                write(out, last);
-                skipped = 0;
-                lastCheckpoint = last;
+            writing.clear();
+            for (Member member : members) {
+                if (member.processed != null && (member.after == null || member.processed.compareTo(member.after) > 0)
+                        && (member.changed || member.skipped >= SKIPPED_BEFORE_CHECKPOINT)) {
+                    writing.add(member);
+                }
             }
-            processed = last;
-            eventsProcessed += batch.size(); // only this thread writes it
+            if (!writing.isEmpty()) {
+                write(writing);
+            }
             handling = false;
         }
     }
 
-    /** Appends what the batch produced and the checkpoint after {@code position} as one atomic write. */
-    private void write(List<Emitted> out, Position position) throws InterruptedException {
-        byte[] state = work.checkpoint(position, out);
-        Map<StreamName, List<EventData>> byStream = new LinkedHashMap<>();
-        for (Emitted emitted : out) {
-            byStream.computeIfAbsent(emitted.stream(), s -> new ArrayList<>()).add(emitted.event());
-        }
-        if (work.epoch() > 0) {
-            for (StreamName stream : byStream.keySet()) {
-                if (truncated.add(stream)) {
-                    hideEarlierEpochs(stream);
+    /**
+     * Appends what the batch produced for each of {@code writing} and the checkpoint after its
+     * last event, for all of them, as one atomic write.
+     */
+    private void write(List<Member> writing) throws InterruptedException {
+        List<AppendRequest> requests = new ArrayList<>();
+        for (Member member : writing) {
+            ProjectionWork work = member.work;
+            byte[] state = work.checkpoint(member.processed, member.out);
+            Map<StreamName, List<EventData>> byStream = new LinkedHashMap<>();
+            for (Emitted emitted : member.out) {
+                byStream.computeIfAbsent(emitted.stream(), s -> new ArrayList<>()).add(emitted.event());
+            }
+            if (work.epoch() > 0) {
+                for (StreamName stream : byStream.keySet()) {
+                    if (member.truncated.add(stream)) {
+                        hideEarlierEpochs(work, stream);
+                    }
                 }
             }
+            byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, StreamState.any(), events)));
+            StreamName checkpointStream = work.checkpointStream();
+            if (member.checkpointRevision < 0) {
+                await(store.setStreamMetadataAsync(checkpointStream, StreamState.any(),
+                        StreamMetadata.EMPTY.withMaxCount(CHECKPOINTS_KEPT)));
+            }
+            byte[] tag = work.openTag(member.processed).append('}').toString().getBytes(StandardCharsets.UTF_8);
+            EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, state, tag);
+            requests.add(new AppendRequest(checkpointStream, member.checkpointRevision < 0 ? StreamState.noStream()
+                    : StreamState.at(member.checkpointRevision), List.of(checkpoint)));
         }
-        List<AppendRequest> requests = new ArrayList<>(byStream.size() + 1);
-        byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, StreamState.any(), events)));
-        StreamName checkpointStream = work.checkpointStream();
-        if (checkpointRevision < 0) {
-            await(store.setStreamMetadataAsync(checkpointStream, StreamState.any(),
-                    StreamMetadata.EMPTY.withMaxCount(CHECKPOINTS_KEPT)));
-        }
-        byte[] tag = work.openTag(position).append('}').toString().getBytes(StandardCharsets.UTF_8);
-        EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, state, tag);
-        requests.add(new AppendRequest(checkpointStream,
-                checkpointRevision < 0 ? StreamState.noStream() : StreamState.at(checkpointRevision),
-                List.of(checkpoint)));
         await(system.appendAsync(requests));
-        checkpointRevision++;
+        for (Member member : writing) {
+            member.checkpointRevision++;
+            member.after = member.processed;
+            member.lastCheckpoint = member.processed;
+            member.skipped = 0;
+        }
     }
 
     /**
-     * Moves {@code stream}'s {@code $tb} past what this projection wrote there in an earlier epoch,
+     * Moves {@code stream}'s {@code $tb} past what the projection wrote there in an earlier epoch,
      * when its last event is such output. Done again after a crash, it sets the same value.
      */
-    private void hideEarlierEpochs(StreamName stream) throws InterruptedException {
+    private void hideEarlierEpochs(ProjectionWork work, StreamName stream) throws InterruptedException {
         RecordedEvent last;
         try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
             if (!it.hasNext()) {

@@ -31,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The projections of one store: KurrentDB's standard projections, each running on its own ({@link
- * StandardWork}), and, when allowed, user projections in JavaScript ({@link JsProjectionWork}).
+ * The projections of one store: KurrentDB's standard projections ({@link StandardWork}), which
+ * share one runner and so one reader of {@code $all}, and, when allowed, user projections in
+ * JavaScript ({@link JsProjectionWork}), each with a runner of its own.
  * Started by the store when {@code CairnOptions.standardProjections} or {@code userProjections} is
  * set, stopped before it closes.
  *
@@ -58,9 +59,11 @@ public final class Projections implements AutoCloseable {
     private final SystemAccess system;
     private final boolean userProjections;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Runs the enabled standard projections together; null when the store runs none. */
+    private ProjectionRunner standardRunner;
     private boolean closed;
 
-    /** A projection: what is stored of it and what runs it. */
+    /** A projection: what is stored of it and what runs it (for a standard one, the runner of them all). */
     private static final class Entry {
         final String name;
         final StandardProjection standard;
@@ -97,8 +100,13 @@ public final class Projections implements AutoCloseable {
             if (user) {
                 projections.loadUserProjections();
             }
+            if (standard) {
+                projections.launchStandard();
+            }
             for (Entry entry : projections.entries.values()) {
-                projections.launch(entry);
+                if (entry.standard == null) {
+                    projections.launch(entry);
+                }
             }
         }
         return projections;
@@ -106,7 +114,9 @@ public final class Projections implements AutoCloseable {
 
     /** Each projection's figures: the standard ones in KurrentDB's order, then the user projections in creation order. */
     public synchronized List<Statistics> statistics() {
-        return entries.values().stream().map(e -> e.runner.statistics()).toList();
+        return entries.values().stream().map(e -> e.runner.runs(e.name) ? e.runner.statistics(e.name)
+                : new Statistics(e.name, "Continuous", "Stopped", null, null, null, 0, 0, e.definition.version(),
+                        e.definition.epoch(), false)).toList();
     }
 
     /**
@@ -122,10 +132,15 @@ public final class Projections implements AutoCloseable {
             return false;
         }
         checkOpen();
-        if (entry.definition.enabled() != enabled) {
+        boolean changed = entry.definition.enabled() != enabled;
+        if (changed) {
             storeDefinition(entry, entry.definition.withEnabled(enabled));
         }
-        if (!enabled) {
+        if (entry.standard != null) {
+            if (changed || enabled && !entry.runner.isRunning()) {
+                launchStandard();
+            }
+        } else if (!enabled) {
             entry.runner.stop();
         } else if (!entry.runner.isRunning()) {
             entry.runner.stop();
@@ -237,6 +252,11 @@ public final class Projections implements AutoCloseable {
             throw ProjectionManagementException.notFound(name);
         }
         checkOpen();
+        if (entry.standard != null) {
+            storeDefinition(entry, entry.definition.reset());
+            launchStandard();
+            return;
+        }
         entry.runner.stop();
         storeDefinition(entry, entry.definition.reset());
         launch(entry);
@@ -245,11 +265,26 @@ public final class Projections implements AutoCloseable {
     /** Stops every projection and starts the enabled ones again, each from its checkpoint. */
     public synchronized void restart() {
         checkOpen();
-        for (Entry entry : entries.values()) {
-            entry.runner.stop();
+        stopAll();
+        if (standardRunner != null) {
+            launchStandard();
         }
         for (Entry entry : entries.values()) {
-            launch(entry);
+            if (entry.standard == null) {
+                launch(entry);
+            }
+        }
+    }
+
+    /** Stops every runner. */
+    private void stopAll() {
+        if (standardRunner != null) {
+            standardRunner.stop();
+        }
+        for (Entry entry : entries.values()) {
+            if (entry.standard == null) {
+                entry.runner.stop();
+            }
         }
     }
 
@@ -319,14 +354,37 @@ public final class Projections implements AutoCloseable {
         return entry;
     }
 
-    /** Starts a fresh runner for the entry's current definition, when it is enabled. */
+    /** Starts a fresh runner for a user projection's current definition, when it is enabled. */
     private void launch(Entry entry) {
-        ProjectionWork work = entry.standard != null
-                ? new StandardWork(entry.standard, entry.definition.epoch())
-                : new JsProjectionWork(entry.name, entry.definition, store);
-        entry.runner = new ProjectionRunner(work, store, system);
+        entry.runner = new ProjectionRunner(new JsProjectionWork(entry.name, entry.definition, store), store, system);
         if (entry.definition.enabled()) {
             entry.runner.start();
+        }
+    }
+
+    /**
+     * Stops the standard projections' runner and starts a fresh one for those enabled now, each
+     * resuming from its own checkpoint: one reader of {@code $all} for all of them.
+     */
+    private void launchStandard() {
+        if (standardRunner != null) {
+            standardRunner.stop();
+        }
+        List<ProjectionWork> enabled = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            if (entry.standard != null && entry.definition.enabled()) {
+                enabled.add(new StandardWork(entry.standard, entry.definition.epoch()));
+            }
+        }
+        ProjectionRunner runner = new ProjectionRunner(enabled, "standard", store, system);
+        standardRunner = runner;
+        for (Entry entry : entries.values()) {
+            if (entry.standard != null) {
+                entry.runner = runner;
+            }
+        }
+        if (!enabled.isEmpty()) {
+            runner.start();
         }
     }
 
@@ -445,9 +503,7 @@ public final class Projections implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (Entry entry : entries.values()) {
-            entry.runner.stop();
-        }
+        stopAll();
     }
 
     /**
