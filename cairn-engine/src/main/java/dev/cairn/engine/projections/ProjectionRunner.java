@@ -140,6 +140,11 @@ final class ProjectionRunner {
         return members.get(0).work;
     }
 
+    /** Whether it has any projection to run. */
+    boolean hasProjections() {
+        return !members.isEmpty();
+    }
+
     /** Whether it runs the projection named {@code projection}. */
     boolean runs(String projection) {
         return members.stream().anyMatch(m -> m.work.name().equals(projection));

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 final class ProjectionTag {
 
     private static final Pattern VERSION = Pattern.compile("\"\\$v\"\\s*:\\s*\"(-?\\d+):(-?\\d+):");
+    private static final Pattern COMMIT = Pattern.compile("\"\\$c\"\\s*:\\s*(-?\\d+)");
 
     private ProjectionTag() {
     }
@@ -28,6 +29,12 @@ final class ProjectionTag {
     static long epochOf(byte[] metadata) {
         Matcher m = VERSION.matcher(new String(metadata, StandardCharsets.UTF_8));
         return m.find() ? Math.max(0, Long.parseLong(m.group(2))) : 0;
+    }
+
+    /** The commit position ({@code $c}) of the tag in {@code metadata}; -1 when it has none. */
+    static long commitOf(byte[] metadata) {
+        Matcher m = COMMIT.matcher(new String(metadata, StandardCharsets.UTF_8));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** Whether {@code metadata} carries the tag of projection {@code projectionId}. */

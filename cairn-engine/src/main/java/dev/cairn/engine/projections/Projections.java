@@ -52,6 +52,9 @@ public final class Projections implements AutoCloseable {
     static final EventType CREATED = EventType.of("$ProjectionCreated");
     static final EventType DELETED = EventType.of("$ProjectionDeleted");
     static final StreamName REGISTRATION = StreamName.of("$projections-$all");
+    /** How far behind the most advanced standard projection (log bytes) one may be and share its reader. */
+    static final long SHARED_READER_SPAN = 64L << 20;
+    private final long sharedReaderSpan;
     /** User projections' ids follow the standard projections' (1 to 5). */
     private static final long FIRST_USER_ID = StandardProjection.values().length + 1;
 
@@ -59,8 +62,12 @@ public final class Projections implements AutoCloseable {
     private final SystemAccess system;
     private final boolean userProjections;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    /** Runs the enabled standard projections together; null when the store runs none. */
-    private ProjectionRunner standardRunner;
+    /**
+     * Runs the enabled standard projections: together, but for one far behind the others (just
+     * reset or enabled on a long log), which runs alone until the next restart so that it holds
+     * up no other while it catches up. Null when the store runs none.
+     */
+    private List<ProjectionRunner> standardRunners;
     private boolean closed;
 
     /** A projection: what is stored of it and what runs it (for a standard one, the runner of them all). */
@@ -77,10 +84,11 @@ public final class Projections implements AutoCloseable {
         }
     }
 
-    private Projections(EventStore store, SystemAccess system, boolean userProjections) {
+    private Projections(EventStore store, SystemAccess system, boolean userProjections, long sharedReaderSpan) {
         this.store = store;
         this.system = system;
         this.userProjections = userProjections;
+        this.sharedReaderSpan = sharedReaderSpan;
     }
 
     /**
@@ -88,7 +96,13 @@ public final class Projections implements AutoCloseable {
      * in the store when {@code user}; each enabled one resumes after its own checkpoint.
      */
     public static Projections start(EventStore store, SystemAccess system, boolean standard, boolean user) {
-        Projections projections = new Projections(store, system, user);
+        return start(store, system, standard, user, SHARED_READER_SPAN);
+    }
+
+    /** As {@link #start(EventStore, SystemAccess, boolean, boolean)}, with the span tests choose. */
+    static Projections start(EventStore store, SystemAccess system, boolean standard, boolean user,
+            long sharedReaderSpan) {
+        Projections projections = new Projections(store, system, user, sharedReaderSpan);
         synchronized (projections) {
             if (standard) {
                 for (StandardProjection p : StandardProjection.values()) {
@@ -266,7 +280,7 @@ public final class Projections implements AutoCloseable {
     public synchronized void restart() {
         checkOpen();
         stopAll();
-        if (standardRunner != null) {
+        if (standardRunners != null) {
             launchStandard();
         }
         for (Entry entry : entries.values()) {
@@ -278,8 +292,8 @@ public final class Projections implements AutoCloseable {
 
     /** Stops every runner. */
     private void stopAll() {
-        if (standardRunner != null) {
-            standardRunner.stop();
+        if (standardRunners != null) {
+            standardRunners.forEach(ProjectionRunner::stop);
         }
         for (Entry entry : entries.values()) {
             if (entry.standard == null) {
@@ -363,29 +377,63 @@ public final class Projections implements AutoCloseable {
     }
 
     /**
-     * Stops the standard projections' runner and starts a fresh one for those enabled now, each
-     * resuming from its own checkpoint: one reader of {@code $all} for all of them.
+     * Stops the standard projections' runners and starts fresh ones for those enabled now, each
+     * projection resuming from its own checkpoint: one reader of {@code $all} for all of them,
+     * but one of its own for a projection whose checkpoint is more than {@value #SHARED_READER_SPAN}
+     * bytes of log behind the most advanced.
      */
     private void launchStandard() {
-        if (standardRunner != null) {
-            standardRunner.stop();
+        if (standardRunners != null) {
+            standardRunners.forEach(ProjectionRunner::stop);
         }
-        List<ProjectionWork> enabled = new ArrayList<>();
+        List<StandardWork> enabled = new ArrayList<>();
         for (Entry entry : entries.values()) {
             if (entry.standard != null && entry.definition.enabled()) {
                 enabled.add(new StandardWork(entry.standard, entry.definition.epoch()));
             }
         }
-        ProjectionRunner runner = new ProjectionRunner(enabled, "standard", store, system);
-        standardRunner = runner;
-        for (Entry entry : entries.values()) {
-            if (entry.standard != null) {
-                entry.runner = runner;
+        long lead = enabled.stream().mapToLong(this::checkpointCommit).max().orElse(-1);
+        List<ProjectionWork> together = new ArrayList<>();
+        List<ProjectionRunner> runners = new ArrayList<>();
+        for (StandardWork work : enabled) {
+            if (lead - checkpointCommit(work) > sharedReaderSpan) {
+                runners.add(new ProjectionRunner(work, store, system));
+            } else {
+                together.add(work);
             }
         }
-        if (!enabled.isEmpty()) {
-            runner.start();
+        runners.add(0, new ProjectionRunner(together, "standard", store, system));
+        standardRunners = runners;
+        for (Entry entry : entries.values()) {
+            if (entry.standard != null) {
+                entry.runner = runners.stream().filter(r -> r.runs(entry.name)).findFirst().orElse(runners.get(0));
+            }
         }
+        for (ProjectionRunner runner : runners) {
+            if (runner.hasProjections()) {
+                runner.start();
+            }
+        }
+    }
+
+    /** How many readers of {@code $all} the enabled standard projections have. */
+    synchronized int standardReaders() {
+        return standardRunners == null ? 0 : (int) standardRunners.stream().filter(ProjectionRunner::isRunning).count();
+    }
+
+    /** The commit position of the projection's last checkpoint of its epoch; -1 when it has none. */
+    private long checkpointCommit(ProjectionWork work) {
+        try (EventIterator it = store.readStream(work.checkpointStream(), ReadStreamOptions.backwards().maxCount(1))) {
+            if (it.hasNext()) {
+                RecordedEvent last = it.next().originalEvent();
+                if (ProjectionTag.epochOf(last.metadata()) >= work.epoch()) {
+                    return ProjectionTag.commitOf(last.metadata());
+                }
+            }
+        } catch (StreamNotFoundException | StreamDeletedException none) {
+            // never written
+        }
+        return -1;
     }
 
     private void loadUserProjections() {

@@ -222,6 +222,29 @@ class UserProjectionsTest {
     }
 
     @Test
+    void aStandardProjectionFarBehindTheOthersReadsAloneWhileTheOthersGoOn() {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).build());
+        append("order-1", "Placed", "{}");
+        append("order-2", "Placed", "{}");
+        // a span of 0 bytes: any projection behind the most advanced reads alone
+        try (Projections projections = Projections.start(store, ((EmbeddedEventStore) store).system(), true, false,
+                0)) {
+            awaitEvents("$ce-order", 2);
+            awaitEvents("$et-Placed", 2);
+            projections.reset("$by_category");
+            append("order-3", "Placed", "{}");
+            assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
+                    .containsExactly("0@order-1", "0@order-2", "0@order-3");
+            assertThat(awaitEvents("$et-Placed", 3)).extracting(RecordedEvent::dataAsString)
+                    .containsExactly("0@order-1", "0@order-2", "0@order-3");
+            assertThat(projections.statistics()).extracting(Projections.Statistics::status).containsOnly("Running");
+            // $by_correlation_id has no checkpoint yet (no event has a correlation id), so with a span
+            // of 0 it is behind too: it and the reset one alone, the other three together
+            assertThat(projections.standardReaders()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void deleteNeedsAStoppedProjectionAndFreesItsName() {
         Projections projections = open(true);
         projections.create("gone", COUNT_ALL, false, false);
