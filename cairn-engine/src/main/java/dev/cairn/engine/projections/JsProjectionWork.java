@@ -233,7 +233,7 @@ final class JsProjectionWork implements ProjectionWork {
     public boolean handle(RecordedEvent e, List<Emitted> out) {
         String stream = e.stream().value();
         if (handlesDeletions) {
-            Source deletion = Source.of(e, StandardProjection.BY_CATEGORY);
+            Source deletion = Source.of(e, StandardProjection.BY_CATEGORY, null, null);
             if (deletion.isDeletion() && takes(deletion.deletedStream())) {
                 String partition = deletion.deletedStream();
                 ensureLoaded(partition, null);

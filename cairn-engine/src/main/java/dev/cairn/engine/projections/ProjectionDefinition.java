@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
  * {@code $ProjectionUpdated} event; the last one is the projection's definition.
  *
  * @param handlerType {@code JS} for a user projection, {@code native} for a standard one
- * @param query the JavaScript source (null for a standard projection)
+ * @param query the JavaScript source; for a standard projection its configuration ({@link StandardConfig})
  * @param mode {@code Continuous}
  * @param enabled whether it runs
  * @param emitEnabled whether its query may emit events and links
@@ -29,8 +29,8 @@ record ProjectionDefinition(String handlerType, String query, String mode, boole
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static ProjectionDefinition standard(StandardProjection projection) {
-        return new ProjectionDefinition("native", null, "Continuous", true, true, false, 1, 0,
-                projection.ordinal() + 1);
+        return new ProjectionDefinition("native", StandardConfig.defaultQuery(projection), "Continuous", true, true,
+                false, 1, 0, projection.ordinal() + 1);
     }
 
     static ProjectionDefinition user(String query, boolean emitEnabled, boolean trackEmittedStreams, long id) {

@@ -200,10 +200,31 @@ public final class Projections implements AutoCloseable {
 
     /**
      * Replaces a user projection's query (and, when {@code emitEnabled} is not null, whether it may
-     * emit). It goes on from its checkpoint, with its state, under the new query.
+     * emit), or a standard projection's configuration ({@link StandardConfig}: the category
+     * separator of {@code $by_category} and {@code $stream_by_category}, the correlation id
+     * property of {@code $by_correlation_id}). It goes on from its checkpoint, with its state,
+     * under the new query; what it wrote before stays as it was.
+     *
+     * @throws ProjectionManagementException INVALID_ARGUMENT for a standard projection's
+     *     configuration that does not parse, NOT_FOUND for an unknown name
      */
     public synchronized void update(String name, String query, Boolean emitEnabled) {
-        Entry entry = user(name, "update");
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw ProjectionManagementException.notFound(name);
+        }
+        checkOpen();
+        if (entry.standard != null) {
+            try {
+                StandardConfig.parse(entry.standard, query);
+            } catch (IllegalArgumentException e) {
+                throw new ProjectionManagementException(Reason.INVALID_ARGUMENT, e.getMessage());
+            }
+            storeDefinition(entry, entry.definition.withQuery(query == null || query.isBlank()
+                    ? StandardConfig.defaultQuery(entry.standard) : query, null));
+            launchStandard();
+            return;
+        }
         entry.runner.stop();
         storeDefinition(entry, entry.definition.withQuery(query == null ? "" : query, emitEnabled));
         launch(entry);
@@ -355,19 +376,6 @@ public final class Projections implements AutoCloseable {
         return null;
     }
 
-    private Entry user(String name, String what) {
-        Entry entry = entries.get(name);
-        if (entry == null) {
-            throw ProjectionManagementException.notFound(name);
-        }
-        if (entry.standard != null) {
-            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
-                    "cannot " + what + " the standard projection " + name);
-        }
-        checkOpen();
-        return entry;
-    }
-
     /** Starts a fresh runner for a user projection's current definition, when it is enabled. */
     private void launch(Entry entry) {
         entry.runner = new ProjectionRunner(new JsProjectionWork(entry.name, entry.definition, store), store, system);
@@ -389,7 +397,7 @@ public final class Projections implements AutoCloseable {
         List<StandardWork> enabled = new ArrayList<>();
         for (Entry entry : entries.values()) {
             if (entry.standard != null && entry.definition.enabled()) {
-                enabled.add(new StandardWork(entry.standard, entry.definition.epoch()));
+                enabled.add(new StandardWork(entry.standard, entry.definition.epoch(), config(entry)));
             }
         }
         long lead = enabled.stream().mapToLong(this::checkpointCommit).max().orElse(-1);
@@ -413,6 +421,17 @@ public final class Projections implements AutoCloseable {
             if (runner.hasProjections()) {
                 runner.start();
             }
+        }
+    }
+
+    /** A standard projection's stored configuration; the default, with a warning, if it does not parse. */
+    private static StandardConfig config(Entry entry) {
+        try {
+            return StandardConfig.parse(entry.standard, entry.definition.query());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("projection {}: its stored configuration does not parse ({}); it runs with the default",
+                    entry.name, e.getMessage());
+            return StandardConfig.DEFAULT;
         }
     }
 

@@ -53,10 +53,10 @@ public enum StandardProjection {
 
     BY_CATEGORY("$by_category", true) {
         @Override
-        void emit(Source e, ProjectionWork work, List<Emitted> out) {
+        void emit(Source e, StandardWork work, List<Emitted> out) {
             boolean deleted = e.isDeletion();
             String stream = deleted ? e.deletedStream() : e.stream();
-            String category = categoryOf(stream);
+            String category = work.config().categoryOf(stream);
             if (category == null) {
                 return;
             }
@@ -71,7 +71,7 @@ public enum StandardProjection {
 
     BY_EVENT_TYPE("$by_event_type", false) {
         @Override
-        void emit(Source e, ProjectionWork work, List<Emitted> out) {
+        void emit(Source e, StandardWork work, List<Emitted> out) {
             if (e.isDeletion()) {
                 link(work, out, "$et-$deleted", EventType.LINK, e.revision() + "@" + e.deletedStream(), e,
                         new StringBuilder(",\"$deleted\":-1"));
@@ -85,7 +85,7 @@ public enum StandardProjection {
 
     STREAMS("$streams", true) {
         @Override
-        void emit(Source e, ProjectionWork work, List<Emitted> out) {
+        void emit(Source e, StandardWork work, List<Emitted> out) {
             if (e.revision() == 0) {
                 link(work, out, "$streams", EventType.LINK, "0@" + e.stream(), e, null);
             }
@@ -94,8 +94,8 @@ public enum StandardProjection {
 
     STREAM_BY_CATEGORY("$stream_by_category", true) {
         @Override
-        void emit(Source e, ProjectionWork work, List<Emitted> out) {
-            String category = e.revision() == 0 ? categoryOf(e.stream()) : null;
+        void emit(Source e, StandardWork work, List<Emitted> out) {
+            String category = e.revision() == 0 ? work.config().categoryOf(e.stream()) : null;
             if (category != null) {
                 link(work, out, "$category-" + category, STREAM_REFERENCE, e.stream(), e, null);
             }
@@ -104,7 +104,7 @@ public enum StandardProjection {
 
     BY_CORRELATION_ID("$by_correlation_id", false) {
         @Override
-        void emit(Source e, ProjectionWork work, List<Emitted> out) {
+        void emit(Source e, StandardWork work, List<Emitted> out) {
             if (e.correlationId() != null) {
                 StringBuilder timestamp = new StringBuilder(",\"$eventTimestamp\":\"")
                         .append(TIMESTAMP.format(e.created())).append('"');
@@ -122,7 +122,6 @@ public enum StandardProjection {
     /** KurrentDB's {@code $eventTimestamp}: UTC, to the microsecond. */
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-    private static final byte[] CORRELATION_ID = "\"$correlationId\"".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(StandardProjection.class);
 
@@ -148,13 +147,13 @@ public enum StandardProjection {
     }
 
     /** Adds to {@code out} the links this event produces, if it passes the projection's source filter. */
-    void process(Source e, ProjectionWork work, List<Emitted> out) {
+    void process(Source e, StandardWork work, List<Emitted> out) {
         if (passes(e)) {
             emit(e, work, out);
         }
     }
 
-    abstract void emit(Source e, ProjectionWork work, List<Emitted> out);
+    abstract void emit(Source e, StandardWork work, List<Emitted> out);
 
     /** Whether its {@link Source}s must carry the correlation id from the event's metadata. */
     boolean readsCorrelationIds() {
@@ -177,13 +176,12 @@ public enum StandardProjection {
         return stream.startsWith("$$");
     }
 
-    /** The name before the first {@code -}, or null for a system stream or a name without one. */
+    /**
+     * The name before the first {@code -}, or null for a system stream or a name without one: the
+     * category by KurrentDB's default configuration.
+     */
     static String categoryOf(String stream) {
-        if (isSystem(stream)) {
-            return null;
-        }
-        int dash = stream.indexOf('-');
-        return dash > 0 ? stream.substring(0, dash) : null;
+        return StandardConfig.DEFAULT.categoryOf(stream);
     }
 
     /**
@@ -191,7 +189,7 @@ public enum StandardProjection {
      * type or correlation id can be): such an event is logged and not indexed, rather than stopping
      * the projection for good.
      */
-    void link(ProjectionWork work, List<Emitted> out, String stream, EventType type, String data, Source cause,
+    void link(StandardWork work, List<Emitted> out, String stream, EventType type, String data, Source cause,
             StringBuilder extra) {
         // a char is at most 3 bytes of UTF-8, so only a long name needs encoding to tell
         if (stream.length() > StreamName.MAX_BYTES / 3
@@ -226,24 +224,30 @@ public enum StandardProjection {
     record Source(String stream, long revision, UUID id, String type, byte[] data, Position position,
             Instant created, String correlationId) {
 
-        /** What {@code projection} needs of {@code e}. */
-        static Source of(RecordedEvent e, StandardProjection projection) {
+        /**
+         * What {@code projection} needs of {@code e}; {@code $by_correlation_id} reads the
+         * correlation id from the metadata's {@code correlationProperty}, whose quoted name,
+         * {@code correlationNeedle}, tells at a glance whether a parse is needed.
+         */
+        static Source of(RecordedEvent e, StandardProjection projection, String correlationProperty,
+                byte[] correlationNeedle) {
             String stream = e.stream().value();
             String type = e.type().value();
             boolean needsData = type.equals(EventType.LINK.value())
                     || type.equals(EventType.METADATA.value()) && isMetadataStream(stream);
-            String correlationId = projection.readsCorrelationIds() ? correlationId(e.metadata()) : null;
+            String correlationId = projection.readsCorrelationIds()
+                    ? correlationId(e.metadata(), correlationProperty, correlationNeedle) : null;
             return new Source(stream, e.revision(), e.id(), type, needsData ? e.data() : null, e.position(),
                     e.created(), correlationId);
         }
 
-        /** The metadata's {@code $correlationId}, a string or a number, else null (not JSON, absent, other). */
-        private static String correlationId(byte[] metadata) {
-            if (metadata.length == 0 || indexOf(metadata, CORRELATION_ID) < 0) {
+        /** The metadata's {@code property}, a string or a number, else null (not JSON, absent, other). */
+        private static String correlationId(byte[] metadata, String property, byte[] needle) {
+            if (metadata.length == 0 || indexOf(metadata, needle) < 0) {
                 return null; // most events have none: no parse
             }
             try {
-                JsonNode value = JSON.readTree(metadata).get("$correlationId");
+                JsonNode value = JSON.readTree(metadata).get(property);
                 return value != null && (value.isTextual() || value.isNumber()) ? value.asText() : null;
             } catch (IOException | RuntimeException notJson) {
                 return null;

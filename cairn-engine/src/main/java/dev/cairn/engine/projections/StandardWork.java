@@ -13,10 +13,20 @@ final class StandardWork implements ProjectionWork {
 
     private final StandardProjection projection;
     private final long epoch;
+    private final StandardConfig config;
+    /** The correlation id property's name as it appears in JSON metadata. */
+    private final byte[] correlationNeedle;
 
-    StandardWork(StandardProjection projection, long epoch) {
+    StandardWork(StandardProjection projection, long epoch, StandardConfig config) {
         this.projection = projection;
         this.epoch = epoch;
+        this.config = config;
+        this.correlationNeedle = StandardProjection.quote(config.correlationIdProperty())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    StandardConfig config() {
+        return config;
     }
 
     @Override
@@ -47,7 +57,8 @@ final class StandardWork implements ProjectionWork {
     @Override
     public boolean handle(RecordedEvent event, List<Emitted> out) {
         int before = out.size();
-        projection.process(Source.of(event, projection), this, out);
+        projection.process(Source.of(event, projection, config.correlationIdProperty(), correlationNeedle), this,
+                out);
         return out.size() > before;
     }
 

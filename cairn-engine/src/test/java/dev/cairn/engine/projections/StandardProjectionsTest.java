@@ -1,6 +1,7 @@
 package dev.cairn.engine.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
@@ -216,6 +217,32 @@ class StandardProjectionsTest {
         assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
                 .containsExactly("0@order-1", "0@order-2", "0@order-3");
         assertThat(status("$by_category")).isEqualTo("Running");
+    }
+
+    @Test
+    void theirConfigurationChangesTheCategorySeparatorAndTheCorrelationIdProperty() {
+        open(true);
+        Projections projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections();
+        assertThat(projections.query("$by_category")).isEqualTo("first\r\n-");
+        assertThatThrownBy(() -> projections.update("$by_category", "middle\r\n-", null))
+                .isInstanceOfSatisfying(ProjectionManagementException.class, e -> assertThat(e.reason())
+                        .isEqualTo(ProjectionManagementException.Reason.INVALID_ARGUMENT))
+                .hasMessageContaining("Expected 'first' or 'last'");
+        assertThatThrownBy(() -> projections.update("$by_correlation_id", "{}", null))
+                .hasMessageContaining("correlationIdProperty");
+        projections.update("$by_category", "last\r\n_", null);
+        projections.update("$stream_by_category", "first\r\n_", null);
+        projections.update("$by_correlation_id", "{\"correlationIdProperty\":\"$myCorrelationId\"}", null);
+        store.close();
+
+        open(true);
+        store.append(StreamName.of("shop_eu_1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        store.append(StreamName.of("traced"), StreamState.noStream(), List.of(new EventData(java.util.UUID.randomUUID(),
+                dev.cairn.api.EventType.of("Traced"), dev.cairn.api.ContentType.JSON, "{}".getBytes(StandardCharsets.UTF_8),
+                "{\"$myCorrelationId\":\"abc\"}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(awaitEvents("$ce-shop_eu", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@shop_eu_1");
+        assertThat(awaitEvents("$category-shop", 1)).extracting(RecordedEvent::dataAsString).containsExactly("shop_eu_1");
+        assertThat(awaitEvents("$bc-abc", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@traced");
     }
 
     private List<RecordedEvent> awaitEvents(String stream, int count) {
