@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code $tb} set to the largest revision) is seen. A tombstone is the {@code $streamDeleted}
  *       event in the stream itself.
  *   <li>A stream's category is its name before the first {@code -}; a name that starts with
- *       {@code $} or has no {@code -} after its first character has none.
+ *       {@code $} or has no {@code -} after its first character has none. That is the default:
+ *       a projection's {@link StandardConfig} can name another separator, or its last occurrence.
  *   <li>{@code $by_category}: every event of a stream with a category, links included (the link
  *       is copied), gets a link in {@code $ce-<category>}; a deletion gets one too, marked
  *       {@code "$deleted": -1}.
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code $stream_by_category}: the first event of every stream with a category puts the
  *       stream's name ({@code $@}, a stream reference) in {@code $category-<category>}.
  *   <li>{@code $by_correlation_id}: every event that is not a link and whose metadata is a JSON
- *       object with a {@code $correlationId} (a string, or a number taken as its text) gets a link in
+ *       object with a {@code $correlationId} (or the property its {@link StandardConfig} names; a
+ *       string, or a number taken as its text) gets a link in
  *       {@code $bc-<correlation id>}, with the event's time as {@code $eventTimestamp}.
  * </ul>
  *
