@@ -10,6 +10,7 @@ import dev.cairn.api.StreamState;
 import dev.cairn.api.UserConflictException;
 import dev.cairn.api.UserNotFoundException;
 import dev.cairn.api.WrongExpectedVersionException;
+import dev.cairn.engine.projections.ProjectionManagementException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -80,11 +81,25 @@ public final class GrpcErrors {
         if (t instanceof CairnException e) {
             return fromCairn(e);
         }
+        if (t instanceof ProjectionManagementException e) {
+            return fromProjections(e);
+        }
         if (t instanceof IllegalArgumentException e) {
             return invalidArgument(e.getMessage());
         }
         LOG.error("unexpected failure in a gRPC call", t);
         return Status.INTERNAL.withDescription("internal error: " + t).asRuntimeException();
+    }
+
+    /** KurrentDB's statuses for projection-management requests that cannot be done. */
+    private static StatusRuntimeException fromProjections(ProjectionManagementException e) {
+        Status status = switch (e.reason()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case CONFLICT -> Status.ALREADY_EXISTS;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+        };
+        return status.withDescription(describe(e.getMessage())).asRuntimeException();
     }
 
     /**

@@ -8,7 +8,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.linecorp.armeria.server.annotation.Blocking;
 import dev.cairn.api.Position;
-import dev.cairn.engine.projections.ProjectionManagementException;
 import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.security.Authorizer;
 import dev.cairn.engine.security.Security;
@@ -101,7 +100,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
                 default -> details(all);
             };
         } catch (RuntimeException e) {
-            responses.onError(status(e));
+            responses.onError(GrpcErrors.toStatus(e));
             return;
         }
         answers.forEach(responses::onNext);
@@ -110,7 +109,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void create(CreateReq request, StreamObserver<CreateResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             CreateReq.Options options = request.getOptions();
             if (options.getModeCase() == CreateReq.Options.ModeCase.MODE_NOT_SET) {
@@ -130,7 +129,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void update(UpdateReq request, StreamObserver<UpdateResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             UpdateReq.Options options = request.getOptions();
             Boolean emit = options.getEmitOptionCase() == UpdateReq.Options.EmitOptionCase.EMIT_ENABLED
@@ -142,7 +141,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void delete(DeleteReq request, StreamObserver<DeleteResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             DeleteReq.Options options = request.getOptions();
             projections.delete(options.getName(), options.getDeleteCheckpointStream(), options.getDeleteStateStream(),
@@ -153,7 +152,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void reset(ResetReq request, StreamObserver<ResetResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             projections.reset(request.getOptions().getName());
             return ResetResp.getDefaultInstance();
@@ -162,7 +161,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void enable(EnableReq request, StreamObserver<EnableResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             setEnabled(request.getOptions().getName(), true);
             return EnableResp.getDefaultInstance();
         });
@@ -171,7 +170,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
     /** Disables; with or without {@code write_checkpoint} (the clients' abort), since every write is one. */
     @Override
     public void disable(DisableReq request, StreamObserver<DisableResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             setEnabled(request.getOptions().getName(), false);
             return DisableResp.getDefaultInstance();
         });
@@ -179,7 +178,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void restartSubsystem(Empty request, StreamObserver<Empty> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_MANAGE);
             projections.restart();
             return Empty.getDefaultInstance();
@@ -188,7 +187,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void state(StateReq request, StreamObserver<StateResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_READ);
             StateReq.Options options = request.getOptions();
             String json = projections.state(options.getName(), options.getPartition());
@@ -198,7 +197,7 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
 
     @Override
     public void result(ResultReq request, StreamObserver<ResultResp> responses) {
-        answer(responses, () -> {
+        GrpcErrors.answer(responses, () -> {
             check(Authorizer.Operation.PROJECTIONS_READ);
             ResultReq.Options options = request.getOptions();
             String json = projections.result(options.getName(), options.getPartition());
@@ -217,30 +216,6 @@ public final class ProjectionsService extends ProjectionsGrpc.ProjectionsImplBas
         if (security != null) {
             security.authorizer().check(CallPrincipal.current(), operation);
         }
-    }
-
-    private static <T> void answer(StreamObserver<T> responses, Supplier<T> call) {
-        try {
-            T response = call.get();
-            responses.onNext(response);
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(status(e));
-        }
-    }
-
-    /** KurrentDB's statuses for failed management requests; the rest as every service maps them. */
-    private static RuntimeException status(RuntimeException e) {
-        if (e instanceof ProjectionManagementException pe) {
-            Status status = switch (pe.reason()) {
-                case NOT_FOUND -> Status.NOT_FOUND;
-                case CONFLICT -> Status.ALREADY_EXISTS;
-                case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-                case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
-            };
-            return status.withDescription(GrpcErrors.describe(pe.getMessage())).asRuntimeException();
-        }
-        return GrpcErrors.toStatus(e);
     }
 
     private static RuntimeException notFound(String name) {
