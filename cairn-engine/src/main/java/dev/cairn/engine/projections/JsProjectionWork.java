@@ -337,7 +337,6 @@ final class JsProjectionWork implements ProjectionWork {
         if (api.invokeMember("isLoaded", partition).asBoolean()) {
             return;
         }
-        RecordedEvent last = null;
         StreamName stream;
         try {
             stream = stateStream(partition);
@@ -345,13 +344,7 @@ final class JsProjectionWork implements ProjectionWork {
             throw new ProjectionFaultedException("the partition '" + partition + "' cannot name a stream: "
                     + e.getMessage(), e);
         }
-        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
-            if (it.hasNext()) {
-                last = it.next().originalEvent();
-            }
-        } catch (StreamNotFoundException | StreamDeletedException none) {
-            // a new partition
-        }
+        RecordedEvent last = ProjectionTag.lastEvent(store, stream);
         if (last != null && last.data().length > 0 && ProjectionTag.epochOf(last.metadata()) >= epoch()) {
             String json = last.dataAsString();
             call(() -> api.invokeMember("load", partition, json));

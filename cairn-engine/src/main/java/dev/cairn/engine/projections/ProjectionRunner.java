@@ -4,16 +4,13 @@ import dev.cairn.api.AppendRequest;
 import dev.cairn.api.CairnException;
 import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
-import dev.cairn.api.EventIterator;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.EventType;
 import dev.cairn.api.Position;
-import dev.cairn.api.ReadStreamOptions;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
 import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamName;
-import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.api.StreamState;
 import dev.cairn.api.SubscribeToAllOptions;
 import dev.cairn.api.Subscription;
@@ -33,8 +30,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +70,6 @@ final class ProjectionRunner {
     static final long CHECKPOINTS_KEPT = 10;
     /** Streams known to hold nothing of an earlier epoch, remembered per run up to this many. */
     private static final int TRUNCATED_REMEMBERED = 100_000;
-    private static final Pattern TAG = Pattern.compile("\"\\$c\"\\s*:\\s*(-?\\d+)\\s*,\\s*\"\\$p\"\\s*:\\s*(-?\\d+)");
     private static final RecordedEvent STOPPED = new RecordedEvent(StreamName.of("$stopped"), -1, new UUID(0, 0),
             EventType.of("$stopped"), ContentType.BINARY, new byte[0], new byte[0], java.time.Instant.EPOCH,
             Position.START);
@@ -262,25 +256,18 @@ final class ProjectionRunner {
     private Position loadCheckpoint(Member member) {
         ProjectionWork work = member.work;
         StreamName stream = work.checkpointStream();
-        RecordedEvent last = null;
-        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
-            if (it.hasNext()) {
-                last = it.next().originalEvent();
-            }
-        } catch (StreamNotFoundException absent) {
-            // no checkpoint yet
-        }
+        RecordedEvent last = ProjectionTag.lastEvent(store, stream);
         member.checkpointRevision = last == null ? -1 : last.revision();
         if (last == null || ProjectionTag.epochOf(last.metadata()) < work.epoch()) {
             work.restore(null);
             return null;
         }
-        Matcher m = TAG.matcher(new String(last.metadata(), StandardCharsets.UTF_8));
-        if (!m.find()) {
+        Position position = ProjectionTag.positionOf(last.metadata());
+        if (position == null) {
             throw new IllegalStateException("the checkpoint " + last.revision() + "@" + stream + " has no position");
         }
         work.restore(last);
-        return Position.of(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        return position;
     }
 
     private void process(Feed feed) throws InterruptedException {
@@ -378,16 +365,8 @@ final class ProjectionRunner {
      * when its last event is such output. Done again after a crash, it sets the same value.
      */
     private void hideEarlierEpochs(ProjectionWork work, StreamName stream) throws InterruptedException {
-        RecordedEvent last;
-        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
-            if (!it.hasNext()) {
-                return;
-            }
-            last = it.next().originalEvent();
-        } catch (StreamNotFoundException | dev.cairn.api.StreamDeletedException absent) {
-            return;
-        }
-        if (!ProjectionTag.writtenBy(last.metadata(), work.projectionId())
+        RecordedEvent last = ProjectionTag.lastEvent(store, stream);
+        if (last == null || !ProjectionTag.writtenBy(last.metadata(), work.projectionId())
                 || ProjectionTag.epochOf(last.metadata()) >= work.epoch()) {
             return;
         }

@@ -363,17 +363,9 @@ public final class Projections implements AutoCloseable {
     }
 
     private String lastData(StreamName stream, long epoch) {
-        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards().maxCount(1))) {
-            if (it.hasNext()) {
-                RecordedEvent last = it.next().originalEvent();
-                if (last.data().length > 0 && ProjectionTag.epochOf(last.metadata()) >= epoch) {
-                    return last.dataAsString();
-                }
-            }
-        } catch (StreamNotFoundException | StreamDeletedException none) {
-            // nothing written yet
-        }
-        return null;
+        RecordedEvent last = ProjectionTag.lastEvent(store, stream);
+        return last != null && last.data().length > 0 && ProjectionTag.epochOf(last.metadata()) >= epoch
+                ? last.dataAsString() : null;
     }
 
     /** Starts a fresh runner for a user projection's current definition, when it is enabled. */
@@ -442,17 +434,10 @@ public final class Projections implements AutoCloseable {
 
     /** The commit position of the projection's last checkpoint of its epoch; -1 when it has none. */
     private long checkpointCommit(ProjectionWork work) {
-        try (EventIterator it = store.readStream(work.checkpointStream(), ReadStreamOptions.backwards().maxCount(1))) {
-            if (it.hasNext()) {
-                RecordedEvent last = it.next().originalEvent();
-                if (ProjectionTag.epochOf(last.metadata()) >= work.epoch()) {
-                    return ProjectionTag.commitOf(last.metadata());
-                }
-            }
-        } catch (StreamNotFoundException | StreamDeletedException none) {
-            // never written
-        }
-        return -1;
+        RecordedEvent last = ProjectionTag.lastEvent(store, work.checkpointStream());
+        Position position = last == null || ProjectionTag.epochOf(last.metadata()) < work.epoch() ? null
+                : ProjectionTag.positionOf(last.metadata());
+        return position == null ? -1 : position.commit();
     }
 
     private void loadUserProjections() {
@@ -478,11 +463,8 @@ public final class Projections implements AutoCloseable {
 
     /** The revision of the last event of {@link #REGISTRATION}, -1 when it has none. */
     private long registrationRevision() {
-        try (EventIterator it = store.readStream(REGISTRATION, ReadStreamOptions.backwards().maxCount(1))) {
-            return it.hasNext() ? it.next().originalEvent().revision() : -1;
-        } catch (StreamNotFoundException none) {
-            return -1;
-        }
+        RecordedEvent last = ProjectionTag.lastEvent(store, REGISTRATION);
+        return last == null ? -1 : last.revision();
     }
 
     private List<RecordedEvent> readAll(StreamName stream) {
@@ -497,15 +479,15 @@ public final class Projections implements AutoCloseable {
 
     /** The last stored definition, or {@code otherwise} when there is none or it is unreadable. */
     private ProjectionDefinition storedDefinition(String name, ProjectionDefinition otherwise) {
-        try (EventIterator it = store.readStream(definitionStream(name), ReadStreamOptions.backwards().maxCount(1))) {
-            if (!it.hasNext()) {
-                return otherwise;
-            }
-            RecordedEvent last = it.next().originalEvent();
-            ProjectionDefinition defaults = otherwise != null ? otherwise
-                    : ProjectionDefinition.user("", false, false, FIRST_USER_ID);
+        RecordedEvent last = ProjectionTag.lastEvent(store, definitionStream(name));
+        if (last == null) {
+            return otherwise;
+        }
+        ProjectionDefinition defaults = otherwise != null ? otherwise
+                : ProjectionDefinition.user("", false, false, FIRST_USER_ID);
+        try {
             return ProjectionDefinition.fromJson(last.data(), defaults);
-        } catch (StreamNotFoundException | StreamDeletedException | IOException unreadable) {
+        } catch (IOException unreadable) {
             return otherwise;
         }
     }
