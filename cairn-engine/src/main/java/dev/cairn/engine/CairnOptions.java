@@ -26,17 +26,21 @@ import java.util.Objects;
  *     however old the events are
  * @param clock the time source for event timestamps and {@code $maxAge}
  * @param channels opens the log's files (tests inject faults here)
- * @param standardProjections run KurrentDB's standard projections ({@code $by_category},
- *     {@code $by_event_type}, {@code $streams}, {@code $stream_by_category}, {@code
- *     $by_correlation_id}), which write links to {@code $ce-}, {@code $et-}, {@code $streams},
- *     {@code $category-} and {@code $bc-} streams (default off,
- *     as in KurrentDB)
- * @param userProjections allow user projections: queries in JavaScript that fold events into state,
- *     emit events and link them (KurrentDB's {@code --run-projections=all}; default off)
+ * @param systemProjections run the projection subsystem with KurrentDB's five standard projections
+ *     ({@code $by_category}, {@code $by_event_type}, {@code $streams}, {@code $stream_by_category},
+ *     {@code $by_correlation_id}, which write links to {@code $ce-}, {@code $et-}, {@code
+ *     $streams}, {@code $category-} and {@code $bc-} streams): each runs once enabled, and stays
+ *     enabled or disabled across restarts as it was last set (KurrentDB's {@code
+ *     --run-projections=system}; default off). Implied by the two options below.
+ * @param standardProjections also enable the standard projections at each open, as KurrentDB's
+ *     {@code --start-standard-projections} does (default off, as in KurrentDB)
+ * @param userProjections also allow user projections: queries in JavaScript that fold events into
+ *     state, emit events and link them (KurrentDB's {@code --run-projections=all}; default off)
  */
 public record CairnOptions(Path directory, long segmentSize, long maxAppendSize, long maxEventSize,
         int writeQueueCapacity, int maxGroupSize, long streamCacheSize, long indexFlushEvents, int idempotencyWindow,
-        Clock clock, ChannelFactory channels, boolean standardProjections, boolean userProjections) {
+        Clock clock, ChannelFactory channels, boolean systemProjections, boolean standardProjections,
+        boolean userProjections) {
 
     public static final long DEFAULT_SEGMENT_SIZE = 256L << 20;
     /**
@@ -77,6 +81,7 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
         private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
         private Clock clock = Clock.systemUTC();
         private ChannelFactory channels = ChannelFactory.DEFAULT;
+        private boolean systemProjections;
         private boolean standardProjections;
         private boolean userProjections;
 
@@ -134,6 +139,11 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             return this;
         }
 
+        public Builder systemProjections(boolean run) {
+            this.systemProjections = run;
+            return this;
+        }
+
         public Builder standardProjections(boolean run) {
             this.standardProjections = run;
             return this;
@@ -167,7 +177,8 @@ public record CairnOptions(Path directory, long segmentSize, long maxAppendSize,
             }
             return new CairnOptions(directory, segmentSize, maxAppendSize, maxEventSize, writeQueueCapacity,
                     maxGroupSize, streamCacheSize, indexFlushEvents, idempotencyWindow, clock, channels,
-                    standardProjections, userProjections);
+                    systemProjections || standardProjections || userProjections, standardProjections,
+                    userProjections);
         }
     }
 }

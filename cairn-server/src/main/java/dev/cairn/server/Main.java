@@ -160,12 +160,13 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--run-projections", paramLabel = "MODE",
                 description = "none, system or all, as in KurrentDB (env CAIRN_RUN_PROJECTIONS; default none): system "
-                        + "serves the standard projections, all also user projections in JavaScript.")
+                        + "serves the standard projections (stopped until enabled), all also user projections in "
+                        + "JavaScript.")
         String runProjections;
 
         @Option(names = "--start-standard-projections", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-                description = "Start $by_category, $by_event_type, $streams, $stream_by_category and "
-                        + "$by_correlation_id, unless --run-projections is none (env "
+                description = "Enable $by_category, $by_event_type, $streams, $stream_by_category and "
+                        + "$by_correlation_id at each start, unless --run-projections is none (env "
                         + "CAIRN_START_STANDARD_PROJECTIONS).")
         Boolean startStandardProjections;
 
@@ -279,7 +280,8 @@ public final class Main implements Callable<Integer> {
         return CairnOptions.builder(options.db()).segmentSize(options.segmentSize())
                 .maxEventSize(Math.min(CairnOptions.DEFAULT_MAX_EVENT_SIZE,
                         CairnOptions.largestEventFitting(options.segmentSize())))
-                .standardProjections(projections.runsStandardProjections())
+                .systemProjections(projections.run() != ProjectionSettings.Run.NONE)
+                .standardProjections(projections.startsStandardProjections())
                 .userProjections(projections.run() == ProjectionSettings.Run.ALL)
                 .build();
     }

@@ -11,11 +11,11 @@ import java.util.Set;
  * (flag, then {@code CAIRN_*} environment variable, then the YAML file).
  *
  * @param run KurrentDB's {@code --run-projections}: {@code none} (the default), {@code system}
- *     (the standard projections, when {@code startStandard}) or {@code all} (user projections in
+ *     (the standard projections, each running once enabled) or {@code all} (user projections in
  *     JavaScript as well)
- * @param startStandard KurrentDB's {@code --start-standard-projections} (default false): start
+ * @param startStandard KurrentDB's {@code --start-standard-projections} (default false): enable
  *     {@code $by_category}, {@code $by_event_type}, {@code $streams}, {@code $stream_by_category} and
- *     {@code $by_correlation_id}
+ *     {@code $by_correlation_id} at each start
  */
 public record ProjectionSettings(Run run, boolean startStandard) {
 
@@ -28,8 +28,8 @@ public record ProjectionSettings(Run run, boolean startStandard) {
 
     static final Set<String> YAML_KEYS = Set.of("run-projections", "start-standard-projections");
 
-    /** Whether the standard projections run: KurrentDB runs them only when both options ask. */
-    public boolean runsStandardProjections() {
+    /** Whether the standard projections are enabled at start: KurrentDB's flag acts only with a subsystem. */
+    public boolean startsStandardProjections() {
         return run != Run.NONE && startStandard;
     }
 

@@ -3,31 +3,45 @@ package dev.cairn.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.engine.CairnOptions;
 import dev.cairn.server.ProjectionSettings.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** KurrentDB's two projection options: off by default, on only when both ask, resolved like the rest. */
+/**
+ * KurrentDB's two projection options: off by default; with a subsystem the standard projections
+ * are there, started only when the second option asks; resolved like the rest.
+ */
 class ProjectionSettingsTest {
 
     @TempDir
     Path tmp;
 
     @Test
-    void offByDefaultAndOnOnlyWhenBothOptionsAsk() {
+    void offByDefaultAndStartedOnlyWhenBothOptionsAsk() {
         ProjectionSettings defaults = ProjectionSettings.resolve(null, null, null, Map.of());
         assertThat(defaults).isEqualTo(ProjectionSettings.DEFAULTS);
-        assertThat(defaults.runsStandardProjections()).isFalse();
-        assertThat(new ProjectionSettings(Run.NONE, true).runsStandardProjections()).isFalse();
-        assertThat(new ProjectionSettings(Run.SYSTEM, false).runsStandardProjections()).isFalse();
-        assertThat(new ProjectionSettings(Run.SYSTEM, true).runsStandardProjections()).isTrue();
-        assertThat(new ProjectionSettings(Run.ALL, true).runsStandardProjections()).isTrue();
-        assertThat(Main.storeOptions(new ServerConfig(tmp, 0, true), new ProjectionSettings(Run.ALL, true))
-                .standardProjections()).isTrue();
-        assertThat(Main.storeOptions(new ServerConfig(tmp, 0, true)).standardProjections()).isFalse();
+        assertThat(defaults.startsStandardProjections()).isFalse();
+        assertThat(new ProjectionSettings(Run.NONE, true).startsStandardProjections()).isFalse();
+        assertThat(new ProjectionSettings(Run.SYSTEM, false).startsStandardProjections()).isFalse();
+        assertThat(new ProjectionSettings(Run.SYSTEM, true).startsStandardProjections()).isTrue();
+        assertThat(new ProjectionSettings(Run.ALL, true).startsStandardProjections()).isTrue();
+
+        CairnOptions all = Main.storeOptions(new ServerConfig(tmp, 0, true), new ProjectionSettings(Run.ALL, true));
+        assertThat(List.of(all.systemProjections(), all.standardProjections(), all.userProjections()))
+                .containsExactly(true, true, true);
+        CairnOptions system = Main.storeOptions(new ServerConfig(tmp, 0, true),
+                new ProjectionSettings(Run.SYSTEM, false));
+        assertThat(List.of(system.systemProjections(), system.standardProjections(), system.userProjections()))
+                .containsExactly(true, false, false);
+        CairnOptions none = Main.storeOptions(new ServerConfig(tmp, 0, true), new ProjectionSettings(Run.NONE, true));
+        assertThat(List.of(none.systemProjections(), none.standardProjections(), none.userProjections()))
+                .containsExactly(false, false, false);
+        assertThat(Main.storeOptions(new ServerConfig(tmp, 0, true)).systemProjections()).isFalse();
     }
 
     @Test

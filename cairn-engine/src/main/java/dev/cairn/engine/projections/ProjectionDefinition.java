@@ -28,8 +28,9 @@ record ProjectionDefinition(String handlerType, String query, String mode, boole
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A standard projection as KurrentDB creates it: disabled, with its default configuration. */
     static ProjectionDefinition standard(StandardProjection projection) {
-        return new ProjectionDefinition("native", StandardConfig.defaultQuery(projection), "Continuous", true, true,
+        return new ProjectionDefinition("native", StandardConfig.defaultQuery(projection), "Continuous", false, true,
                 false, 1, 0, projection.ordinal() + 1);
     }
 

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * The projections of one store: KurrentDB's standard projections ({@link StandardWork}), which
  * share one runner and so one reader of {@code $all}, and, when allowed, user projections in
  * JavaScript ({@link JsProjectionWork}), each with a runner of its own.
- * Started by the store when {@code CairnOptions.standardProjections} or {@code userProjections} is
- * set, stopped before it closes.
+ * Started by the store when {@code CairnOptions.systemProjections}, {@code standardProjections} or
+ * {@code userProjections} is set, stopped before it closes.
  *
  * <p>KurrentDB's streams hold what is known of them: a projection's definition (its query, whether
  * it is enabled, may emit, its version and epoch) is the last {@code $ProjectionUpdated} event of
@@ -65,7 +65,7 @@ public final class Projections implements AutoCloseable {
     /**
      * Runs the enabled standard projections: together, but for one far behind the others (just
      * reset or enabled on a long log), which runs alone until the next restart so that it holds
-     * up no other while it catches up. Null when the store runs none.
+     * up no other while it catches up. Null only before the first launch.
      */
     private List<ProjectionRunner> standardRunners;
     private boolean closed;
@@ -92,31 +92,34 @@ public final class Projections implements AutoCloseable {
     }
 
     /**
-     * Starts the projections: the standard ones when {@code standard}, the user projections stored
-     * in the store when {@code user}; each enabled one resumes after its own checkpoint.
+     * Starts the projections, as KurrentDB's projection subsystem starts: the five standard ones
+     * are always there, each enabled or not as its stored definition says (not, until enabled for
+     * the first time), and all of them are enabled first when {@code startStandard} (KurrentDB's
+     * {@code --start-standard-projections}, which acts at each start, over an earlier Disable).
+     * The user projections stored in the store are there when {@code user}. Each enabled one
+     * resumes after its own checkpoint.
      */
-    public static Projections start(EventStore store, SystemAccess system, boolean standard, boolean user) {
-        return start(store, system, standard, user, SHARED_READER_SPAN);
+    public static Projections start(EventStore store, SystemAccess system, boolean startStandard, boolean user) {
+        return start(store, system, startStandard, user, SHARED_READER_SPAN);
     }
 
     /** As {@link #start(EventStore, SystemAccess, boolean, boolean)}, with the span tests choose. */
-    static Projections start(EventStore store, SystemAccess system, boolean standard, boolean user,
+    static Projections start(EventStore store, SystemAccess system, boolean startStandard, boolean user,
             long sharedReaderSpan) {
         Projections projections = new Projections(store, system, user, sharedReaderSpan);
         synchronized (projections) {
-            if (standard) {
-                for (StandardProjection p : StandardProjection.values()) {
-                    ProjectionDefinition stored = projections.storedDefinition(p.projectionName(),
-                            ProjectionDefinition.standard(p));
-                    projections.entries.put(p.projectionName(), new Entry(p.projectionName(), p, stored));
+            for (StandardProjection p : StandardProjection.values()) {
+                Entry entry = new Entry(p.projectionName(), p,
+                        projections.storedDefinition(p.projectionName(), ProjectionDefinition.standard(p)));
+                projections.entries.put(p.projectionName(), entry);
+                if (startStandard && !entry.definition.enabled()) {
+                    projections.storeDefinition(entry, entry.definition.withEnabled(true));
                 }
             }
             if (user) {
                 projections.loadUserProjections();
             }
-            if (standard) {
-                projections.launchStandard();
-            }
+            projections.launchStandard();
             for (Entry entry : projections.entries.values()) {
                 if (entry.standard == null) {
                     projections.launch(entry);

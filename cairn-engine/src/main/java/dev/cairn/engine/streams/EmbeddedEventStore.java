@@ -120,7 +120,7 @@ public final class EmbeddedEventStore implements EventStore {
         // groups resume once the store is whole: they read and write through it
         try {
             store.persistent.start();
-            if (options.standardProjections() || options.userProjections()) {
+            if (options.systemProjections()) {
                 store.projections = Projections.start(store, store.system, options.standardProjections(),
                         options.userProjections());
             }

@@ -42,9 +42,16 @@ class StandardProjectionsTest {
         }
     }
 
+    /** Opens the store with the standard projections started ({@code --start-standard-projections}) or with none. */
     private EventStore open(boolean projections) {
         store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).standardProjections(projections).build());
         return store;
+    }
+
+    /** Opens the store with the projection subsystem but without starting the standard projections. */
+    private Projections openSubsystemOnly() {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).systemProjections(true).build());
+        return ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections();
     }
 
     @Test
@@ -190,7 +197,7 @@ class StandardProjectionsTest {
     }
 
     @Test
-    void aDisabledProjectionStaysDisabledAcrossARestartAndResumesWhenEnabled() {
+    void aDisabledProjectionStaysDisabledAcrossARestartUntilEnabledOrStartedByTheFlag() {
         open(true);
         store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
         awaitEvents("$ce-order", 1);
@@ -205,18 +212,49 @@ class StandardProjectionsTest {
         assertThat(events("$ce-order")).as("disabled").hasSize(1);
         store.close();
 
-        open(true);
+        projections = openSubsystemOnly();
         store.append(StreamName.of("order-3"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
         awaitEvents("$et-Placed", 3);
         assertThat(status("$by_category")).as("still disabled after a restart").isEqualTo("Stopped");
+        assertThat(status("$by_event_type")).as("still enabled after a restart without the flag").isEqualTo("Running");
         assertThat(events("$ce-order")).hasSize(1);
 
-        projections = ((dev.cairn.engine.streams.EmbeddedEventStore) store).projections();
         assertThat(projections.setEnabled("$by_category", true)).isTrue();
         assertThat(projections.setEnabled("$by_category", true)).as("enabling a running one changes nothing").isTrue();
         assertThat(awaitEvents("$ce-order", 3)).extracting(RecordedEvent::dataAsString)
                 .containsExactly("0@order-1", "0@order-2", "0@order-3");
         assertThat(status("$by_category")).isEqualTo("Running");
+
+        assertThat(projections.setEnabled("$by_category", false)).isTrue();
+        store.append(StreamName.of("order-4"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        awaitEvents("$et-Placed", 4);
+        store.close();
+
+        open(true);
+        assertThat(awaitEvents("$ce-order", 4)).as("the flag enables them at each start, as KurrentDB's does")
+                .extracting(RecordedEvent::dataAsString)
+                .containsExactly("0@order-1", "0@order-2", "0@order-3", "0@order-4");
+        assertThat(status("$by_category")).isEqualTo("Running");
+    }
+
+    @Test
+    void withoutTheFlagTheyAreListedStoppedAndRunOnceEnabled() {
+        Projections projections = openSubsystemOnly();
+        store.append(StreamName.of("order-1"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        assertThat(projections.statistics()).extracting(Projections.Statistics::name).containsExactly(
+                "$by_category", "$by_event_type", "$streams", "$stream_by_category", "$by_correlation_id");
+        assertThat(projections.statistics()).extracting(Projections.Statistics::status).containsOnly("Stopped");
+
+        assertThat(projections.setEnabled("$by_category", true)).isTrue();
+        assertThat(awaitEvents("$ce-order", 1)).extracting(RecordedEvent::dataAsString).containsExactly("0@order-1");
+        store.close();
+
+        openSubsystemOnly();
+        store.append(StreamName.of("order-2"), StreamState.noStream(), List.of(EventData.json("Placed", "{}")));
+        assertThat(awaitEvents("$ce-order", 2)).as("enabled once, it runs after a restart").hasSize(2);
+        assertThat(status("$by_category")).isEqualTo("Running");
+        assertThat(status("$by_event_type")).isEqualTo("Stopped");
+        assertThat(events("$et-Placed")).isEmpty();
     }
 
     @Test

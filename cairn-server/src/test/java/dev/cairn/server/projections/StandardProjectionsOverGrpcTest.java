@@ -178,6 +178,38 @@ class StandardProjectionsOverGrpcTest {
     }
 
     @Test
+    void withoutStartingThemTheStandardProjectionsAreListedStoppedAndRunOnceEnabled() throws Exception {
+        // --run-projections=system without --start-standard-projections
+        try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).systemProjections(true).build())) {
+            KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
+            node.client.appendToStream("idle-1", EventData.builderAsJson("Happened",
+                    "{}".getBytes(StandardCharsets.UTF_8)).build()).get(10, TimeUnit.SECONDS);
+            List<ProjectionDetails> all = projections.list().get(10, TimeUnit.SECONDS);
+            assertThat(all).extracting(ProjectionDetails::getName).containsExactly("$by_category", "$by_event_type",
+                    "$streams", "$stream_by_category", "$by_correlation_id");
+            assertThat(all).extracting(ProjectionDetails::getStatus).containsOnly("Stopped");
+            assertThat(node.client.readStream("$ce-idle", ReadStreamOptions.get()).handle((r, e) -> e))
+                    .as("nothing written while stopped: reading $ce-idle fails").succeedsWithin(10, TimeUnit.SECONDS)
+                    .isNotNull();
+
+            projections.enable("$by_category").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "$by_category")).isEqualTo("Running");
+            assertThat(status(projections, "$by_event_type")).isEqualTo("Stopped");
+            BlockingQueue<ResolvedEvent> received = new LinkedBlockingQueue<>();
+            Subscription subscription = subscribeResolving(node, "$ce-idle", received);
+            try {
+                ResolvedEvent first = received.poll(20, TimeUnit.SECONDS);
+                assertThat(first).isNotNull();
+                assertThat(first.getEvent().getStreamId()).isEqualTo("idle-1");
+            } finally {
+                subscription.stop();
+            }
+            assertFailsWith(Status.Code.FAILED_PRECONDITION,
+                    () -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void onASecureNodeUsersReadStatisticsAndOnlyAdminsEnableOrDisable() throws Exception {
         try (SecureTestNode node = SecureTestNode.startWithProjections(dir)) {
             node.security.users(Principal.user("admin", Set.of(Principal.ADMINS)))
