@@ -86,15 +86,21 @@ final class JsProjectionWork implements ProjectionWork {
     private volatile String resultStream;
     private volatile String partitionResultPattern;
     private final Set<String> trackedStreams = new HashSet<>();
+    private final StandardConfig categories;
 
     private enum Kind {
         ALL, STREAMS, CATEGORIES
     }
 
-    JsProjectionWork(String name, ProjectionDefinition definition, EventStore store) {
+    /**
+     * @param categories how {@code fromCategory} tells a stream's category: {@code $by_category}'s
+     *     configuration, since KurrentDB's {@code fromCategory} reads the {@code $ce-} streams it fills
+     */
+    JsProjectionWork(String name, ProjectionDefinition definition, EventStore store, StandardConfig categories) {
         this.name = name;
         this.definition = definition;
         this.store = store;
+        this.categories = categories;
     }
 
     @Override
@@ -248,7 +254,7 @@ final class JsProjectionWork implements ProjectionWork {
                 return false;
             }
         } else {
-            if (kind == Kind.STREAMS ? !sources.contains(stream) : !sources.contains(StandardProjection.categoryOf(stream))) {
+            if (kind == Kind.STREAMS ? !sources.contains(stream) : !sources.contains(categories.categoryOf(stream))) {
                 return false;
             }
             if (link) {
@@ -270,7 +276,7 @@ final class JsProjectionWork implements ProjectionWork {
                 handled.type().value(), handled.id().toString(), json, handled.dataAsString(),
                 handled.metadata().length == 0 ? null : new String(handled.metadata(), StandardCharsets.UTF_8),
                 handled == e || e.metadata().length == 0 ? null : new String(e.metadata(), StandardCharsets.UTF_8),
-                kind == Kind.CATEGORIES ? StandardProjection.categoryOf(stream) : null));
+                kind == Kind.CATEGORIES ? categories.categoryOf(stream) : null));
         if (envelope.isNull()) {
             return false; // JSON that does not parse: KurrentDB skips it too
         }
@@ -299,7 +305,7 @@ final class JsProjectionWork implements ProjectionWork {
         return switch (kind) {
             case ALL -> passesAll(stream);
             case STREAMS -> sources.contains(stream);
-            case CATEGORIES -> sources.contains(StandardProjection.categoryOf(stream));
+            case CATEGORIES -> sources.contains(categories.categoryOf(stream));
         };
     }
 

@@ -373,7 +373,9 @@ public final class Projections implements AutoCloseable {
 
     /** Starts a fresh runner for a user projection's current definition, when it is enabled. */
     private void launch(Entry entry) {
-        entry.runner = new ProjectionRunner(new JsProjectionWork(entry.name, entry.definition, store), store, system);
+        Entry byCategory = entries.get(StandardProjection.BY_CATEGORY.projectionName());
+        entry.runner = new ProjectionRunner(new JsProjectionWork(entry.name, entry.definition, store,
+                config(byCategory)), store, system);
         if (entry.definition.enabled()) {
             entry.runner.start();
         }

@@ -179,14 +179,6 @@ public enum StandardProjection {
     }
 
     /**
-     * The name before the first {@code -}, or null for a system stream or a name without one: the
-     * category by KurrentDB's default configuration.
-     */
-    static String categoryOf(String stream) {
-        return StandardConfig.DEFAULT.categoryOf(stream);
-    }
-
-    /**
      * Adds a link to {@code stream}, unless that name is longer than a stream name may be (an event
      * type or correlation id can be): such an event is logged and not indexed, rather than stopping
      * the projection for good.

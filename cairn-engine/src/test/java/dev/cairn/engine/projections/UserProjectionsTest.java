@@ -116,6 +116,24 @@ class UserProjectionsTest {
     }
 
     @Test
+    void fromCategoryTellsCategoriesAsByCategoryIsConfigured() {
+        Projections projections = open(false);
+        projections.update("$by_category", "last\r\n.", null);
+        append("shop.eu.1", "Sold", "{}");
+        append("shop.eu.2", "Sold", "{}");
+        append("shop-eu-3", "Sold", "{}");
+        append("shop.1", "Sold", "{}");
+        projections.create("eu", """
+                fromCategory('shop.eu').when({ $init() { return { n: 0 }; }, Sold(s, e) { s.n++; } });
+                """, false, false);
+        projections.create("counted", """
+                fromAll().when({ $init() { return { n: 0 }; }, Sold(s, e) { s.n++; } });
+                """, false, false);
+        await(() -> projections.state("counted", ""), "{\"n\":4}");
+        await(() -> projections.state("eu", ""), "{\"n\":2}");
+    }
+
+    @Test
     void aSharedStateBesideEachPartitionsOwnSurvivesARestart() {
         Projections projections = open(false);
         append("account-1", "Deposited", "{\"amount\":10}");
