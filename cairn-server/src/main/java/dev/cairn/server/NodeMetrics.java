@@ -139,6 +139,12 @@ final class NodeMetrics implements AutoCloseable {
                 .tag("activity", "written").register(registry);
         bytesWritten = Counter.builder("kurrentdb.io.bytes").description("Bytes written to the log")
                 .tag("activity", "written").register(registry);
+        if (store instanceof EmbeddedEventStore embedded) {
+            FunctionCounter.builder("kurrentdb.io.events", embedded, EmbeddedEventStore::eventsRead)
+                    .description("Events read from the log").tag("activity", "read").register(registry);
+            FunctionCounter.builder("kurrentdb.io.bytes", embedded, EmbeddedEventStore::eventBytesRead)
+                    .description("Bytes of events read from the log").tag("activity", "read").register(registry);
+        }
         flushes = Timer.builder("cairn.writer.flush.duration")
                 .description("Write and fdatasync of one group of appends")
                 .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),

@@ -19,6 +19,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.EventDataBuilder;
+import io.kurrent.dbclient.ReadStreamOptions;
 import io.kurrent.dbclient.StreamState;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +55,12 @@ class MetricsEndpointTest {
                     AppendToStreamOptions.get().streamState(StreamState.noStream()),
                     EventDataBuilder.json("Metered", "{}".getBytes(StandardCharsets.UTF_8)).build()).get())
                     .isInstanceOf(ExecutionException.class);
+            long readBefore = value(scrape(node), "kurrentdb_io_events_total{activity=\"read\"}");
+            assertThat(node.client.readStream("metered", ReadStreamOptions.get()).get().getEvents()).hasSize(6);
+            String afterRead = scrape(node);
+            assertThat(value(afterRead, "kurrentdb_io_events_total{activity=\"read\"}") - readBefore)
+                    .as("the six events read, and any the node read for itself").isGreaterThanOrEqualTo(6);
+            assertThat(value(afterRead, "kurrentdb_io_bytes_total{activity=\"read\"}")).isGreaterThan(6 * 50);
             node.client.deleteStream("metered").get();
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
             try {

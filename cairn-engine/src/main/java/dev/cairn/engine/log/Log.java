@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,9 @@ public final class Log implements AutoCloseable {
     private final SegmentAllocator allocator;
     private volatile Segment[] segments;
     private volatile long committedEnd;
+    /** Event records read and their bytes, for metrics (KurrentDB's events and bytes read). */
+    private final LongAdder eventsRead = new LongAdder();
+    private final LongAdder eventBytesRead = new LongAdder();
 
     private Log(Path dir, long segmentSize, ChannelFactory channels, Segment[] segments) {
         this.dir = dir;
@@ -206,7 +210,26 @@ public final class Log implements AutoCloseable {
         if (length <= 0) {
             throw corrupt(segment, offset, length == 0 ? "no record where the index points" : "invalid record");
         }
-        return RecordCodec.decode(segment.buffer(), offset, position, payload);
+        return counted(RecordCodec.decode(segment.buffer(), offset, position, payload), length);
+    }
+
+    /** Counts {@code record} as read when it is an event: every read of the log passes here. */
+    LogRecord counted(LogRecord record, int length) {
+        if (record instanceof LogRecord.Event) {
+            eventsRead.increment();
+            eventBytesRead.add(length);
+        }
+        return record;
+    }
+
+    /** Event records read from the log since it opened (by readers, subscriptions, projections, checks). */
+    public long eventsRead() {
+        return eventsRead.sum();
+    }
+
+    /** The bytes of the event records {@link #eventsRead()} counts, headers included. */
+    public long eventBytesRead() {
+        return eventBytesRead.sum();
     }
 
     static CorruptedStoreException corrupt(Segment segment, long offset, String what) {

@@ -76,7 +76,7 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
                 }
                 int length = RecordCodec.validate(segment.buffer(), offset, (int) segment.size());
                 if (length > 0) {
-                    LogRecord record = RecordCodec.decode(segment.buffer(), offset, position);
+                    LogRecord record = log.counted(RecordCodec.decode(segment.buffer(), offset, position), length);
                     position += length;
                     return record;
                 }
@@ -120,7 +120,7 @@ public abstract sealed class LogCursor permits LogCursor.Forwards, LogCursor.Bac
                     throw Log.corrupt(segment, offset, "invalid record trailer reading backwards");
                 }
                 position = segment.basePosition() + start;
-                return RecordCodec.decode(segment.buffer(), start, position, payload);
+                return log.counted(RecordCodec.decode(segment.buffer(), start, position, payload), length);
             }
             return null;
         }

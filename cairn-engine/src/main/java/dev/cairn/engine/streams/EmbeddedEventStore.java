@@ -480,6 +480,19 @@ public final class EmbeddedEventStore implements EventStore {
     }
 
     /**
+     * Event records read from the log since the store opened: by readers, subscriptions,
+     * projections and the store's own checks, as KurrentDB counts its reads. For metrics.
+     */
+    public long eventsRead() {
+        return log.eventsRead();
+    }
+
+    /** The bytes of the event records {@link #eventsRead()} counts. For metrics. */
+    public long eventBytesRead() {
+        return log.eventBytesRead();
+    }
+
+    /**
      * Tells {@code observer} of each group made durable from now on (one observer; null for none).
      * For metrics: see {@link FlushObserver} for what it may do.
      */
