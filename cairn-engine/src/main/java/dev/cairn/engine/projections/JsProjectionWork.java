@@ -60,6 +60,8 @@ final class JsProjectionWork implements ProjectionWork {
     private static final String PRELUDE = prelude();
     /** Partition states kept in memory at most (more are read back from their streams when needed). */
     private static final int PARTITIONS_KEPT = 10_000;
+    /** KurrentDB's {@code $maxCount} of a partition's state stream. */
+    private static final long PARTITION_STATES_KEPT = 2;
     /** Statements one event's handling may run: ends an endless loop instead of hanging the projection. */
     private static final long STATEMENTS_PER_EVENT = 50_000_000;
     static final EventType PARTITION_CHECKPOINT = EventType.of("$Checkpoint");
@@ -86,6 +88,8 @@ final class JsProjectionWork implements ProjectionWork {
     private volatile String resultStream;
     private volatile String partitionResultPattern;
     private final Set<String> trackedStreams = new HashSet<>();
+    /** Partitions whose state stream did not exist when loaded: their first write sets its $maxCount. */
+    private final Set<String> newPartitions = new HashSet<>();
     private final StandardConfig categories;
 
     private enum Kind {
@@ -206,6 +210,7 @@ final class JsProjectionWork implements ProjectionWork {
     public void restore(RecordedEvent checkpoint) {
         compile();
         api.invokeMember("clear");
+        newPartitions.clear();
         if (biState) {
             if (checkpoint != null && checkpoint.data().length > 0) {
                 String json = new String(checkpoint.data(), StandardCharsets.UTF_8);
@@ -351,6 +356,9 @@ final class JsProjectionWork implements ProjectionWork {
                     + e.getMessage(), e);
         }
         RecordedEvent last = ProjectionTag.lastEvent(store, stream);
+        if (last == null && !partition.isEmpty()) {
+            newPartitions.add(partition);
+        }
         if (last != null && last.data().length > 0 && ProjectionTag.epochOf(last.metadata()) >= epoch()) {
             String json = last.dataAsString();
             call(() -> api.invokeMember("load", partition, json));
@@ -425,7 +433,14 @@ final class JsProjectionWork implements ProjectionWork {
             if (partition.isEmpty()) {
                 rootState = stateJson;
             } else {
-                out.add(new Emitted(stateStream(partition), event(PARTITION_CHECKPOINT, stateJson, tag)));
+                StreamName stream = stateStream(partition);
+                if (newPartitions.remove(partition)
+                        && stream.value().getBytes(StandardCharsets.UTF_8).length + 2 <= StreamName.MAX_BYTES) {
+                    // as KurrentDB: a partition's state stream keeps its last two states
+                    out.add(new Emitted(StreamName.of("$$" + stream.value()),
+                            ProjectionRunner.maxCount(PARTITION_STATES_KEPT)));
+                }
+                out.add(new Emitted(stream, event(PARTITION_CHECKPOINT, stateJson, tag)));
             }
             if (outputState) {
                 Value result = call(() -> api.invokeMember("resultJson", partition));

@@ -16,6 +16,7 @@ import dev.cairn.api.SubscribeToAllOptions;
 import dev.cairn.api.Subscription;
 import dev.cairn.api.SubscriptionListener;
 import dev.cairn.engine.projections.StandardProjection.Emitted;
+import dev.cairn.engine.streams.MetadataCodec;
 import dev.cairn.engine.streams.SystemAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -335,7 +336,7 @@ final class ProjectionRunner {
             }
             if (work.epoch() > 0) {
                 for (StreamName stream : byStream.keySet()) {
-                    if (member.truncated.add(stream)) {
+                    if (!stream.isMetadata() && member.truncated.add(stream)) {
                         hideEarlierEpochs(work, stream);
                     }
                 }
@@ -343,8 +344,9 @@ final class ProjectionRunner {
             byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, StreamState.any(), events)));
             StreamName checkpointStream = work.checkpointStream();
             if (member.checkpointRevision < 0) {
-                await(store.setStreamMetadataAsync(checkpointStream, StreamState.any(),
-                        StreamMetadata.EMPTY.withMaxCount(CHECKPOINTS_KEPT)));
+                // the first checkpoint brings the stream's $maxCount, in the same atomic write
+                requests.add(new AppendRequest(StreamName.of("$$" + checkpointStream.value()), StreamState.any(),
+                        List.of(maxCount(CHECKPOINTS_KEPT))));
             }
             byte[] tag = work.openTag(member.processed).append('}').toString().getBytes(StandardCharsets.UTF_8);
             EventData checkpoint = new EventData(UUID.randomUUID(), CHECKPOINT, ContentType.JSON, state, tag);
@@ -373,6 +375,12 @@ final class ProjectionRunner {
         StreamMetadata metadata = await(store.getStreamMetadataAsync(stream)).metadata();
         StreamMetadata hidden = (metadata == null ? StreamMetadata.EMPTY : metadata).withTruncateBefore(last.revision() + 1);
         await(store.setStreamMetadataAsync(stream, StreamState.any(), hidden));
+    }
+
+    /** A {@code $metadata} event that keeps a stream's last {@code count} events only. */
+    static EventData maxCount(long count) {
+        return new EventData(UUID.randomUUID(), EventType.METADATA, ContentType.JSON,
+                MetadataCodec.write(StreamMetadata.EMPTY.withMaxCount(count)), new byte[0]);
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws InterruptedException {

@@ -94,6 +94,12 @@ class UserProjectionsTest {
         assertThat(projections.state("balances", "other-1")).isNull();
         await(() -> projections.result("balances", "account-1"), "{\"cents\":700}");
         assertThat(last("$projections-balances-account-1-result").dataAsString()).isEqualTo("{\"cents\":700}");
+        assertThat(maxCountOf("$projections-balances-account-1-checkpoint")).as("as KurrentDB's").isEqualTo(2);
+        assertThat(maxCountOf("$projections-balances-checkpoint")).isEqualTo(ProjectionRunner.CHECKPOINTS_KEPT);
+    }
+
+    private Long maxCountOf(String stream) {
+        return store.getStreamMetadata(StreamName.of(stream)).metadata().maxCount();
     }
 
     @Test
