@@ -6,6 +6,7 @@ import dev.cairn.api.ContentType;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventStore;
 import dev.cairn.api.EventType;
+import dev.cairn.api.InvalidArgumentException;
 import dev.cairn.api.Position;
 import dev.cairn.api.RecordedEvent;
 import dev.cairn.api.ResolvedEvent;
@@ -353,7 +354,12 @@ final class ProjectionRunner {
             requests.add(new AppendRequest(checkpointStream, member.checkpointRevision < 0 ? StreamState.noStream()
                     : StreamState.at(member.checkpointRevision), List.of(checkpoint)));
         }
-        await(system.appendAsync(requests));
+        try {
+            await(system.appendAsync(requests));
+        } catch (InvalidArgumentException e) {
+            // too large a state or event: the same batch would be refused again at every retry
+            throw new ProjectionFaultedException("cannot write its output: " + e.getMessage(), e);
+        }
         for (Member member : writing) {
             member.checkpointRevision++;
             member.after = member.processed;

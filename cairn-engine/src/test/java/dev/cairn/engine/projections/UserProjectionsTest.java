@@ -140,6 +140,19 @@ class UserProjectionsTest {
     }
 
     @Test
+    void aStateTooLargeToWriteFaultsTheProjectionWithTheReason() {
+        Projections projections = open(false);
+        append("big-1", "Grew", "{}");
+        // the test store's largest event is 64 KiB
+        projections.create("hoarder", """
+                fromAll().when({ $init() { return { pad: '' }; }, Grew(s, e) { s.pad = 'x'.repeat(70000); } });
+                """, false, false);
+        await(() -> status(projections, "hoarder"), "Faulted");
+        assertThat(reason(projections, "hoarder")).startsWith("cannot write its output: ").contains("too large");
+        assertThat(events("$projections-hoarder-checkpoint")).isEmpty();
+    }
+
+    @Test
     void aSharedStateBesideEachPartitionsOwnSurvivesARestart() {
         Projections projections = open(false);
         append("account-1", "Deposited", "{\"amount\":10}");
