@@ -147,9 +147,10 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
             List<ConsistencyCheck> checks = new ArrayList<>(request.getChecksCount());
             Set<String> checked = new HashSet<>();
             for (dev.cairn.protocol.v2.streams.ConsistencyCheck check : request.getChecksList()) {
-                if (!check.hasStreamState() || !check.getStreamState().hasStream()
-                        || !check.getStreamState().hasExpectedState()) {
-                    throw GrpcErrors.invalidArgument("a consistency check needs a stream and an expected state");
+                // an expected state left out is 0, revision 0, as KurrentDB reads it: clients built
+                // without field presence (the Node client) leave out a check for revision 0
+                if (!check.hasStreamState() || !check.getStreamState().hasStream()) {
+                    throw GrpcErrors.invalidArgument("a consistency check needs a stream");
                 }
                 StreamName stream = StreamName.of(check.getStreamState().getStream());
                 if (!checked.add(stream.value())) {

@@ -223,12 +223,30 @@ class MultiStreamAppendTest {
     }
 
     @Test
+    void aCheckWithoutAnExpectedStateChecksForRevisionZeroAsKurrentDbReadsIt() throws Exception {
+        String a = "rec-zero-" + UUID.randomUUID();
+        append(new AppendStreamRequest(a, List.of(event("A0")).iterator(), StreamState.any()));
+        ConsistencyCheck atZero = ConsistencyCheck.newBuilder().setStreamState(
+                ConsistencyCheck.StreamStateCheck.newBuilder().setStream(a)).build();
+        AppendRecordsResponse response = withStub(stub -> stub.appendRecords(AppendRecordsRequest.newBuilder()
+                .addRecords(record(a, "A1")).addChecks(atZero).build()));
+        assertThat(response.getRevisionsList()).extracting(r -> r.getStream() + "@" + r.getRevision())
+                .containsExactly(a + "@1");
+        StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> withStub(stub -> stub.appendRecords(AppendRecordsRequest.newBuilder()
+                        .addRecords(record(a, "A2")).addChecks(atZero).build())));
+        assertThat(e.getStatus().getCode()).as("the stream is at revision 1 now").isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    @Test
     void appendRecordsRefusesMalformedRequests() {
         for (AppendRecordsRequest bad : List.of(
                 AppendRecordsRequest.getDefaultInstance(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A").toBuilder().clearStream()).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -2)).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -6)).build(),
+                AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(ConsistencyCheck.newBuilder()
+                        .setStreamState(ConsistencyCheck.StreamStateCheck.newBuilder().setExpectedState(-1))).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A").toBuilder().setRecordId("nope"))
                         .build())) {
             StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(
