@@ -29,7 +29,8 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
 
     static final List<SupportedMethod> METHODS = List.of(
             method(STREAMS, "append"),
-            method(STREAMS, "batchappend"),
+            // KurrentDB's feature for a deadline sent as a duration, which BatchAppendCall honours
+            method(STREAMS, "batchappend").toBuilder().addFeatures("deadline_duration").build(),
             method(STREAMS, "read"),
             method(STREAMS, "delete"),
             method(STREAMS, "tombstone"),
@@ -67,7 +68,10 @@ public final class ServerFeaturesService extends ServerFeaturesGrpc.ServerFeatur
             method("event_store.client.projections.projections", "statistics"),
             method("event_store.client.projections.projections", "enable"),
             method("event_store.client.projections.projections", "disable"),
-            method("event_store.client.projections.projections", "create"),
+            // the Node client creates a projection that tracks its emitted streams over gRPC only
+            // when Create has this feature (else it tries KurrentDB's HTTP API, which Cairn has not)
+            method("event_store.client.projections.projections", "create").toBuilder()
+                    .addFeatures("track_emitted_streams").build(),
             method("event_store.client.projections.projections", "update"),
             method("event_store.client.projections.projections", "delete"),
             method("event_store.client.projections.projections", "reset"),

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official KurrentDB Node client against a node in this process: a second language that speaks
  * the wire contract. Runs {@code src/test/node/smoke.mjs} and the README's Node quickstart
- * ({@code quickstart.mjs}) from a copy in {@code target/node-smoke}, after {@code npm ci} installs
+ * ({@code quickstart.mjs}), and {@code more.mjs} (projections, AppendRecords) against a node running
+ * user projections, from a copy in {@code target/node-smoke}, after {@code npm ci} installs
  * the locked client there. Needs {@code node} and {@code npm} on the PATH, and fails, rather than
  * skips, without them.
  */
@@ -38,7 +39,7 @@ class NodeClientSmokeTest {
     private static final Path SOURCE = Paths.get("src", "test", "node");
     private static final Path WORK = Paths.get("target", "node-smoke");
     private static final List<String> FILES = List.of("package.json", "package-lock.json", ".npmrc", "smoke.mjs",
-            "quickstart.mjs");
+            "quickstart.mjs", "more.mjs");
     private static final long NPM_TIMEOUT_MINUTES = 5;
     private static final long SMOKE_TIMEOUT_MINUTES = 2;
 
@@ -91,6 +92,16 @@ class NodeClientSmokeTest {
             String output = runScript("smoke.mjs", secure.connectionString("admin", "changeit"));
             assertThat(output.lines().toList()).as("output of node smoke.mjs over TLS:\n%s", output)
                     .contains("node smoke: ok");
+        }
+    }
+
+    @Test
+    void nodeClientManagesProjectionsAndChecksRevisions(@TempDir Path dir) throws Exception {
+        // AppendRecords and MultiStreamAppend, and a projection that emits and tracks its streams,
+        // on a node with user projections (--run-projections=all)
+        try (TestNode projections = TestNode.start(TestNode.optionsBuilder(dir).userProjections(true).build())) {
+            String output = runScript("more.mjs", projections.connectionString());
+            assertThat(output.lines().toList()).as("output of node more.mjs:\n%s", output).contains("node more: ok");
         }
     }
 
