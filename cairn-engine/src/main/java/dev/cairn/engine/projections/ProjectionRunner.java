@@ -194,6 +194,9 @@ final class ProjectionRunner {
                     return;
                 }
             } catch (ProjectionFaultedException e) {
+                if (stopping) {
+                    return; // stopping interrupts a running query, which then fails: no fault
+                }
                 LOG.warn("projection {} faulted: {}; it stays stopped until it is enabled again", name,
                         e.getMessage());
                 faultReason = e.getMessage();
