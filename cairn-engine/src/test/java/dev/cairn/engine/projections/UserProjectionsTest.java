@@ -153,6 +153,26 @@ class UserProjectionsTest {
     }
 
     @Test
+    void disablingAProjectionWhileItsQueryRunsStopsItWithoutAFault() {
+        Projections projections = open(false);
+        for (int i = 0; i < 100; i++) {
+            append("slow-" + i, "Spun", "{}");
+        }
+        // each event keeps the query busy for a while, so the disable meets it running
+        projections.create("spinner", """
+                fromAll().when({ $init() { return { n: 0 }; },
+                                 Spun(s, e) { for (let i = 0; i < 300000; i++) { s.n += i % 2; } } });
+                """, false, false);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (statistics(projections, "spinner").eventsProcessed() == 0 && System.nanoTime() < deadline) {
+            WrittenStreams.sleep(5);
+        }
+        assertThat(projections.setEnabled("spinner", false)).isTrue();
+        assertThat(status(projections, "spinner")).isEqualTo("Stopped");
+        assertThat(reason(projections, "spinner")).as("a stop is no fault").isNull();
+    }
+
+    @Test
     void aSharedStateBesideEachPartitionsOwnSurvivesARestart() {
         Projections projections = open(false);
         append("account-1", "Deposited", "{\"amount\":10}");
