@@ -16,6 +16,7 @@ import dev.cairn.engine.FlushObserver;
 import dev.cairn.engine.persistent.PersistentSubscriptionService;
 import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.streams.EmbeddedEventStore;
+import dev.cairn.server.grpc.CallMetrics;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -69,9 +70,10 @@ final class NodeMetrics implements AutoCloseable {
             Duration.ofSeconds(1), Duration.ofSeconds(10)};
 
     /**
-     * The calls timed, by path: those that are one operation from request to answer. Reads (which
-     * may be subscriptions) and BatchAppend (one call for many appends) last as long as the
-     * client keeps them, so their duration says nothing of one operation.
+     * The calls timed whole, by path: those that are one operation from request to answer. A
+     * {@code Read} is timed too unless it subscribes (a subscription lasts as long as the client
+     * keeps it), and {@code BatchAppend}, one call for many appends, is timed per batch, both as
+     * KurrentDB times them ({@link CallMetrics}).
      */
     private static final Map<String, String> TIMED = Map.of(
             "/event_store.client.streams.Streams/Append", "append",
@@ -79,6 +81,8 @@ final class NodeMetrics implements AutoCloseable {
             "/kurrentdb.protocol.v2.streams.StreamsService/AppendRecords", "append",
             "/event_store.client.streams.Streams/Delete", "delete",
             "/event_store.client.streams.Streams/Tombstone", "tombstone");
+    private static final String READ = "/event_store.client.streams.Streams/Read";
+    private static final String BATCH_APPEND = "/event_store.client.streams.Streams/BatchAppend";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -310,8 +314,8 @@ final class NodeMetrics implements AutoCloseable {
     }
 
     private Map<String, Timer> timers(String status) {
-        return Map.of("append", timer("append", status), "delete", timer("delete", status),
-                "tombstone", timer("tombstone", status));
+        return Map.of("append", timer("append", status), "read", timer("read", status),
+                "delete", timer("delete", status), "tombstone", timer("tombstone", status));
     }
 
     private Timer timer(String activity, String status) {
@@ -341,9 +345,20 @@ final class NodeMetrics implements AutoCloseable {
         long started = System.nanoTime();
         currentCalls.incrementAndGet();
         callsTotal.increment();
-        String activity = TIMED.get(ctx.path());
-        ctx.log().whenComplete().thenAccept(log -> ended(log, activity, started));
+        if (BATCH_APPEND.equals(ctx.path())) {
+            ctx.setAttr(CallMetrics.BATCH_TIMER, (nanos, ok) ->
+                    (ok ? succeeded : failed).get("append").record(nanos, TimeUnit.NANOSECONDS));
+        }
+        ctx.log().whenComplete().thenAccept(log -> ended(log, activity(ctx), started));
         return delegate.serve(ctx, req);
+    }
+
+    /** How the call is timed when it ends: its activity, or null when it is not timed whole. */
+    private static String activity(ServiceRequestContext ctx) {
+        if (READ.equals(ctx.path())) {
+            return Boolean.TRUE.equals(ctx.attr(CallMetrics.SUBSCRIPTION)) ? null : "read";
+        }
+        return TIMED.get(ctx.path());
     }
 
     private void ended(RequestLog log, String activity, long started) {

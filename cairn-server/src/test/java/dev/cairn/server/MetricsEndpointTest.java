@@ -14,9 +14,14 @@ import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.streams.EmbeddedEventStore;
 import dev.cairn.protocol.operations.OperationsGrpc;
 import dev.cairn.protocol.operations.StartScavengeReq;
+import dev.cairn.protocol.shared.StreamIdentifier;
+import dev.cairn.protocol.streams.BatchAppendReq;
+import dev.cairn.protocol.streams.BatchAppendResp;
+import dev.cairn.protocol.streams.StreamsGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.ReadStreamOptions;
@@ -92,6 +97,81 @@ class MetricsEndpointTest {
             assertThat(value(metrics, "kurrentdb_current_incoming_grpc_calls")).isZero();
             assertThat(metrics).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
         }
+    }
+
+    @Test
+    void readsAndBatchAppendsAreTimedAsKurrentDbTimesThem(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            node.client.appendToStream("timed", EventDataBuilder.json("Timed",
+                    "{}".getBytes(StandardCharsets.UTF_8)).build()).get();
+            node.client.readStream("timed", ReadStreamOptions.get()).get();
+            node.client.readStream("timed", ReadStreamOptions.get().backwards().fromEnd()).get();
+            // a subscription lasts as long as its client keeps it: not a read's duration
+            node.client.subscribeToStream("timed", new io.kurrent.dbclient.SubscriptionListener() {
+            }).get(10, TimeUnit.SECONDS).stop();
+
+            // BatchAppend, as the Node and .NET clients append: one call, two batches, the second
+            // a wrong expected version (an answer, as with Append)
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
+            try {
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                List<BatchAppendResp> answers = new CopyOnWriteArrayList<>();
+                StreamObserver<BatchAppendReq> out = StreamsGrpc.newStub(channel).batchAppend(new StreamObserver<>() {
+                    @Override
+                    public void onNext(BatchAppendResp value) {
+                        answers.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+                out.onNext(batch("timed", BatchAppendReq.Options.newBuilder().setStreamPosition(0)));
+                out.onNext(batch("timed", BatchAppendReq.Options.newBuilder().setStreamPosition(0)));
+                out.onCompleted();
+                done.get(10, TimeUnit.SECONDS);
+                assertThat(answers).extracting(BatchAppendResp::hasSuccess).containsExactlyInAnyOrder(true, false);
+            } finally {
+                channel.shutdownNow();
+            }
+
+            String metrics = settledCalls(node);
+            assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_count{activity=\"read\","
+                    + "status=\"successful\"}")).as("two reads; the subscription is not one").isEqualTo(2);
+            assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_count{activity=\"append\","
+                    + "status=\"successful\"}")).as("one Append and two batches").isEqualTo(3);
+        }
+    }
+
+    private static BatchAppendReq batch(String stream, BatchAppendReq.Options.Builder options) {
+        return BatchAppendReq.newBuilder()
+                .setCorrelationId(dev.cairn.protocol.shared.UUID.newBuilder()
+                        .setString(java.util.UUID.randomUUID().toString()))
+                .setOptions(options.setStreamIdentifier(StreamIdentifier.newBuilder()
+                        .setStreamName(com.google.protobuf.ByteString.copyFromUtf8(stream))))
+                .addProposedMessages(BatchAppendReq.ProposedMessage.newBuilder()
+                        .setId(dev.cairn.protocol.shared.UUID.newBuilder()
+                                .setString(java.util.UUID.randomUUID().toString()))
+                        .putMetadata("type", "Batched").putMetadata("content-type", "application/json")
+                        .setData(com.google.protobuf.ByteString.copyFromUtf8("{}")))
+                .setIsFinal(true).build();
+    }
+
+    /** The metrics once no call is in flight, so that every ended call is counted. */
+    private static String settledCalls(TestNode node) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String metrics = scrape(node);
+        while (System.nanoTime() < deadline && !metrics.contains("\nkurrentdb_current_incoming_grpc_calls 0.0\n")) {
+            Thread.sleep(20);
+            metrics = scrape(node);
+        }
+        return metrics;
     }
 
     @Test

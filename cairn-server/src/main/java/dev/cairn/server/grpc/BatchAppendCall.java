@@ -55,6 +55,7 @@ final class BatchAppendCall implements StreamObserver<Object> {
     private final AppendLimits limits;
     private final StreamObserver<BatchAppendResp> responses;
     private final Executor respondOn = CallThreads.eventLoop();
+    private final CallMetrics.BatchTimer timer = CallMetrics.batchTimer();
     private final Map<UUID, Batch> open = new HashMap<>();
     private int pending;
     private boolean halfClosed;
@@ -123,6 +124,7 @@ final class BatchAppendCall implements StreamObserver<Object> {
         }
         Batch toWrite = batch;
         UUID correlation = request.getCorrelationId();
+        long started = System.nanoTime();
         try {
             long timeoutMillis = timeoutMillis(toWrite.options);
             CompletableFuture<AppendResult> append = store.appendAsync(toWrite.stream, toWrite.expected, toWrite.events);
@@ -130,9 +132,12 @@ final class BatchAppendCall implements StreamObserver<Object> {
                 // the client stops waiting then; as in KurrentDB, the append itself may still be written
                 append = append.copy().orTimeout(Math.max(timeoutMillis, 1), TimeUnit.MILLISECONDS);
             }
-            append.whenCompleteAsync((result, failure) ->
-                    answered(failure == null ? success(correlation, toWrite.options, result)
-                            : error(correlation, toWrite.options, failure)), respondOn);
+            append.whenCompleteAsync((result, failure) -> {
+                timer.batchAnswered(System.nanoTime() - started, failure == null
+                        || unwrap(failure) instanceof WrongExpectedVersionException);
+                answered(failure == null ? success(correlation, toWrite.options, result)
+                        : error(correlation, toWrite.options, failure));
+            }, respondOn);
         } catch (RuntimeException e) {
             answered(error(correlation, toWrite.options, e));
         }
@@ -231,12 +236,17 @@ final class BatchAppendCall implements StreamObserver<Object> {
         return response(correlation, options).setSuccess(s).build();
     }
 
-    /** KurrentDB's error for one batch: a google.rpc.Status with the error message as its detail. */
-    private static BatchAppendResp error(UUID correlation, BatchAppendReq.Options options, Throwable failure) {
+    private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    /** KurrentDB's error for one batch: a google.rpc.Status with the error message as its detail. */
+    private static BatchAppendResp error(UUID correlation, BatchAppendReq.Options options, Throwable failure) {
+        Throwable t = unwrap(failure);
         Status status = switch (t) {
             case WrongExpectedVersionException wev -> status(Code.FAILED_PRECONDITION, wev.getMessage(),
                     wrongExpectedVersion(wev));

@@ -84,6 +84,9 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
     @Blocking
     @Decorator(ResponseCoalescer.Decorator.class)
     public void read(ReadReq request, ServerCallStreamObserver<Message> responses) {
+        if (request.getOptions().hasSubscription()) {
+            CallMetrics.markSubscription();
+        }
         ReadCall.start(store, request, responses, subscriptions, subscriptionSlots);
     }
 
