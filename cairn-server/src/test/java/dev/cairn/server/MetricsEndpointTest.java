@@ -14,14 +14,10 @@ import dev.cairn.engine.projections.Projections;
 import dev.cairn.engine.streams.EmbeddedEventStore;
 import dev.cairn.protocol.operations.OperationsGrpc;
 import dev.cairn.protocol.operations.StartScavengeReq;
-import dev.cairn.protocol.shared.StreamIdentifier;
-import dev.cairn.protocol.streams.BatchAppendReq;
 import dev.cairn.protocol.streams.BatchAppendResp;
-import dev.cairn.protocol.streams.StreamsGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.AppendToStreamOptions;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.ReadStreamOptions;
@@ -32,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -114,28 +111,9 @@ class MetricsEndpointTest {
             // a wrong expected version (an answer, as with Append)
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.port()).usePlaintext().build();
             try {
-                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-                List<BatchAppendResp> answers = new CopyOnWriteArrayList<>();
-                StreamObserver<BatchAppendReq> out = StreamsGrpc.newStub(channel).batchAppend(new StreamObserver<>() {
-                    @Override
-                    public void onNext(BatchAppendResp value) {
-                        answers.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
-                out.onNext(batch("timed", BatchAppendReq.Options.newBuilder().setStreamPosition(0)));
-                out.onNext(batch("timed", BatchAppendReq.Options.newBuilder().setStreamPosition(0)));
-                out.onCompleted();
-                done.get(10, TimeUnit.SECONDS);
+                List<BatchAppendResp> answers = BatchAppends.call(channel, List.of(
+                        BatchAppends.single(BatchAppends.options("timed").setStreamPosition(0), "Batched"),
+                        BatchAppends.single(BatchAppends.options("timed").setStreamPosition(0), "Batched")));
                 assertThat(answers).extracting(BatchAppendResp::hasSuccess).containsExactlyInAnyOrder(true, false);
             } finally {
                 channel.shutdownNow();
@@ -147,20 +125,6 @@ class MetricsEndpointTest {
             assertThat(value(metrics, "kurrentdb_grpc_method_duration_seconds_count{activity=\"append\","
                     + "status=\"successful\"}")).as("one Append and two batches").isEqualTo(3);
         }
-    }
-
-    private static BatchAppendReq batch(String stream, BatchAppendReq.Options.Builder options) {
-        return BatchAppendReq.newBuilder()
-                .setCorrelationId(dev.cairn.protocol.shared.UUID.newBuilder()
-                        .setString(java.util.UUID.randomUUID().toString()))
-                .setOptions(options.setStreamIdentifier(StreamIdentifier.newBuilder()
-                        .setStreamName(com.google.protobuf.ByteString.copyFromUtf8(stream))))
-                .addProposedMessages(BatchAppendReq.ProposedMessage.newBuilder()
-                        .setId(dev.cairn.protocol.shared.UUID.newBuilder()
-                                .setString(java.util.UUID.randomUUID().toString()))
-                        .putMetadata("type", "Batched").putMetadata("content-type", "application/json")
-                        .setData(com.google.protobuf.ByteString.copyFromUtf8("{}")))
-                .setIsFinal(true).build();
     }
 
     /** The metrics once no call is in flight, so that every ended call is counted. */
@@ -264,9 +228,10 @@ class MetricsEndpointTest {
     }
 
     private static String scrape(TestNode node) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        // as Prometheus scrapes: HTTP/1.1; a scrape left unanswered fails within the timeout
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + node.port() + "/metrics")).build(),
+                    URI.create("http://127.0.0.1:" + node.port() + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(

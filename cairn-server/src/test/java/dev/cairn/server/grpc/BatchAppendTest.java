@@ -6,20 +6,16 @@ import com.google.protobuf.ByteString;
 import dev.cairn.protocol.rpc.Code;
 import dev.cairn.protocol.shared.MaximumAppendEventSizeExceeded;
 import dev.cairn.protocol.shared.StreamDeleted;
-import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
 import dev.cairn.protocol.shared.WrongExpectedVersion;
 import dev.cairn.protocol.streams.BatchAppendReq;
 import dev.cairn.protocol.streams.BatchAppendResp;
-import dev.cairn.protocol.streams.StreamsGrpc;
+import dev.cairn.server.BatchAppends;
 import dev.cairn.server.TestNode;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,46 +43,19 @@ class BatchAppendTest {
     }
 
     private static UUID correlation() {
-        return UUID.newBuilder().setString(java.util.UUID.randomUUID().toString()).build();
+        return BatchAppends.correlation();
     }
 
     private static BatchAppendReq.ProposedMessage message(String type) {
-        return BatchAppendReq.ProposedMessage.newBuilder()
-                .setId(UUID.newBuilder().setString(java.util.UUID.randomUUID().toString()))
-                .putMetadata("type", type)
-                .putMetadata("content-type", "application/json")
-                .setData(ByteString.copyFromUtf8("{}"))
-                .build();
+        return BatchAppends.message(type);
     }
 
     private static BatchAppendReq.Options.Builder options(String stream) {
-        return BatchAppendReq.Options.newBuilder()
-                .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(stream)));
+        return BatchAppends.options(stream);
     }
 
     private List<BatchAppendResp> call(List<BatchAppendReq> requests) throws Exception {
-        List<BatchAppendResp> responses = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<BatchAppendReq> out = StreamsGrpc.newStub(channel).batchAppend(new StreamObserver<>() {
-            @Override
-            public void onNext(BatchAppendResp value) {
-                responses.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
-        requests.forEach(out::onNext);
-        out.onCompleted();
-        done.get(10, TimeUnit.SECONDS);
-        return responses;
+        return BatchAppends.call(channel, requests);
     }
 
     @Test

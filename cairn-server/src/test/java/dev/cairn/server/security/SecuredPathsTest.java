@@ -12,21 +12,18 @@ import dev.cairn.api.StreamMetadata;
 import dev.cairn.api.StreamName;
 import dev.cairn.api.StreamNotFoundException;
 import dev.cairn.protocol.rpc.Code;
-import dev.cairn.protocol.shared.StreamIdentifier;
 import dev.cairn.protocol.shared.UUID;
-import dev.cairn.protocol.streams.BatchAppendReq;
 import dev.cairn.protocol.streams.BatchAppendResp;
-import dev.cairn.protocol.streams.StreamsGrpc;
 import dev.cairn.protocol.v2.streams.AppendRecord;
 import dev.cairn.protocol.v2.streams.AppendRecordsRequest;
 import dev.cairn.protocol.v2.streams.ConsistencyCheck;
 import dev.cairn.protocol.v2.streams.SchemaFormat;
 import dev.cairn.protocol.v2.streams.SchemaInfo;
 import dev.cairn.protocol.v2.streams.StreamsServiceGrpc;
+import dev.cairn.server.BatchAppends;
 import dev.cairn.server.SecureTestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.kurrent.dbclient.EventDataBuilder;
 import io.kurrent.dbclient.KurrentDBClient;
 import io.kurrent.dbclient.KurrentDBPersistentSubscriptionsClient;
@@ -84,36 +81,8 @@ class SecuredPathsTest {
     }
 
     private List<BatchAppendResp> batchAppend(String user, String password, String stream) throws Exception {
-        List<BatchAppendResp> responses = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<BatchAppendReq> out = StreamsGrpc.newStub(node.channel(user, password)).batchAppend(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(BatchAppendResp value) {
-                        responses.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
-        out.onNext(BatchAppendReq.newBuilder().setCorrelationId(uuid())
-                .setOptions(BatchAppendReq.Options.newBuilder()
-                        .setStreamIdentifier(StreamIdentifier.newBuilder().setStreamName(ByteString.copyFromUtf8(stream)))
-                        .setAny(com.google.protobuf.Empty.getDefaultInstance()))
-                .addProposedMessages(BatchAppendReq.ProposedMessage.newBuilder().setId(uuid())
-                        .putMetadata("type", "Tested").putMetadata("content-type", "application/json")
-                        .setData(ByteString.copyFromUtf8("{}")))
-                .setIsFinal(true).build());
-        out.onCompleted();
-        done.get(20, TimeUnit.SECONDS);
-        return responses;
+        return BatchAppends.call(node.channel(user, password), List.of(BatchAppends.single(
+                BatchAppends.options(stream).setAny(com.google.protobuf.Empty.getDefaultInstance()), "Tested")));
     }
 
     @Test
