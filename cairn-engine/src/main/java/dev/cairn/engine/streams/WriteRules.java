@@ -275,9 +275,12 @@ final class WriteRules {
             position = event(name, revision, e.id(), e.type().value(), e.contentType() == dev.cairn.api.ContentType.JSON,
                     e.data(), e.metadata(), micros);
         }
-        // as KurrentDB's SoftUndeleteStream: the undelete follows the events it makes visible
-        if (d.meta != null && d.meta.softDeleted()) {
-            undelete(name, d.meta.value(), firstNew, d.part.events().get(0).id(), micros);
+        // as KurrentDB's SoftUndeleteStream: the undelete follows the events it makes visible. The
+        // metadata is read again, not taken from the check: an earlier part of a multi-stream
+        // append may have written this stream's metastream (and undeleted it) since
+        StreamCatalog.Metadata meta = metadata(name);
+        if (meta != null && meta.softDeleted()) {
+            undelete(name, meta.value(), firstNew, d.part.events().get(0).id(), micros);
         }
         if (undeleteBase != null) {
             // the undelete is written to this same metastream: report the stream as it is after it,

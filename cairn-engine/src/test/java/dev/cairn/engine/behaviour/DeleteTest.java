@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.api.Acl;
+import dev.cairn.api.AppendRequest;
 import dev.cairn.api.AppendResult;
 import dev.cairn.api.EventData;
 import dev.cairn.api.EventType;
@@ -120,6 +121,27 @@ class DeleteTest extends StoreFixture {
         assertThat(read(STREAM)).as("everything before the undelete stays truncated").isEmpty();
         append(STREAM, StreamState.at(2), event());
         assertThat(revisions(read(STREAM))).containsExactly(3L);
+    }
+
+    @Test
+    void aMultiStreamAppendOfMetadataThenEventsToASoftDeletedStreamKeepsTheNewMetadata() {
+        seed(STREAM, 3);
+        store.delete(name(STREAM), StreamState.any());
+
+        // as two appends one after the other would: the metadata undeletes the stream, then the
+        // events go after it, and the metadata written stays
+        store.appendAsync(List.of(
+                new AppendRequest(name("$$" + STREAM), StreamState.any(), List.of(new EventData(
+                        java.util.UUID.randomUUID(), EventType.METADATA, dev.cairn.api.ContentType.JSON,
+                        "{\"$maxCount\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null))),
+                new AppendRequest(name(STREAM), StreamState.noStream(), List.of(event(), event(), event()))))
+                .join();
+
+        assertThat(store.getStreamMetadata(name(STREAM)).metadata())
+                .isEqualTo(StreamMetadata.EMPTY.withMaxCount(2L).withTruncateBefore(3L));
+        assertThat(revisions(read(STREAM))).containsExactly(4L, 5L);
+        reopen();
+        assertThat(revisions(read(STREAM))).containsExactly(4L, 5L);
     }
 
     @ParameterizedTest(name = "reopen={0}")

@@ -328,6 +328,17 @@ class UserProjectionsTest {
         assertThat(reopened.statistics()).extracting(Projections.Statistics::name).doesNotContain("gone");
         reopened.create("gone", COUNT_ALL, false, false);
         await(() -> reopened.state("gone", ""), "{\"count\":1}");
+        // its first checkpoint undeleted the checkpoint stream, $maxCount and all, in one append
+        assertThat(maxCountOf("$projections-gone-checkpoint")).isEqualTo(ProjectionRunner.CHECKPOINTS_KEPT);
+        append("order-2", "Placed", "{}");
+        await(() -> reopened.state("gone", ""), "{\"count\":2}");
+        store.close();
+
+        Projections again = open(true);
+        append("order-3", "Placed", "{}");
+        await(() -> again.state("gone", ""), "{\"count\":3}");
+        assertThat(events("$projections-gone-checkpoint")).as("only the new life's checkpoints").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.type().value()).isEqualTo("$ProjectionCheckpoint"));
     }
 
     @Test
