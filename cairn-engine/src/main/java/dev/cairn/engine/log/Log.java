@@ -210,16 +210,17 @@ public final class Log implements AutoCloseable {
         if (length <= 0) {
             throw corrupt(segment, offset, length == 0 ? "no record where the index points" : "invalid record");
         }
-        return counted(RecordCodec.decode(segment.buffer(), offset, position, payload), length);
-    }
-
-    /** Counts {@code record} as read when it is an event: every read of the log passes here. */
-    LogRecord counted(LogRecord record, int length) {
+        LogRecord record = RecordCodec.decode(segment.buffer(), offset, position, payload);
         if (record instanceof LogRecord.Event) {
-            eventsRead.increment();
-            eventBytesRead.add(length);
+            countRead(1, length);
         }
         return record;
+    }
+
+    /** Counts events read: every read of the log passes here, a cursor's in blocks. */
+    void countRead(int events, long bytes) {
+        eventsRead.add(events);
+        eventBytesRead.add(bytes);
     }
 
     /** Event records read from the log since it opened (by readers, subscriptions, projections, checks). */

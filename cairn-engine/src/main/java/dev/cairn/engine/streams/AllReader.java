@@ -79,7 +79,9 @@ public final class AllReader {
             }
             ResolvedEvent e = next;
             next = null;
-            remaining--;
+            if (--remaining == 0) {
+                cursor.flushCounts();
+            }
             return e;
         }
 
@@ -87,6 +89,7 @@ public final class AllReader {
         public void close() {
             done = true;
             next = null;
+            cursor.flushCounts();
         }
     }
 }

@@ -190,6 +190,9 @@ abstract sealed class CatchUpSubscription implements Subscription
                     next = cached.next();
                 } else {
                     if (cursor == null || cursor.position() != next) {
+                        if (cursor != null) {
+                            cursor.flushCounts();
+                        }
                         cursor = reads.catalog().log().forwards(next, end);
                     }
                     record = cursor.next();
@@ -213,6 +216,9 @@ abstract sealed class CatchUpSubscription implements Subscription
                     scanned = 0;
                     items.add(Position.of(e.position(), e.position()));
                 }
+            }
+            if (cursor != null) {
+                cursor.flushCounts();
             }
             return new Batch(items, next >= end);
         }

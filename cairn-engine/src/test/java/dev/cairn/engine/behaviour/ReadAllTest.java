@@ -47,6 +47,26 @@ class ReadAllTest extends StoreFixture {
     }
 
     @Test
+    void eachEventReadFromTheLogIsCountedOnce() {
+        var embedded = (dev.cairn.engine.streams.EmbeddedEventStore) store;
+        long before = embedded.eventsRead();
+        assertThat(readAll()).hasSize(written.size());
+        assertThat(embedded.eventsRead() - before).as("a whole read").isEqualTo(written.size());
+
+        before = embedded.eventsRead();
+        assertThat(readAll(ReadAllOptions.backwards().maxCount(3))).hasSize(3);
+        assertThat(embedded.eventsRead() - before).as("a read that stops at its count").isEqualTo(3);
+
+        before = embedded.eventsRead();
+        try (var it = store.readAll(ReadAllOptions.forwards())) {
+            it.next();
+            it.next();
+        }
+        assertThat(embedded.eventsRead() - before).as("a read closed early").isEqualTo(2);
+        assertThat(embedded.eventBytesRead()).isPositive();
+    }
+
+    @Test
     void allHoldsEveryRecordIncludingMetadataAndDeletedStreams() {
         assertThat(written).extracting(e -> e.stream().value() + ":" + e.type().value()).containsExactly(
                 "order-1:OrderPlaced", "order-1:OrderPaid", "customer-1:CustomerJoined", "$$order-1:$metadata",
