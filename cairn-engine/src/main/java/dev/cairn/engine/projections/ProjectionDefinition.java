@@ -52,9 +52,10 @@ record ProjectionDefinition(String handlerType, String query, String mode, boole
                 trackEmittedStreams, version + 1, epoch, id);
     }
 
+    /** A new epoch, numbered as KurrentDB numbers it: the version the reset brings. */
     ProjectionDefinition reset() {
         return new ProjectionDefinition(handlerType, query, mode, enabled, emitEnabled, trackEmittedStreams,
-                version + 1, epoch + 1, id);
+                version + 1, version + 1, id);
     }
 
     byte[] toJson() {

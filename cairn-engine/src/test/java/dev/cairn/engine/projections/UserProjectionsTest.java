@@ -264,6 +264,11 @@ class UserProjectionsTest {
         await(() -> projections.state("links", ""), "{\"n\":30}");
         assertThat(awaitEvents("all-placed", 3)).extracting(RecordedEvent::dataAsString)
                 .as("the links of the first epoch are hidden").containsExactly("0@order-1", "0@order-2", "0@order-3");
+        // as KurrentDB numbers them: created at version 1, updated to 2, reset to version and epoch 3
+        assertThat(statistics(projections, "links")).extracting(Projections.Statistics::version,
+                Projections.Statistics::epoch).containsExactly(3L, 3L);
+        assertThat(new String(last("all-placed").metadata(), java.nio.charset.StandardCharsets.UTF_8))
+                .as("the $v tag of what the new epoch wrote: id, epoch, version").contains(":3:3:4\"");
     }
 
     @Test
