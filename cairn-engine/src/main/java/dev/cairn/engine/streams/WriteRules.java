@@ -71,7 +71,7 @@ final class WriteRules {
     // ---- appends ----
 
     /** A stream part that passed its checks: either already written (duplicate) or to write. */
-    private record Decision(AppendRequest part, StreamInfo info, StreamCatalog.Metadata meta, AppendResult duplicate) {
+    private record Decision(AppendRequest part, StreamInfo info, AppendResult duplicate) {
     }
 
     private AppendResult appendOne(WriteRequest.Append a) throws IOException {
@@ -182,7 +182,7 @@ final class WriteRules {
         if (duplicate != null && events.isEmpty()) {
             duplicate = null;
         }
-        return new Decision(part, info, meta, duplicate);
+        return new Decision(part, info, duplicate);
     }
 
     /**
