@@ -15,10 +15,11 @@ public class ConsistencyCheckException extends CairnException {
      * @param index the check's index in the request
      * @param stream the stream checked
      * @param expected the state that was expected
-     * @param actual the state found: no stream, or the last revision
-     * @param tombstoned whether the stream was tombstoned
+     * @param actual the state found: {@link StreamState.NoStream}, {@link StreamState.AtRevision}
+     *     (the last revision), {@link StreamState.Deleted} or {@link StreamState.Tombstoned}, as
+     *     KurrentDB reports it
      */
-    public record Failure(int index, StreamName stream, StreamState expected, StreamState actual, boolean tombstoned) {
+    public record Failure(int index, StreamName stream, StreamState expected, StreamState actual) {
     }
 
     private final transient List<Failure> failures;

@@ -61,8 +61,10 @@ public interface EventStore extends AutoCloseable {
 
     /**
      * Appends records to any streams in any order (KurrentDB 26.1 AppendRecords), atomically, if
-     * every consistency check holds. Checks may name streams that are not written. When checks
-     * fail, {@link ConsistencyCheckException} reports every failing one with its actual state.
+     * every consistency check holds ({@link ConsistencyCheck} has KurrentDB's rules). Checks may
+     * name streams that are not written. When checks fail, {@link ConsistencyCheckException}
+     * reports every failing one with its actual state, and each tombstoned stream written without
+     * a check as a failing check of "any", numbered after the checks.
      */
     CompletableFuture<MultiAppendResult> appendRecordsAsync(List<AppendRecord> records, List<ConsistencyCheck> checks);
 

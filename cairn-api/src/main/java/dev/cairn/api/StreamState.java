@@ -5,7 +5,8 @@ package dev.cairn.api;
  * (optimistic concurrency). Also used to report a stream's actual state.
  */
 public sealed interface StreamState
-        permits StreamState.Any, StreamState.NoStream, StreamState.StreamExists, StreamState.AtRevision {
+        permits StreamState.Any, StreamState.NoStream, StreamState.StreamExists, StreamState.AtRevision,
+        StreamState.Deleted, StreamState.Tombstoned {
 
     /** No expectation: the append succeeds whatever the stream's state (unless tombstoned). */
     record Any() implements StreamState {
@@ -50,9 +51,37 @@ public sealed interface StreamState
         }
     }
 
+    /**
+     * The stream is soft deleted: its metadata's {@code $tb} is {@link Long#MAX_VALUE}, as
+     * {@link EventStore#deleteAsync} leaves it. Only in a {@link ConsistencyCheck} (KurrentDB's
+     * {@code DELETED}, -5); appending with this check to the stream itself undeletes it. Also the
+     * actual state a failed check of {@link StreamExists} reports for a soft-deleted stream.
+     */
+    record Deleted() implements StreamState {
+        @Override
+        public String toString() {
+            return "deleted";
+        }
+    }
+
+    /**
+     * The stream is tombstoned (hard deleted). Only in a {@link ConsistencyCheck} (KurrentDB's
+     * {@code TOMBSTONED}, -6); on a stream the append also writes it always fails, since a
+     * tombstoned stream cannot be written. Also the actual state a failed check reports for a
+     * tombstoned stream.
+     */
+    record Tombstoned() implements StreamState {
+        @Override
+        public String toString() {
+            return "tombstoned";
+        }
+    }
+
     StreamState ANY = new Any();
     StreamState NO_STREAM = new NoStream();
     StreamState STREAM_EXISTS = new StreamExists();
+    StreamState DELETED = new Deleted();
+    StreamState TOMBSTONED = new Tombstoned();
 
     static StreamState any() {
         return ANY;
@@ -64,6 +93,19 @@ public sealed interface StreamState
 
     static StreamState streamExists() {
         return STREAM_EXISTS;
+    }
+
+    static StreamState deleted() {
+        return DELETED;
+    }
+
+    static StreamState tombstoned() {
+        return TOMBSTONED;
+    }
+
+    /** Whether this state may be expected of an append, a delete or a metadata write, not only checked. */
+    default boolean writable() {
+        return !(this instanceof Deleted) && !(this instanceof Tombstoned);
     }
 
     static StreamState at(long revision) {

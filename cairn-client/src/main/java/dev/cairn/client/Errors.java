@@ -307,11 +307,13 @@ final class Errors {
         List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
         for (ConsistencyViolation v : details.getViolationsList()) {
             ConsistencyViolation.StreamStateViolation s = v.getStreamState();
-            boolean tombstoned = s.getActualState() == -6;
-            // the engine reports a tombstoned stream's last revision; the wire carries only -6
-            StreamState actual = tombstoned ? StreamState.noStream() : StreamState.actual(s.getActualState());
+            StreamState actual = switch ((int) Math.max(s.getActualState(), -7)) {
+                case -5 -> StreamState.deleted();
+                case -6 -> StreamState.tombstoned();
+                default -> StreamState.actual(s.getActualState());
+            };
             failures.add(new ConsistencyCheckException.Failure(v.getCheckIndex(), StreamName.of(s.getStream()),
-                    expected(s.getExpectedState()), actual, tombstoned));
+                    expected(s.getExpectedState()), actual));
         }
         return new ConsistencyCheckException(failures);
     }
@@ -340,14 +342,19 @@ final class Errors {
         }
     }
 
-    /** KurrentDB's raw expected version: -2 any, -1 no stream, -4 stream exists, else a revision. */
+    /**
+     * KurrentDB's raw expected version: -2 any, -1 no stream, -4 stream exists, -5 deleted and -6
+     * tombstoned (v2 checks), else a revision.
+     */
     static StreamState expected(long raw) {
         if (raw >= 0) {
             return StreamState.at(raw);
         }
-        return switch ((int) raw) {
+        return switch ((int) Math.max(raw, -7)) {
             case -1 -> StreamState.noStream();
             case -4 -> StreamState.streamExists();
+            case -5 -> StreamState.deleted();
+            case -6 -> StreamState.tombstoned();
             default -> StreamState.any();
         };
     }
@@ -367,7 +374,14 @@ final class Errors {
             case StreamState.NoStream n -> -1;
             case StreamState.StreamExists s -> -4;
             case StreamState.AtRevision r -> r.revision();
+            case StreamState.Deleted d -> -5;
+            case StreamState.Tombstoned t -> -6;
         };
+    }
+
+    /** The error for a write that expects a state only a consistency check may expect, as the embedded store's. */
+    static InvalidArgumentException onlyForChecks(StreamState expected) {
+        return new InvalidArgumentException("expected state '" + expected + "' is only for consistency checks, not for a write");
     }
 
     private static long parseLong(String value, long absent) {

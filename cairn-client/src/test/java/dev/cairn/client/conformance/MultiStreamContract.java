@@ -106,9 +106,33 @@ abstract class MultiStreamContract extends ContractBase {
                 List.of(new ConsistencyCheck(b, StreamState.at(0)), new ConsistencyCheck(a, StreamState.noStream()),
                         new ConsistencyCheck(c, StreamState.streamExists()))))
                 .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures()).containsExactly(
-                        new ConsistencyCheckException.Failure(0, b, StreamState.at(0), StreamState.at(1), false),
-                        new ConsistencyCheckException.Failure(2, c, StreamState.streamExists(), StreamState.noStream(),
-                                false)));
+                        new ConsistencyCheckException.Failure(0, b, StreamState.at(0), StreamState.at(1)),
+                        new ConsistencyCheckException.Failure(2, c, StreamState.streamExists(), StreamState.noStream())));
         assertThatThrownBy(() -> read(a)).isInstanceOf(StreamNotFoundException.class);
+    }
+
+    @Test
+    void checksOnDeletedAndTombstonedStreams() {
+        StreamName deleted = stream("life-deleted");
+        StreamName gone = stream("life-gone");
+        StreamName a = stream("life-a");
+        append(deleted, StreamState.noStream(), events(2));
+        store().delete(deleted, StreamState.any());
+        append(gone, StreamState.noStream(), events(1));
+        store().tombstone(gone, StreamState.any());
+
+        MultiAppendResult r = store().appendRecords(List.of(new AppendRecord(a, event())),
+                List.of(new ConsistencyCheck(deleted, StreamState.deleted()),
+                        new ConsistencyCheck(gone, StreamState.tombstoned())));
+        assertThat(r.results()).extracting(AppendResult::stream).containsExactly(a);
+
+        assertThatThrownBy(() -> store().appendRecords(List.of(new AppendRecord(a, event()),
+                new AppendRecord(gone, event())), List.of(new ConsistencyCheck(deleted, StreamState.streamExists()),
+                        new ConsistencyCheck(a, StreamState.deleted()))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures()).containsExactly(
+                        new ConsistencyCheckException.Failure(0, deleted, StreamState.streamExists(), StreamState.deleted()),
+                        new ConsistencyCheckException.Failure(1, a, StreamState.deleted(), StreamState.at(0)),
+                        new ConsistencyCheckException.Failure(2, gone, StreamState.any(), StreamState.tombstoned())));
+        assertThat(read(a)).hasSize(1);
     }
 }

@@ -23,8 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -178,6 +180,10 @@ final class WriteRules {
                     duplicate = duplicateFrom(part, info, at.revision() + 1);
                 }
             }
+            // the two states only a consistency check expects, asked here whether the records of
+            // AppendRecords are a retry: deleted as KurrentDB's weak check, tombstoned never one
+            case StreamState.Deleted deleted -> duplicate = duplicateByIds(part, info);
+            case StreamState.Tombstoned tombstoned -> throw wrongVersion(part, info);
         }
         if (duplicate != null && events.isEmpty()) {
             duplicate = null;
@@ -339,7 +345,7 @@ final class WriteRules {
         if (duplicate != null) {
             return duplicate;
         }
-        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> true);
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r, name -> true);
         if (!failures.isEmpty()) {
             throw new ConsistencyCheckException(failures);
         }
@@ -369,10 +375,10 @@ final class WriteRules {
                     duplicates.add(d.duplicate);
                 }
             } catch (dev.cairn.api.CairnException failed) {
-                if (!expected.containsKey(e.getKey())) {
+                if (!expected.containsKey(e.getKey()) && !(failed instanceof StreamDeletedException)) {
                     throw failed;
                 }
-                // a checked stream: its check reports the failure
+                // a checked stream's check reports the failure, a tombstoned stream's its violation
             }
         }
         if (duplicates.isEmpty()) {
@@ -383,39 +389,71 @@ final class WriteRules {
             throw new WrongExpectedVersionException(stream, expected.getOrDefault(stream.value(), StreamState.any()),
                     actual(update().stream(stream.value())));
         }
-        List<ConsistencyCheckException.Failure> failures = checkFailures(r.checks(), name -> !byStream.containsKey(name));
+        List<ConsistencyCheckException.Failure> failures = checkFailures(r, name -> !byStream.containsKey(name));
         if (!failures.isEmpty()) {
             throw new ConsistencyCheckException(failures);
         }
         return new MultiAppendResult(duplicates, last(duplicates));
     }
 
-    private List<ConsistencyCheckException.Failure> checkFailures(List<ConsistencyCheck> checks,
+    /**
+     * The failing checks of {@code r} on the streams {@code include} accepts, and, as KurrentDB
+     * reports them, a violation of "any" for each stream written without a check that is
+     * tombstoned, numbered after the checks in the order the records first name them.
+     */
+    private List<ConsistencyCheckException.Failure> checkFailures(WriteRequest.Records r,
             java.util.function.Predicate<String> include) {
+        Set<String> written = new LinkedHashSet<>();
+        r.records().forEach(record -> written.add(record.stream().value()));
+        Set<String> unchecked = new LinkedHashSet<>(written);
         List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
+        List<ConsistencyCheck> checks = r.checks();
         for (int i = 0; i < checks.size(); i++) {
             ConsistencyCheck c = checks.get(i);
             String name = c.stream().value();
-            if (!include.test(name)) {
-                continue;
-            }
-            StreamInfo info = update().stream(name);
-            StreamCatalog.Metadata meta = metadata(name);
-            boolean tombstoned = info != null && info.tombstoned() || baseTombstoned(name);
-            boolean softDeleted = meta != null && meta.softDeleted();
-            long current = info == null ? -1 : info.lastRevision();
-            boolean holds = !tombstoned && switch (c.expected()) {
-                case StreamState.Any any -> true;
-                case StreamState.NoStream none -> current < 0 || softDeleted;
-                case StreamState.StreamExists exists -> current >= 0 && !softDeleted;
-                case StreamState.AtRevision at -> at.revision() == current;
-            };
-            if (!holds) {
-                failures.add(new ConsistencyCheckException.Failure(i, c.stream(), c.expected(), StreamState.actual(current),
-                        tombstoned));
+            unchecked.remove(name);
+            StreamState actual = include.test(name) ? violation(name, c.expected(), written.contains(name)) : null;
+            if (actual != null) {
+                failures.add(new ConsistencyCheckException.Failure(i, c.stream(), c.expected(), actual));
             }
         }
+        int index = checks.size();
+        for (String name : unchecked) {
+            StreamState actual = include.test(name) ? violation(name, StreamState.any(), true) : null;
+            if (actual != null) {
+                failures.add(new ConsistencyCheckException.Failure(index, StreamName.of(name), StreamState.any(), actual));
+            }
+            index++;
+        }
         return failures;
+    }
+
+    /**
+     * What a failing check of {@code expected} on {@code name} reports as the stream's actual
+     * state, or null when the check holds ({@link ConsistencyCheck} has the table, KurrentDB's).
+     *
+     * @param written whether the append writes the stream: a tombstoned stream then always fails
+     */
+    private StreamState violation(String name, StreamState expected, boolean written) {
+        StreamInfo info = update().stream(name);
+        if (info != null && info.tombstoned() || baseTombstoned(name)) {
+            boolean holds = !written && (expected instanceof StreamState.NoStream
+                    || expected instanceof StreamState.Tombstoned || expected instanceof StreamState.Any);
+            return holds ? null : StreamState.tombstoned();
+        }
+        long current = info == null ? -1 : info.lastRevision();
+        StreamCatalog.Metadata meta = metadata(name);
+        boolean softDeleted = meta != null && meta.softDeleted();
+        StreamState actual = StreamState.actual(current);
+        return switch (expected) {
+            case StreamState.Any any -> null;
+            case StreamState.NoStream none -> current < 0 || softDeleted ? null : actual;
+            case StreamState.StreamExists exists ->
+                    softDeleted ? StreamState.deleted() : current >= 0 || hasMetastream(name) ? null : actual;
+            case StreamState.AtRevision at -> at.revision() == current ? null : actual;
+            case StreamState.Deleted deleted -> softDeleted ? null : actual;
+            case StreamState.Tombstoned tombstoned -> actual;
+        };
     }
 
     private MultiAppendResult writeRecords(WriteRequest.Records r) throws IOException {
@@ -488,6 +526,9 @@ final class WriteRules {
             case StreamState.NoStream none -> current < 0 || softDeleted;
             case StreamState.StreamExists exists -> current >= 0 || hasMetastream(name);
             case StreamState.AtRevision at -> at.revision() == current;
+            // states for consistency checks only: the store refuses them before they get here
+            case StreamState.Deleted deleted -> false;
+            case StreamState.Tombstoned tombstoned -> false;
         };
         if (!holds) {
             throw wrongVersion(asPart, info);

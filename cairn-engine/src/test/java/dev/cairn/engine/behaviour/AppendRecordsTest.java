@@ -93,32 +93,52 @@ class AppendRecordsTest extends StoreFixture {
                         check("new", StreamState.at(0)))))
                 .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
                         .extracting(ConsistencyCheckException.Failure::index, ConsistencyCheckException.Failure::stream,
-                                ConsistencyCheckException.Failure::expected, ConsistencyCheckException.Failure::actual,
-                                ConsistencyCheckException.Failure::tombstoned)
+                                ConsistencyCheckException.Failure::expected, ConsistencyCheckException.Failure::actual)
                         .containsExactly(
-                                tuple(0, name("written"), StreamState.at(5), StreamState.at(1), false),
-                                tuple(2, name("checked"), StreamState.noStream(), StreamState.at(0), false),
-                                tuple(3, name("absent"), StreamState.streamExists(), StreamState.noStream(), false),
-                                tuple(4, name("new"), StreamState.at(0), StreamState.noStream(), false)));
+                                tuple(0, name("written"), StreamState.at(5), StreamState.at(1)),
+                                tuple(2, name("checked"), StreamState.noStream(), StreamState.at(0)),
+                                tuple(3, name("absent"), StreamState.streamExists(), StreamState.noStream()),
+                                tuple(4, name("new"), StreamState.at(0), StreamState.noStream())));
 
         assertThat(store.headPosition()).isEqualTo(head);
         assertThat(read("written")).hasSize(2);
         assertThatThrownBy(() -> read("new")).isInstanceOf(StreamNotFoundException.class);
     }
 
-    @ParameterizedTest(name = "check {0} on a tombstoned stream fails")
-    @CsvSource({"no_stream", "stream_exists", "2"})
-    void checksOnATombstonedStreamFailAndSayTombstoned(String expected) {
+    /** KurrentDB: a tombstoned stream "does not exist" to a check, unless the append writes it. */
+    @ParameterizedTest(name = "check {0} on a tombstoned stream not written -> holds: {1}")
+    @CsvSource({"no_stream, true", "tombstoned, true", "stream_exists, false", "2, false", "deleted, false"})
+    void checksOnATombstonedStreamTheAppendDoesNotWrite(String expected, boolean holds) {
         seed("gone", 3);
         store.tombstone(name("gone"), StreamState.any());
+        List<AppendRecord> records = List.of(record("other", event()));
+        List<ConsistencyCheck> checks = List.of(check("gone", ExpectedStateTest.state(expected)));
 
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
+        if (holds) {
+            store.appendRecords(records, checks);
+            assertThat(read("other")).hasSize(1);
+        } else {
+            assertThatThrownBy(() -> store.appendRecords(records, checks))
+                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                            .isEqualTo(StreamState.tombstoned()));
+            assertThatThrownBy(() -> read("other")).isInstanceOf(StreamNotFoundException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "check {0} on a tombstoned stream the append writes fails")
+    @CsvSource({"no_stream", "tombstoned", "stream_exists", "2", "deleted"})
+    void checksOnATombstonedStreamTheAppendWritesFail(String expected) {
+        seed("gone", 3);
+        store.tombstone(name("gone"), StreamState.any());
+        Position head = store.headPosition();
+
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event()), record("gone", event())),
                 List.of(check("gone", ExpectedStateTest.state(expected)))))
-                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> {
-                    assertThat(e.failures()).hasSize(1);
-                    assertThat(e.failures().get(0).tombstoned()).isTrue();
-                });
-        assertThatThrownBy(() -> read("other")).isInstanceOf(StreamNotFoundException.class);
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .extracting(ConsistencyCheckException.Failure::index, ConsistencyCheckException.Failure::actual)
+                        .containsExactly(tuple(0, StreamState.tombstoned())));
+        assertThat(store.headPosition()).isEqualTo(head);
     }
 
     @Test
@@ -130,11 +150,14 @@ class AppendRecordsTest extends StoreFixture {
                 dev.cairn.api.ContentType.JSON, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
 
         assertThatThrownBy(() -> store.appendRecords(List.of(record("$$gone", metadata)), List.of()))
-                .isInstanceOf(StreamDeletedException.class);
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                        .isEqualTo(StreamState.tombstoned()));
         assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
-                List.of(check("$$gone", StreamState.noStream()))))
-                .isInstanceOfSatisfying(ConsistencyCheckException.class,
-                        e -> assertThat(e.failures()).singleElement().satisfies(f -> assertThat(f.tombstoned()).isTrue()));
+                List.of(check("$$gone", StreamState.streamExists()))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                        .isEqualTo(StreamState.tombstoned()));
 
         assertThat(store.headPosition()).isEqualTo(head);
     }
@@ -154,26 +177,36 @@ class AppendRecordsTest extends StoreFixture {
         assertThat(read("deleted")).isEmpty();
     }
 
+    /**
+     * KurrentDB reports a tombstoned stream written without a check as a violation of "any",
+     * numbered after the checks in the order the records first name the streams.
+     */
     @Test
     void writingToATombstonedStreamWithoutACheckFailsAndWritesNothing() {
         store.tombstone(name("gone"), StreamState.any());
+        seed("checked", 1);
         Position head = store.headPosition();
 
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event()), record("gone", event())),
-                List.of())).isInstanceOf(StreamDeletedException.class);
+        assertThatThrownBy(() -> store.appendRecords(
+                List.of(record("other", event()), record("gone", event()), record("other", event())),
+                List.of(check("checked", StreamState.at(0)))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .extracting(ConsistencyCheckException.Failure::index, ConsistencyCheckException.Failure::stream,
+                                ConsistencyCheckException.Failure::expected, ConsistencyCheckException.Failure::actual)
+                        .containsExactly(tuple(2, name("gone"), StreamState.any(), StreamState.tombstoned())));
 
         assertThat(store.headPosition()).isEqualTo(head);
     }
 
-    @ParameterizedTest(name = "check {0} on a soft-deleted stream -> holds: {1}")
-    @CsvSource({"no_stream, true", "2, true", "stream_exists, false", "1, false"})
-    void checksOnASoftDeletedStream(String expected, boolean holds) {
+    @ParameterizedTest(name = "check {0} on a soft-deleted stream -> {1}")
+    @CsvSource({"no_stream, holds", "2, holds", "deleted, holds", "stream_exists, deleted", "1, 2", "tombstoned, 2"})
+    void checksOnASoftDeletedStream(String expected, String outcome) {
         seed("deleted", 3);
         store.delete(name("deleted"), StreamState.any());
         List<AppendRecord> records = List.of(record("deleted", event()));
         List<ConsistencyCheck> checks = List.of(check("deleted", ExpectedStateTest.state(expected)));
 
-        if (holds) {
+        if (outcome.equals("holds")) {
             MultiAppendResult result = store.appendRecords(records, checks);
             assertThat(result.results().get(0).nextExpectedRevision()).as("revisions continue after L").isEqualTo(3);
             assertThat(revisions(read("deleted"))).containsExactly(3L);
@@ -182,11 +215,54 @@ class AppendRecordsTest extends StoreFixture {
                     .isEqualTo("{\"$tb\":3}");
         } else {
             assertThatThrownBy(() -> store.appendRecords(records, checks))
-                    .isInstanceOfSatisfying(ConsistencyCheckException.class,
-                            e -> assertThat(e.failures()).singleElement()
-                                    .satisfies(f -> assertThat(f.tombstoned()).isFalse()));
+                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                            .isEqualTo(outcome.equals("deleted") ? StreamState.deleted()
+                                    : StreamState.at(Long.parseLong(outcome))));
             assertThatThrownBy(() -> read("deleted")).isInstanceOf(StreamNotFoundException.class);
         }
+    }
+
+    @ParameterizedTest(name = "check {0} on a live stream at 2 -> {1}")
+    @CsvSource({"2, holds", "stream_exists, holds", "deleted, 2", "tombstoned, 2", "no_stream, 2"})
+    void checksOnALiveStream(String expected, String outcome) {
+        seed("live", 3);
+        List<AppendRecord> records = List.of(record("other", event()));
+        List<ConsistencyCheck> checks = List.of(check("live", ExpectedStateTest.state(expected)));
+
+        if (outcome.equals("holds")) {
+            store.appendRecords(records, checks);
+            assertThat(read("other")).hasSize(1);
+        } else {
+            assertThatThrownBy(() -> store.appendRecords(records, checks))
+                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                            .isEqualTo(StreamState.at(Long.parseLong(outcome))));
+        }
+    }
+
+    @ParameterizedTest(name = "check {0} on a stream never written -> fails, none")
+    @CsvSource({"0", "stream_exists", "deleted", "tombstoned"})
+    void checksOnAStreamNeverWritten(String expected) {
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("never", ExpectedStateTest.state(expected)))))
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                        .isEqualTo(StreamState.noStream()));
+    }
+
+    @Test
+    void theStatesOnlyACheckMayExpectAreRefusedForAWrite() {
+        for (StreamState state : List.of(StreamState.deleted(), StreamState.tombstoned())) {
+            assertThatThrownBy(() -> store.append(name("s"), state, List.of(event())))
+                    .isInstanceOf(dev.cairn.api.InvalidArgumentException.class)
+                    .hasMessageContaining("only for consistency checks");
+            assertThatThrownBy(() -> store.delete(name("s"), state))
+                    .isInstanceOf(dev.cairn.api.InvalidArgumentException.class);
+            assertThatThrownBy(() -> store.setStreamMetadata(name("s"), state, dev.cairn.api.StreamMetadata.EMPTY))
+                    .isInstanceOf(dev.cairn.api.InvalidArgumentException.class);
+        }
+        assertThatThrownBy(() -> read("s")).isInstanceOf(StreamNotFoundException.class);
     }
 
     /**
@@ -211,6 +287,25 @@ class AppendRecordsTest extends StoreFixture {
         assertThat(store.headPosition()).isEqualTo(head);
         assertThat(read("a")).hasSize(3);
         assertThat(read("b")).hasSize(1);
+    }
+
+    /** KurrentDB's weak check for "deleted": the undeleting append's retry finds its ids, as for "any". */
+    @Test
+    void aRetryOfAnAppendThatExpectedDeletedReturnsTheOriginalResult() {
+        seed("deleted", 2);
+        store.delete(name("deleted"), StreamState.any());
+        List<AppendRecord> records = List.of(record("deleted", event()));
+        List<ConsistencyCheck> checks = List.of(check("deleted", StreamState.deleted()));
+        MultiAppendResult original = store.appendRecords(records, checks);
+        Position head = store.headPosition();
+
+        assertThat(store.appendRecords(records, checks)).isEqualTo(original);
+        assertThat(store.headPosition()).isEqualTo(head);
+        assertThatThrownBy(() -> store.appendRecords(List.of(record("deleted", event())), checks))
+                .as("a new append: the stream is no longer deleted")
+                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
+                        .isEqualTo(StreamState.at(2)));
     }
 
     @Test

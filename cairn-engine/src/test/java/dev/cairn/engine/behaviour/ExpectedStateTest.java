@@ -202,6 +202,8 @@ class ExpectedStateTest extends StoreFixture {
             case "any" -> StreamState.any();
             case "no_stream" -> StreamState.noStream();
             case "stream_exists" -> StreamState.streamExists();
+            case "deleted" -> StreamState.deleted();
+            case "tombstoned" -> StreamState.tombstoned();
             default -> StreamState.at(Long.parseLong(text));
         };
     }

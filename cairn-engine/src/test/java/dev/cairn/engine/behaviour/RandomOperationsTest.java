@@ -145,6 +145,8 @@ class RandomOperationsTest extends StoreFixture {
                     yield m.last() >= 0 || m.metaRevision >= 0;
                 }
                 case StreamState.AtRevision at -> at.revision() == m.last();
+                case StreamState.Deleted deleted -> throw new AssertionError("a check's state, not generated");
+                case StreamState.Tombstoned tombstoned -> throw new AssertionError("a check's state, not generated");
             };
             if (failure == null && !ok) {
                 failure = WrongExpectedVersionException.class;

@@ -365,6 +365,8 @@ final class StoreModel {
             case StreamState.NoStream none -> current < 0;
             case StreamState.StreamExists exists -> current >= 0;
             case StreamState.AtRevision at -> at.revision() == current;
+            case StreamState.Deleted deleted -> throw new AssertionError("a check's state, not modelled");
+            case StreamState.Tombstoned tombstoned -> throw new AssertionError("a check's state, not modelled");
         };
         if (!holds) {
             return new Failed(WrongExpectedVersionException.class, "$$" + name, StreamState.actual(current));

@@ -293,6 +293,8 @@ final class BatchAppendCall implements StreamObserver<Object> {
             case StreamState.StreamExists s -> w.setExpectedStreamExists(empty);
             case StreamState.NoStream n -> w.setExpectedNoStream(empty);
             case StreamState.AtRevision r -> w.setExpectedStreamPosition(r.revision());
+            case StreamState.Deleted d -> throw new IllegalStateException("only a v2 check expects " + d);
+            case StreamState.Tombstoned t -> throw new IllegalStateException("only a v2 check expects " + t);
         }
         return w.build();
     }

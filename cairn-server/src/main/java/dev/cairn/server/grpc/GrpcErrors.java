@@ -245,12 +245,24 @@ public final class GrpcErrors {
             case StreamState.NoStream n -> -1;
             case StreamState.StreamExists s -> -4;
             case StreamState.AtRevision r -> r.revision();
+            case StreamState.Deleted d -> -5;
+            case StreamState.Tombstoned t -> -6;
         };
     }
 
-    /** KurrentDB's raw current version: the last revision, or -1 when there is no stream. */
+    /**
+     * KurrentDB's raw current version: the last revision, -1 when there is no stream, and in a v2
+     * consistency violation -5 for a soft-deleted and -6 for a tombstoned stream.
+     */
     static long rawActual(StreamState actual) {
-        return actual instanceof StreamState.AtRevision r ? r.revision() : -1;
+        return switch (actual) {
+            case StreamState.AtRevision r -> r.revision();
+            case StreamState.Deleted d -> -5;
+            case StreamState.Tombstoned t -> -6;
+            case StreamState.Any a -> -1;
+            case StreamState.NoStream n -> -1;
+            case StreamState.StreamExists s -> -1;
+        };
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -311,6 +311,8 @@ public final class StreamsService implements StreamsGrpc.AsyncService {
             case StreamState.StreamExists s -> w.setExpectedStreamExists(Wire.EMPTY).setStreamExists2060(Wire.EMPTY);
             case StreamState.NoStream n -> w.setExpectedNoStream(Wire.EMPTY).setExpectedRevision2060(-1L);
             case StreamState.AtRevision r -> w.setExpectedRevision(r.revision()).setExpectedRevision2060(r.revision());
+            case StreamState.Deleted d -> throw new IllegalStateException("only a v2 check expects " + d);
+            case StreamState.Tombstoned t -> throw new IllegalStateException("only a v2 check expects " + t);
         }
         if (e.actual() instanceof StreamState.AtRevision r) {
             w.setCurrentRevision(r.revision()).setCurrentRevision2060(r.revision());

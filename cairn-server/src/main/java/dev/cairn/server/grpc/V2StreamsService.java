@@ -54,7 +54,6 @@ import java.util.concurrent.Executor;
  * {@code grpc-status-details-bin} whose details are an {@code ErrorInfo} (reason, domain
  * "streams") and the error's detail message. AppendRecords: records for any streams in any
  * order, written atomically if every consistency check holds; failing checks are all reported.
- * Checks on the deleted (-5) and tombstoned (-6) states are refused as not supported yet.
  * Thread-safe: each call keeps its own state. Both run on the connection's event loop: they hand
  * the append to the store and answer from the event loop ({@link CallThreads}).
  */
@@ -184,23 +183,22 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
         return switch ((int) raw) {
             case -1 -> StreamState.noStream();
             case -4 -> StreamState.streamExists();
-            case -5, -6 -> throw GrpcErrors.invalidArgument("consistency checks on the deleted (-5) or tombstoned (-6) "
-                    + "state are not supported by Cairn yet");
+            case -5 -> StreamState.deleted();
+            case -6 -> StreamState.tombstoned();
             default -> throw GrpcErrors.invalidArgument("expected state of a consistency check must be a revision, "
-                    + "-1 (no stream) or -4 (exists), was " + raw);
+                    + "-1 (no stream), -4 (exists), -5 (deleted) or -6 (tombstoned), was " + raw);
         };
     }
 
     private static StatusRuntimeException consistencyViolation(ConsistencyCheckException e) {
         AppendConsistencyViolationErrorDetails.Builder details = AppendConsistencyViolationErrorDetails.newBuilder();
         for (ConsistencyCheckException.Failure f : e.failures()) {
-            long actual = f.tombstoned() ? -6 : GrpcErrors.rawActual(f.actual());
             details.addViolations(ConsistencyViolation.newBuilder()
                     .setCheckIndex(f.index())
                     .setStreamState(ConsistencyViolation.StreamStateViolation.newBuilder()
                             .setStream(f.stream().value())
                             .setExpectedState(GrpcErrors.rawExpected(f.expected()))
-                            .setActualState(actual)));
+                            .setActualState(GrpcErrors.rawActual(f.actual()))));
         }
         return error(io.grpc.Status.Code.FAILED_PRECONDITION, "APPEND_CONSISTENCY_VIOLATION", e.getMessage(),
                 details.build());

@@ -289,6 +289,8 @@ final class OfficialClientFace implements Face {
             case StreamState.NoStream n -> io.kurrent.dbclient.StreamState.noStream();
             case StreamState.StreamExists s -> io.kurrent.dbclient.StreamState.streamExists();
             case StreamState.AtRevision r -> io.kurrent.dbclient.StreamState.streamRevision(r.revision());
+            case StreamState.Deleted d -> throw new IllegalArgumentException("the official client has no " + d);
+            case StreamState.Tombstoned t -> throw new IllegalArgumentException("the official client has no " + t);
         };
     }
 

@@ -222,6 +222,47 @@ class MultiStreamAppendTest {
         assertThat(failureOfRead(a)).isInstanceOf(io.kurrent.dbclient.StreamNotFoundException.class);
     }
 
+    /**
+     * KurrentDB 26.1's lifecycle checks: -5 holds for a soft-deleted stream, -6 for a tombstoned one;
+     * a failure reports -5 or -6 as the actual state, and a tombstoned stream written without a
+     * check is a violation of -2 numbered after the checks.
+     */
+    @Test
+    void appendRecordsChecksTheDeletedAndTombstonedStates() throws Exception {
+        String deleted = "rec-del-" + UUID.randomUUID();
+        String gone = "rec-gone-" + UUID.randomUUID();
+        String a = "rec-e-" + UUID.randomUUID();
+        append(new AppendStreamRequest(deleted, List.of(event("D1")).iterator(), StreamState.any()));
+        client.deleteStream(deleted).get();
+        client.tombstoneStream(gone).get();
+
+        AppendRecordsResponse response = withStub(stub -> stub.appendRecords(AppendRecordsRequest.newBuilder()
+                .addRecords(record(a, "A1")).addChecks(check(deleted, -5)).addChecks(check(gone, -6))
+                .addChecks(check("rec-never-" + UUID.randomUUID(), -1)).build()));
+        assertThat(response.getRevisionsList()).extracting(r -> r.getStream() + "@" + r.getRevision())
+                .containsExactly(a + "@0");
+
+        StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> withStub(stub -> stub.appendRecords(AppendRecordsRequest.newBuilder()
+                        .addRecords(record(a, "A2")).addRecords(record(gone, "G1"))
+                        .addChecks(check(deleted, -4)).addChecks(check(a, -6)).addChecks(check(gone, 3)).build())));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        AppendConsistencyViolationErrorDetails details = StatusProto.fromThrowable(e).getDetails(1)
+                .unpack(AppendConsistencyViolationErrorDetails.class);
+        assertThat(details.getViolationsList()).extracting(v -> v.getCheckIndex() + ":"
+                + v.getStreamState().getExpectedState() + ":" + v.getStreamState().getActualState())
+                .containsExactly("0:-4:-5", "1:-6:0", "2:3:-6");
+
+        e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> withStub(stub -> stub.appendRecords(AppendRecordsRequest.newBuilder()
+                        .addRecords(record(a, "A3")).addRecords(record(gone, "G2")).build())));
+        details = StatusProto.fromThrowable(e).getDetails(1).unpack(AppendConsistencyViolationErrorDetails.class);
+        assertThat(details.getViolationsList()).extracting(v -> v.getCheckIndex() + ":" + v.getStreamState().getStream()
+                + ":" + v.getStreamState().getExpectedState() + ":" + v.getStreamState().getActualState())
+                .containsExactly("1:" + gone + ":-2:-6");
+        assertThat(client.readStream(a, ReadStreamOptions.get()).get().getEvents()).hasSize(1);
+    }
+
     @Test
     void aCheckWithoutAnExpectedStateChecksForRevisionZeroAsKurrentDbReadsIt() throws Exception {
         String a = "rec-zero-" + UUID.randomUUID();
@@ -244,7 +285,8 @@ class MultiStreamAppendTest {
                 AppendRecordsRequest.getDefaultInstance(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A").toBuilder().clearStream()).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -2)).build(),
-                AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -6)).build(),
+                AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -7)).build(),
+                AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -3)).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(ConsistencyCheck.newBuilder()
                         .setStreamState(ConsistencyCheck.StreamStateCheck.newBuilder().setExpectedState(-1))).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A").toBuilder().setRecordId("nope"))
