@@ -241,6 +241,15 @@ class AppendRecordsTest extends StoreFixture {
         }
     }
 
+    @Test
+    void existsHoldsForAStreamWithMetadataAndNoEvents() {
+        store.setStreamMetadata(name("meta-only"), StreamState.any(), dev.cairn.api.StreamMetadata.EMPTY.withMaxCount(3L));
+
+        store.appendRecords(List.of(record("other", event())), List.of(check("meta-only", StreamState.streamExists())));
+
+        assertThat(read("other")).hasSize(1);
+    }
+
     @ParameterizedTest(name = "check {0} on a stream never written -> fails, none")
     @CsvSource({"0", "stream_exists", "deleted", "tombstoned"})
     void checksOnAStreamNeverWritten(String expected) {
