@@ -68,8 +68,8 @@ final class ProjectionRunner {
     private static final int QUEUE_CAPACITY = 8192;
     private static final int MAX_BATCH = 2048;
     static final int SKIPPED_BEFORE_CHECKPOINT = 4096;
-    /** KurrentDB keeps a projection's last checkpoints only; older ones are hidden. */
-    static final long CHECKPOINTS_KEPT = 10;
+    /** KurrentDB keeps a projection's last two checkpoints (the checkpoint stream's $maxCount); older ones are hidden. */
+    static final long CHECKPOINTS_KEPT = 2;
     /** Streams known to hold nothing of an earlier epoch, remembered per run up to this many. */
     private static final int TRUNCATED_REMEMBERED = 100_000;
     private static final RecordedEvent STOPPED = new RecordedEvent(StreamName.of("$stopped"), -1, new UUID(0, 0),
