@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The projections of one store: KurrentDB's standard projections ({@link StandardWork}), which
- * share one runner and so one reader of {@code $all}, and, when allowed, user projections in
- * JavaScript ({@link JsProjectionWork}), each with a runner of its own.
+ * share one runner and so one reader of {@code $all}, and user projections in JavaScript
+ * ({@link JsProjectionWork}), each with a runner of its own. User projections run only when
+ * allowed ({@code userProjections}, KurrentDB's {@code --run-projections=all}); otherwise they are
+ * listed and managed, stopped, as KurrentDB's {@code system} mode keeps them.
  * Started by the store when {@code CairnOptions.systemProjections}, {@code standardProjections} or
  * {@code userProjections} is set, stopped before it closes.
  *
@@ -96,8 +98,8 @@ public final class Projections implements AutoCloseable {
      * are always there, each enabled or not as its stored definition says (not, until enabled for
      * the first time), and all of them are enabled first when {@code startStandard} (KurrentDB's
      * {@code --start-standard-projections}, which acts at each start, over an earlier Disable).
-     * The user projections stored in the store are there when {@code user}. Each enabled one
-     * resumes after its own checkpoint.
+     * The user projections stored in the store are always there; when {@code user} (they may run)
+     * each enabled one resumes after its own checkpoint.
      */
     public static Projections start(EventStore store, SystemAccess system, boolean startStandard, boolean user) {
         return start(store, system, startStandard, user, SHARED_READER_SPAN);
@@ -116,9 +118,7 @@ public final class Projections implements AutoCloseable {
                     projections.storeDefinition(entry, entry.definition.withEnabled(true));
                 }
             }
-            if (user) {
-                projections.loadUserProjections();
-            }
+            projections.loadUserProjections();
             projections.launchStandard();
             for (Entry entry : projections.entries.values()) {
                 if (entry.standard == null) {
@@ -167,18 +167,16 @@ public final class Projections implements AutoCloseable {
     }
 
     /**
-     * Creates a continuous user projection and starts it. A query that does not compile is accepted,
-     * as KurrentDB accepts it: the projection faults with the reason, which its statistics show.
+     * Creates a continuous user projection and starts it, when user projections may run; else it
+     * is stored and listed, stopped, as KurrentDB's {@code system} mode does. A query that does not
+     * compile is accepted, as KurrentDB accepts it: the projection faults with the reason, which
+     * its statistics show.
      *
      * @throws ProjectionManagementException CONFLICT when the name is taken, INVALID_ARGUMENT when
-     *     it cannot name streams, FAILED_PRECONDITION when user projections are not allowed
+     *     it cannot name streams
      */
     public synchronized void create(String name, String query, boolean emitEnabled, boolean trackEmittedStreams) {
         checkOpen();
-        if (!userProjections) {
-            throw new ProjectionManagementException(Reason.FAILED_PRECONDITION,
-                    "user projections are not enabled on this node (run projections 'all')");
-        }
         if (trackEmittedStreams && !emitEnabled) {
             throw new ProjectionManagementException(Reason.INVALID_ARGUMENT,
                     "EmitEnabled must be set to true to track emitted streams.");
@@ -371,12 +369,15 @@ public final class Projections implements AutoCloseable {
                 ? last.dataAsString() : null;
     }
 
-    /** Starts a fresh runner for a user projection's current definition, when it is enabled. */
+    /**
+     * Makes a fresh runner for a user projection's current definition, and starts it when it is
+     * enabled and user projections may run.
+     */
     private void launch(Entry entry) {
         Entry byCategory = entries.get(StandardProjection.BY_CATEGORY.projectionName());
         entry.runner = new ProjectionRunner(new JsProjectionWork(entry.name, entry.definition, store,
                 config(byCategory)), store, system);
-        if (entry.definition.enabled()) {
+        if (entry.definition.enabled() && userProjections) {
             entry.runner.start();
         }
     }

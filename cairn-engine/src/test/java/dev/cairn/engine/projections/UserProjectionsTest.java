@@ -55,6 +55,13 @@ class UserProjectionsTest {
         return ((EmbeddedEventStore) store).projections();
     }
 
+    /** A node running only the system projections (KurrentDB's {@code --run-projections=system}). */
+    private Projections openSystemOnly() {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16)
+                .systemProjections(true).build());
+        return ((EmbeddedEventStore) store).projections();
+    }
+
     private void append(String stream, String type, String json) {
         store.append(StreamName.of(stream), StreamState.any(), List.of(EventData.json(type, json)));
     }
@@ -72,6 +79,36 @@ class UserProjectionsTest {
         assertThat(projections.result("counter", "")).isEqualTo("{\"count\":3}");
         assertThat(last("$projections-counter-result").type().value()).isEqualTo("Result");
         assertThat(status(projections, "counter")).isEqualTo("Running");
+    }
+
+    /**
+     * KurrentDB's {@code system} mode loads the user projections and lists them, stopped, without
+     * running them; one created there is stored, and runs once the node runs them all.
+     */
+    @Test
+    void aNodeRunningOnlySystemProjectionsListsUserProjectionsStoppedAndRunsNone() {
+        Projections projections = open(false);
+        append("order-1", "Placed", "{}");
+        projections.create("counter", COUNT_ALL, false, false);
+        await(() -> projections.state("counter", ""), "{\"count\":1}");
+        store.close();
+
+        Projections systemOnly = openSystemOnly();
+        append("order-2", "Placed", "{}");
+        systemOnly.create("later", COUNT_ALL, false, false);
+        systemOnly.setEnabled("counter", true);
+        assertThat(status(systemOnly, "counter")).isEqualTo("Stopped");
+        assertThat(status(systemOnly, "later")).isEqualTo("Stopped");
+        assertThat(systemOnly.statistics()).extracting(Projections.Statistics::name)
+                .contains("$by_category", "counter", "later");
+        assertThat(systemOnly.state("counter", "")).as("it did not run").isEqualTo("{\"count\":1}");
+        assertThat(systemOnly.state("later", "")).isNull();
+        store.close();
+
+        Projections all = open(false);
+        await(() -> all.state("counter", ""), "{\"count\":2}");
+        await(() -> all.state("later", ""), "{\"count\":2}");
+        assertThat(status(all, "later")).isEqualTo("Running");
     }
 
     @Test
@@ -390,16 +427,6 @@ class UserProjectionsTest {
         projections.update("throws", COUNT_ALL, null);
         await(() -> projections.state("throws", ""), "{\"count\":1}");
         assertThat(status(projections, "throws")).isEqualTo("Running");
-    }
-
-    @Test
-    void userProjectionsAreRefusedUnlessAllowed() {
-        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16)
-                .standardProjections(true).build());
-        Projections projections = ((EmbeddedEventStore) store).projections();
-        assertThatThrownBy(() -> projections.create("x", COUNT_ALL, false, false))
-                .isInstanceOfSatisfying(ProjectionManagementException.class, e -> assertThat(e.reason())
-                        .isEqualTo(ProjectionManagementException.Reason.FAILED_PRECONDITION));
     }
 
     private List<RecordedEvent> awaitEvents(String stream, int count) {

@@ -46,8 +46,9 @@ import java.util.function.Supplier;
  *       continuous: running, stopped (disabled) or faulted (with the reason). By name it answers
  *       {@code NOT_FOUND} for an unknown name; the transient and one-time lists are empty. Any
  *       authenticated user may ask (KurrentDB's rule).
- *   <li>{@code Create} makes a continuous user projection (on a node with {@code
- *       --run-projections=all}; {@code ALREADY_EXISTS} for a name taken); one-time and transient
+ *   <li>{@code Create} makes a continuous user projection ({@code ALREADY_EXISTS} for a name
+ *       taken), which runs on a node with {@code --run-projections=all} (with {@code system} it is
+ *       stored and listed, stopped, as KurrentDB keeps it); one-time and transient
  *       projections answer {@code UNIMPLEMENTED}. {@code Update} replaces a query, {@code Delete}
  *       removes a stopped one (and, as asked, its streams), {@code Reset} starts one over in a new
  *       epoch, {@code Enable} and {@code Disable} (which the clients' abort calls too) start and

@@ -141,7 +141,7 @@ class StandardProjectionsOverGrpcTest {
     }
 
     @Test
-    void projectionManagementListsTheStandardProjectionsAndRefusesUserProjectionsUnlessAllowed() throws Exception {
+    void projectionManagementListsTheStandardProjectionsAndRunsNoUserProjectionUnlessAllowed() throws Exception {
         try (TestNode node = TestNode.start(TestNode.optionsBuilder(dir).standardProjections(true).build())) {
             KurrentDBProjectionManagementClient projections = KurrentDBProjectionManagementClient.from(node.client);
             node.client.appendToStream("stats-1", EventData.builderAsJson("Happened",
@@ -172,8 +172,11 @@ class StandardProjectionsOverGrpcTest {
             projections.enable("$by_category").get(10, TimeUnit.SECONDS);
             assertFailsWith(Status.Code.NOT_FOUND,
                     () -> projections.disable("no such projection").get(10, TimeUnit.SECONDS));
-            assertFailsWith(Status.Code.FAILED_PRECONDITION,
-                    () -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS));
+            // KurrentDB's system mode stores a user projection and lists it without running it
+            projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "mine")).isEqualTo("Stopped");
+            projections.enable("mine").get(10, TimeUnit.SECONDS);
+            assertThat(status(projections, "mine")).isEqualTo("Stopped");
         }
     }
 
@@ -204,8 +207,10 @@ class StandardProjectionsOverGrpcTest {
             } finally {
                 subscription.stop();
             }
-            assertFailsWith(Status.Code.FAILED_PRECONDITION,
-                    () -> projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS));
+            projections.create("mine", "fromAll().when({})").get(10, TimeUnit.SECONDS);
+            assertThat(projections.list().get(10, TimeUnit.SECONDS)).extracting(ProjectionDetails::getName)
+                    .endsWith("mine");
+            assertThat(status(projections, "mine")).isEqualTo("Stopped");
         }
     }
 
