@@ -36,6 +36,13 @@ class AppendRecordsTest extends StoreFixture {
         return new ConsistencyCheck(name(stream), expected);
     }
 
+    /** The append fails with one failing check, reporting {@code actual} as the stream's state. */
+    private static void assertOnlyFailure(org.assertj.core.api.ThrowableAssert.ThrowingCallable append,
+            StreamState actual) {
+        assertThatThrownBy(append).isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
+                .singleElement().extracting(ConsistencyCheckException.Failure::actual).isEqualTo(actual));
+    }
+
     @Test
     void interleavedRecordsGetConsecutiveRevisionsPerStreamInRequestOrder() {
         seed("b", 2);
@@ -118,10 +125,7 @@ class AppendRecordsTest extends StoreFixture {
             store.appendRecords(records, checks);
             assertThat(read("other")).hasSize(1);
         } else {
-            assertThatThrownBy(() -> store.appendRecords(records, checks))
-                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                            .isEqualTo(StreamState.tombstoned()));
+            assertOnlyFailure(() -> store.appendRecords(records, checks), StreamState.tombstoned());
             assertThatThrownBy(() -> read("other")).isInstanceOf(StreamNotFoundException.class);
         }
     }
@@ -149,15 +153,10 @@ class AppendRecordsTest extends StoreFixture {
         EventData metadata = new EventData(java.util.UUID.randomUUID(), dev.cairn.api.EventType.METADATA,
                 dev.cairn.api.ContentType.JSON, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
 
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("$$gone", metadata)), List.of()))
-                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                        .isEqualTo(StreamState.tombstoned()));
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
-                List.of(check("$$gone", StreamState.streamExists()))))
-                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                        .isEqualTo(StreamState.tombstoned()));
+        assertOnlyFailure(() -> store.appendRecords(List.of(record("$$gone", metadata)), List.of()),
+                StreamState.tombstoned());
+        assertOnlyFailure(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("$$gone", StreamState.streamExists()))), StreamState.tombstoned());
 
         assertThat(store.headPosition()).isEqualTo(head);
     }
@@ -214,11 +213,8 @@ class AppendRecordsTest extends StoreFixture {
             assertThat(all.get(all.size() - 1).dataAsString()).as("the undelete follows the events")
                     .isEqualTo("{\"$tb\":3}");
         } else {
-            assertThatThrownBy(() -> store.appendRecords(records, checks))
-                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                            .isEqualTo(outcome.equals("deleted") ? StreamState.deleted()
-                                    : StreamState.at(Long.parseLong(outcome))));
+            assertOnlyFailure(() -> store.appendRecords(records, checks),
+                    outcome.equals("deleted") ? StreamState.deleted() : StreamState.at(Long.parseLong(outcome)));
             assertThatThrownBy(() -> read("deleted")).isInstanceOf(StreamNotFoundException.class);
         }
     }
@@ -234,10 +230,7 @@ class AppendRecordsTest extends StoreFixture {
             store.appendRecords(records, checks);
             assertThat(read("other")).hasSize(1);
         } else {
-            assertThatThrownBy(() -> store.appendRecords(records, checks))
-                    .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                            .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                            .isEqualTo(StreamState.at(Long.parseLong(outcome))));
+            assertOnlyFailure(() -> store.appendRecords(records, checks), StreamState.at(Long.parseLong(outcome)));
         }
     }
 
@@ -253,11 +246,8 @@ class AppendRecordsTest extends StoreFixture {
     @ParameterizedTest(name = "check {0} on a stream never written -> fails, none")
     @CsvSource({"0", "stream_exists", "deleted", "tombstoned"})
     void checksOnAStreamNeverWritten(String expected) {
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("other", event())),
-                List.of(check("never", ExpectedStateTest.state(expected)))))
-                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                        .isEqualTo(StreamState.noStream()));
+        assertOnlyFailure(() -> store.appendRecords(List.of(record("other", event())),
+                List.of(check("never", ExpectedStateTest.state(expected)))), StreamState.noStream());
     }
 
     @Test
@@ -310,11 +300,8 @@ class AppendRecordsTest extends StoreFixture {
 
         assertThat(store.appendRecords(records, checks)).isEqualTo(original);
         assertThat(store.headPosition()).isEqualTo(head);
-        assertThatThrownBy(() -> store.appendRecords(List.of(record("deleted", event())), checks))
-                .as("a new append: the stream is no longer deleted")
-                .isInstanceOfSatisfying(ConsistencyCheckException.class, e -> assertThat(e.failures())
-                        .singleElement().extracting(ConsistencyCheckException.Failure::actual)
-                        .isEqualTo(StreamState.at(2)));
+        // a new append: the stream is no longer deleted
+        assertOnlyFailure(() -> store.appendRecords(List.of(record("deleted", event())), checks), StreamState.at(2));
     }
 
     @Test
