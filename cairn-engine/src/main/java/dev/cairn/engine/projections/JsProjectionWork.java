@@ -18,7 +18,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.graalvm.polyglot.Context;
@@ -66,6 +69,7 @@ final class JsProjectionWork implements ProjectionWork {
     private static final long STATEMENTS_PER_EVENT = 50_000_000;
     static final EventType PARTITION_CHECKPOINT = EventType.of("$Checkpoint");
     static final EventType RESULT = EventType.of("Result");
+    static final EventType RESULT_REMOVED = EventType.of("ResultRemoved");
     static final EventType STREAM_TRACKED = EventType.of("$StreamTracked");
     private static volatile Engine engine;
 
@@ -90,6 +94,16 @@ final class JsProjectionWork implements ProjectionWork {
     private final Set<String> trackedStreams = new HashSet<>();
     /** Partitions whose state stream did not exist when loaded: their first write sets its $maxCount. */
     private final Set<String> newPartitions = new HashSet<>();
+    /**
+     * The result last written for each recent partition (null: removed), so that only a change is
+     * written, as KurrentDB writes it; forgotten at each restore, as the write may have failed.
+     */
+    private final Map<String, String> lastResults = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > PARTITIONS_KEPT;
+        }
+    };
     private final StandardConfig categories;
 
     private enum Kind {
@@ -146,6 +160,15 @@ final class JsProjectionWork implements ProjectionWork {
     /** Whether it writes results; known once compiled. */
     boolean outputsState() {
         return outputState;
+    }
+
+    /**
+     * Whether partition "" has a result of its own: unless partitioned without a shared state (then
+     * its result stream holds only links to the partitions' results). Read after {@link #outputsState()},
+     * whose volatile write follows the compile that sets this.
+     */
+    boolean hasRootResult() {
+        return !partitioned || biState;
     }
 
     /** Compiles the query, once; a query that does not compile or describes no source faults the projection. */
@@ -211,6 +234,7 @@ final class JsProjectionWork implements ProjectionWork {
         compile();
         api.invokeMember("clear");
         newPartitions.clear();
+        lastResults.clear();
         if (biState) {
             if (checkpoint != null && checkpoint.data().length > 0) {
                 String json = new String(checkpoint.data(), StandardCharsets.UTF_8);
@@ -444,9 +468,7 @@ final class JsProjectionWork implements ProjectionWork {
             }
             if (outputState) {
                 Value result = call(() -> api.invokeMember("resultJson", partition));
-                if (!result.isNull()) {
-                    out.add(new Emitted(resultStream(partition), event(RESULT, result.asString(), tag)));
-                }
+                writeResult(partition, result.isNull() ? null : result.asString(), tag, out);
             }
         }
         api.invokeMember("written");
@@ -458,6 +480,33 @@ final class JsProjectionWork implements ProjectionWork {
             rootState = state.isNull() ? null : state.asString();
         }
         return rootState == null ? new byte[0] : rootState.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * As KurrentDB's ResultEventEmitter: a {@code Result} when the partition's result changed, a
+     * {@code ResultRemoved} when it changed to none; a partition's result event is also linked
+     * into the projection's result stream. Whether a result forgotten since (or never seen in this
+     * run) changed is not known: a result is written again, a removal only when the last result
+     * event of this epoch is a result.
+     */
+    private void writeResult(String partition, String json, byte[] tag, List<Emitted> out) {
+        boolean changed = lastResults.containsKey(partition) ? !Objects.equals(lastResults.get(partition), json)
+                : json != null || hasResult(partition);
+        lastResults.put(partition, json);
+        if (!changed) {
+            return;
+        }
+        Emitted result = new Emitted(resultStream(partition), event(json == null ? RESULT_REMOVED : RESULT, json, tag));
+        out.add(result);
+        if (!partition.isEmpty()) {
+            out.add(Emitted.linkTo(resultStream(""), result, tag));
+        }
+    }
+
+    /** Whether the last event of {@code partition}'s result stream is a result of this epoch. */
+    private boolean hasResult(String partition) {
+        RecordedEvent last = ProjectionTag.lastEvent(store, resultStream(partition));
+        return last != null && last.type().equals(RESULT) && ProjectionTag.epochOf(last.metadata()) >= epoch();
     }
 
     private static EventData event(EventType type, String json, byte[] tag) {

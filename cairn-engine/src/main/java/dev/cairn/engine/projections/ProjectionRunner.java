@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,8 +337,22 @@ final class ProjectionRunner {
             ProjectionWork work = member.work;
             byte[] state = work.checkpoint(member.processed, member.out);
             Map<StreamName, List<EventData>> byStream = new LinkedHashMap<>();
+            Map<Emitted, Integer> indexInStream = new IdentityHashMap<>();
             for (Emitted emitted : member.out) {
-                byStream.computeIfAbsent(emitted.stream(), s -> new ArrayList<>()).add(emitted.event());
+                List<EventData> events = byStream.computeIfAbsent(emitted.stream(), s -> new ArrayList<>());
+                indexInStream.put(emitted, events.size());
+                events.add(emitted.event());
+            }
+            // links to events of this write name revisions counted from each target stream's last
+            // one, which the write then expects: a stream written meanwhile fails it, to be retried
+            Map<StreamName, Long> pinned = new HashMap<>();
+            for (Emitted emitted : member.out) {
+                if (emitted.linkTarget() != null) {
+                    Emitted target = emitted.linkTarget();
+                    long last = pinned.computeIfAbsent(target.stream(), system::lastRevision);
+                    byStream.get(emitted.stream()).set(indexInStream.get(emitted),
+                            emitted.resolved(last + 1 + indexInStream.get(target)));
+                }
             }
             if (work.epoch() > 0) {
                 for (StreamName stream : byStream.keySet()) {
@@ -345,7 +361,8 @@ final class ProjectionRunner {
                     }
                 }
             }
-            byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, StreamState.any(), events)));
+            byStream.forEach((stream, events) -> requests.add(new AppendRequest(stream, !pinned.containsKey(stream)
+                    ? StreamState.any() : StreamState.actual(pinned.get(stream)), events)));
             StreamName checkpointStream = work.checkpointStream();
             if (member.checkpointRevision < 0) {
                 // the first checkpoint brings the stream's $maxCount, in the same atomic write

@@ -335,7 +335,8 @@ public final class Projections implements AutoCloseable {
 
     /**
      * The result of a projection's partition: its state after {@code transformBy} and {@code
-     * filterBy}, as last written to its result stream; the state when it writes no results.
+     * filterBy}, as last written to its result stream (null once removed); the state when it
+     * writes no results.
      */
     public String result(String name, String partition) {
         JsProjectionWork work = userWork(name);
@@ -343,7 +344,26 @@ public final class Projections implements AutoCloseable {
             return null;
         }
         String p = partition == null ? "" : partition;
-        return work.outputsState() ? lastData(work.resultStream(p), work.epoch()) : state(name, p);
+        if (!work.outputsState()) {
+            return state(name, p);
+        }
+        return p.isEmpty() && !work.hasRootResult() ? null : lastResult(work.resultStream(p), work.epoch());
+    }
+
+    /** The last result in {@code stream}, past the links to partitions' results that may follow it. */
+    private String lastResult(StreamName stream, long epoch) {
+        try (EventIterator it = store.readStream(stream, ReadStreamOptions.backwards())) {
+            while (it.hasNext()) {
+                RecordedEvent e = it.next().originalEvent();
+                if (!e.type().equals(EventType.LINK)) {
+                    return e.type().equals(JsProjectionWork.RESULT) && ProjectionTag.epochOf(e.metadata()) >= epoch
+                            ? e.dataAsString() : null;
+                }
+            }
+        } catch (StreamNotFoundException | StreamDeletedException none) {
+            // no result yet
+        }
+        return null;
     }
 
     /** The query of a user projection, or null for a standard one. */

@@ -206,8 +206,28 @@ public enum StandardProjection {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 
-    /** An event a projection writes (a link, an emitted event, a state, a result): its stream and the event. */
-    record Emitted(StreamName stream, EventData event) {
+    /**
+     * An event a projection writes (a link, an emitted event, a state, a result): its stream and the
+     * event, or, with {@code linkTarget}, a link to another event of the same write, whose revision
+     * is known only as the write is made: the runner fills in the link's data.
+     */
+    record Emitted(StreamName stream, EventData event, Emitted linkTarget) {
+
+        Emitted(StreamName stream, EventData event) {
+            this(stream, event, null);
+        }
+
+        /** A link in {@code stream} to {@code target}, written in the same write, with {@code metadata}. */
+        static Emitted linkTo(StreamName stream, Emitted target, byte[] metadata) {
+            return new Emitted(stream, new EventData(UUID.randomUUID(), EventType.LINK, ContentType.BINARY, new byte[0],
+                    metadata), target);
+        }
+
+        /** This link, to the event at {@code revision} of its target's stream. */
+        EventData resolved(long revision) {
+            return new EventData(event.id(), EventType.LINK, ContentType.BINARY,
+                    (revision + "@" + linkTarget.stream().value()).getBytes(StandardCharsets.UTF_8), event.metadata());
+        }
     }
 
     /**

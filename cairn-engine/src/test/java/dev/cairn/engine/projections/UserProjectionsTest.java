@@ -135,6 +135,52 @@ class UserProjectionsTest {
         assertThat(maxCountOf("$projections-balances-checkpoint")).isEqualTo(2);
     }
 
+    /**
+     * KurrentDB's result events: a partition's result is written when it changes, removed
+     * ({@code ResultRemoved}) when {@code filterBy} drops it, and each is linked into the
+     * projection's result stream, across a restart too.
+     */
+    @Test
+    void partitionResultsAreWrittenWhenTheyChangeAndLinkedIntoTheResultStream() {
+        Projections projections = open(false);
+        projections.create("sizes", """
+                fromCategory('acct').foreachStream().when({
+                    $init() { return { n: 0 }; },
+                    $any(s, e) { s.n += 1; }
+                }).filterBy(s => s.n < 4).transformBy(s => ({ many: s.n > 1 }));
+                """, false, false);
+        String one = "$projections-sizes-acct-1-result";
+        String two = "$projections-sizes-acct-2-result";
+        appendAndAwait(projections, "acct-1", "{\"n\":1}");
+        appendAndAwait(projections, "acct-2", "{\"n\":1}");
+        appendAndAwait(projections, "acct-1", "{\"n\":2}");
+        appendAndAwait(projections, "acct-1", "{\"n\":3}");
+        assertThat(projections.result("sizes", "acct-1")).isEqualTo("{\"many\":true}");
+        appendAndAwait(projections, "acct-1", "{\"n\":4}");
+
+        assertThat(events(one)).extracting(e -> e.type().value() + " " + e.dataAsString()).as("n = 3 changed nothing")
+                .containsExactly("Result {\"many\":false}", "Result {\"many\":true}", "ResultRemoved ");
+        assertThat(projections.result("sizes", "acct-1")).isNull();
+        assertThat(projections.result("sizes", "acct-2")).isEqualTo("{\"many\":false}");
+        assertThat(projections.result("sizes", "")).as("a partitioned projection has no result of its own").isNull();
+        store.close();
+
+        projections = open(false);
+        appendAndAwait(projections, "acct-2", "{\"n\":2}");
+        appendAndAwait(projections, "acct-1", "{\"n\":5}");
+        assertThat(events(one)).as("still removed: nothing more").hasSize(3);
+        assertThat(events("$projections-sizes-result")).extracting(e -> e.type().value() + " " + e.dataAsString())
+                .containsExactly("$> 0@" + one, "$> 0@" + two, "$> 1@" + one, "$> 2@" + one, "$> 1@" + two);
+        assertThat(store.readStreamToList(StreamName.of("$projections-sizes-result"),
+                ReadStreamOptions.forwards().resolveLinks(true))).extracting(e -> e.event().dataAsString())
+                .containsExactly("{\"many\":false}", "{\"many\":false}", "{\"many\":true}", "", "{\"many\":true}");
+    }
+
+    private void appendAndAwait(Projections projections, String stream, String state) {
+        append(stream, "Happened", "{}");
+        await(() -> projections.state("sizes", stream), state);
+    }
+
     private Long maxCountOf(String stream) {
         return store.getStreamMetadata(StreamName.of(stream)).metadata().maxCount();
     }
