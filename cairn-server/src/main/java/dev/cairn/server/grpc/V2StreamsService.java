@@ -180,7 +180,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
         if (raw >= 0) {
             return StreamState.at(raw);
         }
-        return switch ((int) raw) {
+        return switch ((int) Math.max(raw, Integer.MIN_VALUE)) { // a huge negative must not wrap to a constant
             case -1 -> StreamState.noStream();
             case -4 -> StreamState.streamExists();
             case -5 -> StreamState.deleted();
@@ -222,7 +222,7 @@ public final class V2StreamsService extends StreamsServiceGrpc.StreamsServiceImp
         if (raw >= 0) {
             return StreamState.at(raw);
         }
-        return switch ((int) raw) {
+        return switch ((int) Math.max(raw, Integer.MIN_VALUE)) { // a huge negative must not wrap to a constant
             case -1 -> StreamState.noStream();
             case -2 -> StreamState.any();
             case -4 -> StreamState.streamExists();

@@ -287,6 +287,7 @@ class MultiStreamAppendTest {
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -2)).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -7)).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -3)).build(),
+                AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(check("x", -4294967297L)).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A")).addChecks(ConsistencyCheck.newBuilder()
                         .setStreamState(ConsistencyCheck.StreamStateCheck.newBuilder().setExpectedState(-1))).build(),
                 AppendRecordsRequest.newBuilder().addRecords(record("x", "A").toBuilder().setRecordId("nope"))
