@@ -150,12 +150,12 @@ public final class CairnServer implements AutoCloseable {
                     limits.maxSubscriptionsPerConnection());
             PersistentSubscriptionsService persistent = new PersistentSubscriptionsService(served);
             ConnectionLimit connections = new ConnectionLimit(limits.maxConnections());
+            boolean projections = store instanceof EmbeddedEventStore e && e.projections() != null;
             GrpcServiceBuilder services = GrpcService.builder()
                     .addService(streams, StreamsService::definition)
                     .addService(persistent, PersistentSubscriptionsService::definition)
                     .addService(new V2StreamsService(served))
-                    .addService(new ServerFeaturesService(security != null, store instanceof EmbeddedEventStore e
-                            && e.projections() != null))
+                    .addService(new ServerFeaturesService(security != null, projections))
                     .addService(new GossipService(Clock.systemUTC()))
                     .addService(new OperationsService(served, security, () -> Thread.ofPlatform().name("cairn-stop")
                             .start(() -> node.join().stop())));
@@ -211,6 +211,7 @@ public final class CairnServer implements AutoCloseable {
                     .service("/metrics", counted.endpoint())
                     .service("/health/live", (ctx, req) -> HttpResponse.of(HttpStatus.NO_CONTENT))
                     .service("/health/ready", new Readiness(store, stopped::get))
+                    .service("/info", new NodeInfo(projections, security != null, stopped::get))
                     .route().post("/admin/reloadconfig").build(authentication == null ? new ReloadConfig(tls, null)
                             : new ReloadConfig(tls, security).decorate(authentication))
                     // reads and appends stream for as long as they need; gRPC deadlines still apply

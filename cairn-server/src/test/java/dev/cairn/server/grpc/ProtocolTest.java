@@ -344,6 +344,27 @@ class ProtocolTest {
     }
 
     @Test
+    void infoAnswersKurrentDbsNodeInformation() throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.port() + "/info")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(response.body());
+            assertThat(info.get("dbVersion").asText()).isEqualTo(ServerFeaturesService.REPORTED_VERSION);
+            assertThat(info.get("esVersion").asText()).isEqualTo(ServerFeaturesService.REPORTED_VERSION);
+            assertThat(info.get("state").asText()).isEqualTo("leader");
+            assertThat(info.get("features").get("userManagement").asBoolean()).as("an insecure node").isFalse();
+            assertThat(info.get("features").get("atomPub").asBoolean()).isFalse();
+            assertThat(info.get("features").has("projections")).isTrue();
+            assertThat(info.get("authentication").isNull()).isTrue();
+        }
+    }
+
+    @Test
     void healthLiveAnswers204() throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
