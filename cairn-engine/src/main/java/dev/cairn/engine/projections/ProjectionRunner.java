@@ -355,9 +355,24 @@ final class ProjectionRunner {
                 }
             }
             if (work.epoch() > 0) {
-                for (StreamName stream : byStream.keySet()) {
+                for (StreamName stream : List.copyOf(byStream.keySet())) {
                     if (!stream.isMetadata() && member.truncated.add(stream)) {
-                        hideEarlierEpochs(work, stream);
+                        StreamMetadata hidden = hideEarlierEpochs(work, stream);
+                        if (hidden == null) {
+                            continue;
+                        }
+                        // in the same atomic write as the events that follow it, so a reset costs
+                        // no write of its own per stream; apart only where the name leaves no room
+                        // for "$$" or the batch writes that metadata stream itself
+                        StreamName metastream = stream.value().getBytes(StandardCharsets.UTF_8).length + 2
+                                <= StreamName.MAX_BYTES ? StreamName.of("$$" + stream.value()) : null;
+                        if (metastream == null || byStream.containsKey(metastream)) {
+                            await(store.setStreamMetadataAsync(stream, StreamState.any(), hidden));
+                        } else {
+                            requests.add(new AppendRequest(metastream, StreamState.any(), List.of(new EventData(
+                                    UUID.randomUUID(), EventType.METADATA, ContentType.JSON,
+                                    MetadataCodec.write(hidden), new byte[0]))));
+                        }
                     }
                 }
             }
@@ -389,18 +404,18 @@ final class ProjectionRunner {
     }
 
     /**
-     * Moves {@code stream}'s {@code $tb} past what the projection wrote there in an earlier epoch,
-     * when its last event is such output. Done again after a crash, it sets the same value.
+     * The metadata that moves {@code stream}'s {@code $tb} past what the projection wrote there in
+     * an earlier epoch, when its last event is such output; null when there is nothing to hide.
+     * Done again after a crash, it sets the same value.
      */
-    private void hideEarlierEpochs(ProjectionWork work, StreamName stream) throws InterruptedException {
+    private StreamMetadata hideEarlierEpochs(ProjectionWork work, StreamName stream) throws InterruptedException {
         RecordedEvent last = ProjectionTag.lastEvent(store, stream);
         if (last == null || !ProjectionTag.writtenBy(last.metadata(), work.projectionId())
                 || ProjectionTag.epochOf(last.metadata()) >= work.epoch()) {
-            return;
+            return null;
         }
         StreamMetadata metadata = await(store.getStreamMetadataAsync(stream)).metadata();
-        StreamMetadata hidden = (metadata == null ? StreamMetadata.EMPTY : metadata).withTruncateBefore(last.revision() + 1);
-        await(store.setStreamMetadataAsync(stream, StreamState.any(), hidden));
+        return (metadata == null ? StreamMetadata.EMPTY : metadata).withTruncateBefore(last.revision() + 1);
     }
 
     /** A {@code $metadata} event that keeps a stream's last {@code count} events only. */

@@ -354,6 +354,43 @@ class UserProjectionsTest {
                 .as("the $v tag of what the new epoch wrote: id, epoch, version").contains(":3:3:4\"");
     }
 
+    /**
+     * After a reset, what the earlier epoch wrote to a stream is hidden by a {@code $tb} written in
+     * the same atomic write as the new epoch's first output there: no metadata write of its own
+     * (and so no fdatasync of its own) per stream.
+     */
+    @Test
+    void aResetHidesEarlierOutputInTheSameWriteAsTheNewOutput() {
+        store = Cairn.open(CairnOptions.builder(dir).segmentSize(1 << 20).maxEventSize(1 << 16).build());
+        for (int i = 0; i < 10; i++) {
+            append("src-" + i, "Placed", "{}");
+        }
+        java.util.concurrent.atomic.AtomicInteger metadataWrites = new java.util.concurrent.atomic.AtomicInteger();
+        EventStore counting = (EventStore) java.lang.reflect.Proxy.newProxyInstance(EventStore.class.getClassLoader(),
+                new Class<?>[] {EventStore.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("setStreamMetadata")) {
+                        metadataWrites.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Projections projections = Projections.start(counting, ((EmbeddedEventStore) store).system(), false, true)) {
+            projections.create("copies", "fromCategory('src').when({ $any(s, e) { linkTo('copy-' + e.streamId, e); } });",
+                    true, false);
+            awaitEvents("copy-src-9", 1);
+            projections.reset("copies");
+            for (int i = 0; i < 10; i++) {
+                String copy = "copy-src-" + i;
+                await(() -> String.valueOf(store.getStreamMetadata(StreamName.of(copy)).metadata().truncateBefore()), "1");
+                assertThat(awaitEvents(copy, 1)).extracting(RecordedEvent::revision).containsExactly(1L);
+            }
+            assertThat(metadataWrites).hasValue(0);
+        }
+    }
+
     @Test
     void resettingAStandardProjectionRebuildsItsStreamsOnce() {
         Projections projections = open(true);
