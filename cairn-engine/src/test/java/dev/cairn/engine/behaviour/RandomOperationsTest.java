@@ -3,7 +3,10 @@ package dev.cairn.engine.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.api.AppendRecord;
 import dev.cairn.api.CairnException;
+import dev.cairn.api.ConsistencyCheck;
+import dev.cairn.api.ConsistencyCheckException;
 import dev.cairn.api.EventData;
 import dev.cairn.api.StreamDeletedException;
 import dev.cairn.api.StreamMetadata;
@@ -12,18 +15,20 @@ import dev.cairn.api.StreamState;
 import dev.cairn.api.WrongExpectedVersionException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Random operations checked against a small in-memory reference model of KurrentDB's rules
- * (H2's TestRandomMapOps): appends with every kind of expected state, soft deletes, tombstones,
- * metadata changes and restarts, on a few streams; after every step the outcome and every stream's
- * readable events must match the model.
+ * (H2's TestRandomMapOps): appends with every kind of expected state, AppendRecords with every
+ * kind of consistency check, soft deletes, tombstones, metadata changes and restarts, on a few
+ * streams; after every step the outcome and every stream's readable events must match the model.
  */
 class RandomOperationsTest extends StoreFixture {
 
@@ -64,19 +69,21 @@ class RandomOperationsTest extends StoreFixture {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @ValueSource(longs = {1, 2, 3, 4, 5})
     void randomOperationsMatchTheModel(long seed) {
         Random random = new Random(seed);
         Map<String, Model> models = new HashMap<>();
         STREAMS.forEach(s -> models.put(s, new Model()));
 
-        for (int step = 0; step < 150; step++) {
+        for (int step = 0; step < 200; step++) {
             String stream = STREAMS.get(random.nextInt(STREAMS.size()));
             Model m = models.get(stream);
             int op = random.nextInt(100);
             String what;
-            if (op < 60) {
+            if (op < 40) {
                 what = append(random, stream, m);
+            } else if (op < 60) {
+                what = appendRecords(random, models);
             } else if (op < 72) {
                 what = "delete " + stream;
                 Class<? extends CairnException> failure = m.tombstoned ? StreamDeletedException.class
@@ -160,6 +167,82 @@ class RandomOperationsTest extends StoreFixture {
             m.events.addAll(ids(events));
         }
         return what;
+    }
+
+    /**
+     * Records for one or two streams, checks on up to two: every failing check (and each tombstoned
+     * stream written without one) reported, or everything written, soft-deleted streams undeleted.
+     */
+    private String appendRecords(Random random, Map<String, Model> models) {
+        List<AppendRecord> records = new ArrayList<>();
+        int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            records.add(new AppendRecord(name(STREAMS.get(random.nextInt(STREAMS.size()))), events(1).get(0)));
+        }
+        List<String> shuffled = new ArrayList<>(STREAMS);
+        java.util.Collections.shuffle(shuffled, random);
+        List<ConsistencyCheck> checks = new ArrayList<>();
+        for (String checked : shuffled.subList(0, random.nextInt(3))) {
+            Model m = models.get(checked);
+            StreamState expected = switch (random.nextInt(6)) {
+                case 0 -> StreamState.noStream();
+                case 1 -> StreamState.streamExists();
+                case 2 -> StreamState.at(Math.max(0, m.last()));
+                case 3 -> StreamState.at(m.last() + 1);
+                case 4 -> StreamState.deleted();
+                default -> StreamState.tombstoned();
+            };
+            checks.add(new ConsistencyCheck(name(checked), expected));
+        }
+        Set<String> written = new LinkedHashSet<>();
+        records.forEach(r -> written.add(r.stream().value()));
+        Set<String> unchecked = new LinkedHashSet<>(written);
+        List<ConsistencyCheckException.Failure> failures = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            ConsistencyCheck c = checks.get(i);
+            unchecked.remove(c.stream().value());
+            StreamState actual = violation(models.get(c.stream().value()), c.expected(), written.contains(c.stream().value()));
+            if (actual != null) {
+                failures.add(new ConsistencyCheckException.Failure(i, c.stream(), c.expected(), actual));
+            }
+        }
+        int index = checks.size();
+        for (String name : unchecked) {
+            if (models.get(name).tombstoned) {
+                failures.add(new ConsistencyCheckException.Failure(index, name(name), StreamState.any(),
+                        StreamState.tombstoned()));
+            }
+            index++;
+        }
+        String what = "records " + records.stream().map(r -> r.stream().value()).toList() + " checking " + checks;
+        if (!failures.isEmpty()) {
+            assertThatThrownBy(() -> store.appendRecords(records, checks)).as(what)
+                    .isInstanceOfSatisfying(ConsistencyCheckException.class,
+                            e -> assertThat(e.failures()).as(what).isEqualTo(failures));
+            return what;
+        }
+        store.appendRecords(records, checks);
+        written.forEach(name -> models.get(name).undeleteIfNeeded());
+        records.forEach(r -> models.get(r.stream().value()).events.add(r.event().id()));
+        return what;
+    }
+
+    /** The model's reading of KurrentDB's table (see {@code ConsistencyCheck}): null when the check holds. */
+    private static StreamState violation(Model m, StreamState expected, boolean written) {
+        if (m.tombstoned) {
+            boolean holds = !written && (expected instanceof StreamState.NoStream || expected instanceof StreamState.Tombstoned);
+            return holds ? null : StreamState.tombstoned();
+        }
+        StreamState actual = StreamState.actual(m.last());
+        return switch (expected) {
+            case StreamState.NoStream none -> m.last() < 0 || m.softDeleted ? null : actual;
+            case StreamState.StreamExists exists -> m.softDeleted ? StreamState.deleted()
+                    : m.last() >= 0 || m.metaRevision >= 0 ? null : actual;
+            case StreamState.AtRevision at -> at.revision() == m.last() ? null : actual;
+            case StreamState.Deleted deleted -> m.softDeleted ? null : actual;
+            case StreamState.Tombstoned tombstoned -> actual;
+            case StreamState.Any any -> throw new AssertionError("'any' is not a check");
+        };
     }
 
     private static void outcome(Runnable call, Class<? extends CairnException> failure, String what) {
