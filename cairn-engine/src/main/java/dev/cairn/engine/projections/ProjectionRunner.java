@@ -70,7 +70,7 @@ final class ProjectionRunner {
     private static final int QUEUE_CAPACITY = 8192;
     private static final int MAX_BATCH = 2048;
     static final int SKIPPED_BEFORE_CHECKPOINT = 4096;
-    /** KurrentDB keeps a projection's last two checkpoints (the checkpoint stream's $maxCount); older ones are hidden. */
+    /** KurrentDB keeps a projection's last two checkpoints (its stream's $maxCount); older ones are hidden. */
     static final long CHECKPOINTS_KEPT = 2;
     /** Streams known to hold nothing of an earlier epoch, remembered per run up to this many. */
     private static final int TRUNCATED_REMEMBERED = 100_000;

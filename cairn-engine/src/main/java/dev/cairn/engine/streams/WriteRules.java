@@ -421,7 +421,8 @@ final class WriteRules {
         for (String name : unchecked) {
             StreamState actual = include.test(name) ? violation(name, StreamState.any(), true) : null;
             if (actual != null) {
-                failures.add(new ConsistencyCheckException.Failure(index, StreamName.of(name), StreamState.any(), actual));
+                failures.add(new ConsistencyCheckException.Failure(index, StreamName.of(name), StreamState.any(),
+                        actual));
             }
             index++;
         }
