@@ -103,9 +103,17 @@ public sealed interface StreamState
         return TOMBSTONED;
     }
 
-    /** Whether this state may be expected of an append, a delete or a metadata write, not only checked. */
-    default boolean writable() {
-        return !(this instanceof Deleted) && !(this instanceof Tombstoned);
+    /**
+     * Refuses the states only a {@link ConsistencyCheck} may expect ({@link Deleted},
+     * {@link Tombstoned}) when an append, a delete or a metadata write expects them.
+     *
+     * @throws InvalidArgumentException for those two
+     */
+    default void requireWritable() {
+        if (this instanceof Deleted || this instanceof Tombstoned) {
+            throw new InvalidArgumentException("expected state '" + this
+                    + "' is only for consistency checks, not for a write");
+        }
     }
 
     static StreamState at(long revision) {

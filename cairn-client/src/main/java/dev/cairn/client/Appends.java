@@ -53,8 +53,8 @@ final class Appends {
                 case StreamState.NoStream n -> o.setNoStream(Proto.EMPTY);
                 case StreamState.StreamExists s -> o.setStreamExists(Proto.EMPTY);
                 case StreamState.AtRevision r -> o.setRevision(r.revision());
-                case StreamState.Deleted d -> throw Errors.onlyForChecks(d);
-                case StreamState.Tombstoned t -> throw Errors.onlyForChecks(t);
+                case StreamState.Deleted d -> d.requireWritable(); // throws: only a check expects it
+                case StreamState.Tombstoned t -> t.requireWritable(); // throws: only a check expects it
             }
             requests.onNext(AppendReq.newBuilder().setOptions(o).build());
             for (EventData e : events) {

@@ -229,8 +229,8 @@ public final class CairnClient implements EventStore {
                 case StreamState.NoStream n -> o.setNoStream(Proto.EMPTY);
                 case StreamState.StreamExists s -> o.setStreamExists(Proto.EMPTY);
                 case StreamState.AtRevision r -> o.setRevision(r.revision());
-                case StreamState.Deleted d -> throw Errors.onlyForChecks(d);
-                case StreamState.Tombstoned t -> throw Errors.onlyForChecks(t);
+                case StreamState.Deleted d -> d.requireWritable(); // throws: only a check expects it
+                case StreamState.Tombstoned t -> t.requireWritable(); // throws: only a check expects it
             }
             DeleteReq request = DeleteReq.newBuilder().setOptions(o).build();
             return connection.execute(node -> {
@@ -256,8 +256,8 @@ public final class CairnClient implements EventStore {
                 case StreamState.NoStream n -> o.setNoStream(Proto.EMPTY);
                 case StreamState.StreamExists s -> o.setStreamExists(Proto.EMPTY);
                 case StreamState.AtRevision r -> o.setRevision(r.revision());
-                case StreamState.Deleted d -> throw Errors.onlyForChecks(d);
-                case StreamState.Tombstoned t -> throw Errors.onlyForChecks(t);
+                case StreamState.Deleted d -> d.requireWritable(); // throws: only a check expects it
+                case StreamState.Tombstoned t -> t.requireWritable(); // throws: only a check expects it
             }
             TombstoneReq request = TombstoneReq.newBuilder().setOptions(o).build();
             return connection.execute(node -> {

@@ -379,12 +379,6 @@ final class Errors {
         };
     }
 
-    /** The error for a write that expects a state only a consistency check may expect, as the embedded store's. */
-    static InvalidArgumentException onlyForChecks(StreamState expected) {
-        return new InvalidArgumentException("expected state '" + expected
-                + "' is only for consistency checks, not for a write");
-    }
-
     private static long parseLong(String value, long absent) {
         if (value == null || value.isEmpty()) {
             return absent;

@@ -205,14 +205,6 @@ public final class EmbeddedEventStore implements EventStore {
         }
     }
 
-    /** Refuses the states only a consistency check may expect ({@link StreamState#writable()}). */
-    private static void requireWritable(StreamState expected) {
-        if (!expected.writable()) {
-            throw new InvalidArgumentException("expected state '" + expected
-                    + "' is only for consistency checks, not for a write");
-        }
-    }
-
     private void validate(StreamName stream, StreamState expected, List<EventData> events, long[] total) {
         validate(stream, expected, events, total, false);
     }
@@ -224,7 +216,7 @@ public final class EmbeddedEventStore implements EventStore {
         if (expected == null) {
             throw new InvalidArgumentException("expected state must be given");
         }
-        requireWritable(expected);
+        expected.requireWritable();
         if (events == null) {
             throw new InvalidArgumentException("events must not be null");
         }
@@ -390,7 +382,7 @@ public final class EmbeddedEventStore implements EventStore {
         try {
             requireWritable(stream);
             Objects.requireNonNull(expected, "expected state");
-            requireWritable(expected);
+            expected.requireWritable();
             long now = now();
             UUID id = UUID.randomUUID();
             return submit(f -> new WriteRequest.Delete(stream, expected, tombstone, id, now, f));
@@ -408,7 +400,7 @@ public final class EmbeddedEventStore implements EventStore {
                 throw new InvalidArgumentException("a metadata stream has no metadata of its own: " + stream);
             }
             Objects.requireNonNull(expected, "expected state");
-            requireWritable(expected);
+            expected.requireWritable();
             Objects.requireNonNull(metadata, "metadata");
             long now = now();
             UUID id = UUID.randomUUID();

@@ -439,7 +439,7 @@ final class WriteRules {
         StreamInfo info = update().stream(name);
         if (info != null && info.tombstoned() || baseTombstoned(name)) {
             boolean holds = !written && (expected instanceof StreamState.NoStream
-                    || expected instanceof StreamState.Tombstoned || expected instanceof StreamState.Any);
+                    || expected instanceof StreamState.Tombstoned);
             return holds ? null : StreamState.tombstoned();
         }
         long current = info == null ? -1 : info.lastRevision();
